@@ -11,5 +11,6 @@
 )]
 
 pub mod clock;
+pub mod models;
 pub mod rng;
 pub mod units;
