@@ -22,7 +22,10 @@ pub struct SteppingClock {
 
 impl SteppingClock {
     pub fn new(step: Seconds) -> Self {
-        Self { ticks: std::cell::Cell::new(0), step }
+        Self {
+            ticks: std::cell::Cell::new(0),
+            step,
+        }
     }
 }
 

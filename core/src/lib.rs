@@ -7,10 +7,17 @@
 // A panic in wasm kills the page: non-test code returns errors instead.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 
 pub mod clock;
+pub mod limits;
 pub mod models;
+pub mod review;
 pub mod rng;
 pub mod units;

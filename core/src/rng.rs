@@ -45,7 +45,9 @@ pub struct ItemRng {
 impl ItemRng {
     #[inline]
     pub const fn new(seed: u64, stream: Stream, index: u64) -> Self {
-        Self { state: word(seed, stream, index) }
+        Self {
+            state: word(seed, stream, index),
+        }
     }
 
     /// Next 64 random bits (SplitMix64 sequence).
