@@ -12,8 +12,10 @@
 //! [`ModelError`] naming the offending parameter and its allowed range; no
 //! model panics on user input.
 
+pub mod usl;
 pub mod zipf;
 
+pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
 
 /// Why a model refused its inputs or could not produce a result.
