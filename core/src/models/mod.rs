@@ -12,9 +12,14 @@
 //! [`ModelError`] naming the offending parameter and its allowed range; no
 //! model panics on user input.
 
+pub mod cache;
 pub mod usl;
 pub mod zipf;
 
+pub use cache::{
+    che_characteristic_time, che_hit_rate, simulate_lru, simulate_two_tier, Invalidation,
+    InvalidationPolicy, LruOutcome, LruParams, TwoTierOutcome, TwoTierParams,
+};
 pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
 
