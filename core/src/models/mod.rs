@@ -12,8 +12,20 @@
 //! [`ModelError`] naming the offending parameter and its allowed range; no
 //! model panics on user input.
 
+pub mod cache;
+pub mod checkpoint;
+pub mod usl;
 pub mod zipf;
 
+pub use cache::{
+    che_characteristic_time, che_hit_rate, simulate_lru, simulate_two_tier, Invalidation,
+    InvalidationPolicy, LruOutcome, LruParams, TwoTierOutcome, TwoTierParams,
+};
+pub use checkpoint::{
+    expected_completion_time, expected_completion_time_without_checkpoints, system_mtbf,
+    young_daly_interval, young_interval, CheckpointOutcome, CheckpointParams,
+};
+pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
 
 /// Why a model refused its inputs or could not produce a result.
@@ -43,6 +55,10 @@ pub enum ModelError {
     /// too few points, …).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The inputs describe a system whose answer is unbounded or too costly
+    /// to compute (e.g. a job that would practically never finish).
+    #[error("infeasible: {0}")]
+    Infeasible(String),
 }
 
 impl ModelError {
