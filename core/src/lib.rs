@@ -16,6 +16,7 @@
 )]
 
 pub mod clock;
+pub mod events;
 pub mod limits;
 pub mod review;
 pub mod rng;
