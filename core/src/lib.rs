@@ -18,6 +18,7 @@
 pub mod clock;
 pub mod events;
 pub mod limits;
+pub mod policy;
 pub mod review;
 pub mod rng;
 pub mod units;
