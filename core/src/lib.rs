@@ -16,8 +16,10 @@
 )]
 
 pub mod clock;
+pub mod events;
 pub mod limits;
 pub mod models;
+pub mod policy;
 pub mod review;
 pub mod rng;
 pub mod units;
