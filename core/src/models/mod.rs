@@ -14,6 +14,7 @@
 
 pub mod cache;
 pub mod checkpoint;
+pub mod scoring;
 pub mod usl;
 pub mod zipf;
 
@@ -24,6 +25,10 @@ pub use cache::{
 pub use checkpoint::{
     expected_completion_time, expected_completion_time_without_checkpoints, system_mtbf,
     young_daly_interval, young_interval, CheckpointOutcome, CheckpointParams,
+};
+pub use scoring::{
+    score, sensitivity, topsis, Alternative, Criterion, Direction, ScoredAlternative, ScoringInput,
+    ScoringTable, Sensitivity, SensitivityConfig, Topsis,
 };
 pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
