@@ -35,6 +35,8 @@ use serde::{Deserialize, Serialize};
 use super::ModelError;
 use crate::units::EventsPerSecond;
 
+/// Largest worker count accepted.
+pub const MAX_WORKERS: f64 = 1e9;
 /// Most lines [`parse_points_csv`] accepts.
 pub const MAX_CSV_LINES: usize = 10_000;
 
@@ -283,11 +285,11 @@ fn linearised_start(points: &[ScalingPoint], with_kappa: bool) -> Option<Params>
 
 fn validate_points(points: &[ScalingPoint], min_distinct: usize) -> Result<(), ModelError> {
     for (i, pt) in points.iter().enumerate() {
-        if !(pt.workers.is_finite() && pt.workers >= 1.0) {
+        if !(pt.workers.is_finite() && (1.0..=MAX_WORKERS).contains(&pt.workers)) {
             return Err(ModelError::out_of_range(
                 &format!("points[{i}].workers"),
                 pt.workers,
-                "finite, ≥ 1",
+                &format!("1 ≤ workers ≤ {MAX_WORKERS:e}"),
             ));
         }
         if !(pt.throughput.0.is_finite() && pt.throughput.0 > 0.0) {
@@ -308,6 +310,23 @@ fn validate_points(points: &[ScalingPoint], min_distinct: usize) -> Result<(), M
         )));
     }
     Ok(())
+}
+
+/// Points with throughputs divided by the largest one (fits run on values
+/// ≤ 1 so squares never overflow), and that divisor.
+fn scaled(points: &[ScalingPoint]) -> (Vec<ScalingPoint>, f64) {
+    let scale = points
+        .iter()
+        .map(|p| p.throughput.0)
+        .fold(f64::MIN_POSITIVE, f64::max);
+    let scaled = points
+        .iter()
+        .map(|p| ScalingPoint {
+            workers: p.workers,
+            throughput: EventsPerSecond(p.throughput.0 / scale),
+        })
+        .collect();
+    (scaled, scale)
 }
 
 /// Best fit over several starts (lowest SSE; the earliest start wins ties).
@@ -353,6 +372,8 @@ fn fit_amdahl_params(points: &[ScalingPoint]) -> (Params, f64) {
 /// throughputs finite and > 0.
 pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
     validate_points(points, 3)?;
+    let (points, scale) = scaled(points);
+    let points = points.as_slice();
     let sst = total_sum_of_squares(points);
     let (usl_params, usl_sse) = best_fit(points, &starting_points(points), [false; 3]);
     let (amdahl_params, amdahl_sse) = fit_amdahl_params(points);
@@ -362,7 +383,8 @@ pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
     } else {
         (usl_params, usl_sse)
     };
-    let [lambda, sigma, kappa] = params;
+    let [lambda, sigma, kappa] = [params[0] * scale, params[1], params[2]];
+    let params = [lambda, sigma, kappa];
     let n_peak = (kappa > 0.0).then(|| ((1.0 - sigma) / kappa).sqrt());
     let peak_throughput = match n_peak {
         Some(n) => Some(EventsPerSecond(usl(params, n.max(1.0)))),
@@ -387,12 +409,13 @@ pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
 /// directly (λ then comes out ≈ 1). Needs at least 2 distinct worker counts.
 pub fn fit_amdahl(points: &[ScalingPoint]) -> Result<AmdahlFit, ModelError> {
     validate_points(points, 2)?;
-    let (params, sse) = fit_amdahl_params(points);
+    let (points, scale) = scaled(points);
+    let (params, sse) = fit_amdahl_params(&points);
     let serial_fraction = params[1];
     Ok(AmdahlFit {
-        lambda: EventsPerSecond(params[0]),
+        lambda: EventsPerSecond(params[0] * scale),
         serial_fraction,
-        r2: r_squared(sse, total_sum_of_squares(points)),
+        r2: r_squared(sse, total_sum_of_squares(&points)),
         max_speedup: (serial_fraction > 0.0).then(|| 1.0 / serial_fraction),
     })
 }
@@ -555,11 +578,11 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
             *value = parsed;
         }
         let [workers, throughput] = values;
-        if workers < 1.0 {
+        if !(1.0..=MAX_WORKERS).contains(&workers) {
             return Err(ModelError::Csv {
                 line: line_number,
                 column: "workers".to_owned(),
-                message: format!("workers must be ≥ 1, got {workers}"),
+                message: format!("workers must be between 1 and {MAX_WORKERS:e}, got {workers}"),
             });
         }
         if throughput <= 0.0 {
@@ -830,6 +853,47 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains('…'), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn csv_parser_never_panics(text in "(?s).{0,400}") {
+            if let Ok(points) = parse_points_csv(&text) {
+                proptest::prop_assert!(points.iter().all(|p| p.workers >= 1.0 && p.throughput.0 > 0.0));
+            }
+        }
+
+        #[test]
+        fn csv_parser_never_panics_on_csv_like_text(
+            text in "([0-9eE.+-]{0,6}[,; \t]?[0-9a-zA-Z.+-]{0,6}[#\r]?\n){0,30}"
+        ) {
+            let _ = parse_points_csv(&text);
+        }
+
+        #[test]
+        fn fits_stay_in_bounds(
+            raw in proptest::collection::vec((1.0f64..1e4, -6.0f64..12.0), 3..20)
+        ) {
+            let points: Vec<ScalingPoint> = raw
+                .iter()
+                .map(|&(w, log_x)| ScalingPoint {
+                    workers: libm::floor(w),
+                    throughput: EventsPerSecond(libm::pow(10.0, log_x)),
+                })
+                .collect();
+            match fit_usl(&points) {
+                Ok(fit) => {
+                    proptest::prop_assert!((0.0..=1.0).contains(&fit.sigma));
+                    proptest::prop_assert!(fit.kappa >= 0.0 && fit.kappa.is_finite());
+                    proptest::prop_assert!(fit.lambda.0 > 0.0 && fit.lambda.0.is_finite());
+                    proptest::prop_assert!(fit.r2 <= 1.0 + 1e-12 && fit.r2.is_finite(), "{fit:?}");
+                    proptest::prop_assert!((0.0..=1.0).contains(&fit.amdahl_serial_fraction));
+                }
+                Err(err) => proptest::prop_assert!(matches!(err, ModelError::Invalid(_)), "{err}"),
+            }
+        }
     }
 
     #[test]
