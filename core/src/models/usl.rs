@@ -509,7 +509,8 @@ fn excerpt(field: &str) -> String {
 ///   number, is skipped.
 /// - `#` starts a comment (whole line or trailing); blank lines are skipped;
 ///   fields may be separated by commas (or, if a line has no comma, by
-///   whitespace) and wrapped in double quotes; a leading BOM is ignored.
+///   whitespace) and wrapped in double quotes; empty trailing cells and a
+///   leading BOM are ignored.
 /// - Every value must be a finite number: workers ≥ 1, throughput > 0.
 ///   Errors carry the 1-based line number and the column name.
 /// - At most [`MAX_CSV_LINES`] lines; at least one data line.
@@ -534,7 +535,7 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
         } else {
             content.split_whitespace().collect()
         };
-        let fields: Vec<&str> = fields
+        let mut fields: Vec<&str> = fields
             .into_iter()
             .map(|f| {
                 let f = f.trim();
@@ -544,6 +545,10 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
                     .trim()
             })
             .collect();
+        // Spreadsheet exports often end rows with empty cells.
+        while fields.len() > COLUMNS.len() && fields.last().is_some_and(|f| f.is_empty()) {
+            fields.pop();
+        }
         let first_content = !seen_content;
         seen_content = true;
         if first_content && fields.iter().all(|f| f.parse::<f64>().is_err()) {
@@ -781,14 +786,20 @@ mod tests {
 
     #[test]
     fn parses_csv_with_header_comments_and_blanks() {
-        let text = "\u{feff}workers,throughput\n# measured 2026-05-01\n\n1, 100\n2,190 # warm\n\"4\",\"350\"\r\n8 600\n";
+        let text = "\u{feff}workers,throughput\n# measured 2026-05-01\n\n1, 100\n2,190 # warm\n\"4\",\"350\"\r\n8 600\n16,900,,\n";
         let points = parse_points_csv(text).unwrap();
         assert_eq!(
             points
                 .iter()
                 .map(|p| (p.workers, p.throughput.0))
                 .collect::<Vec<_>>(),
-            vec![(1.0, 100.0), (2.0, 190.0), (4.0, 350.0), (8.0, 600.0)]
+            vec![
+                (1.0, 100.0),
+                (2.0, 190.0),
+                (4.0, 350.0),
+                (8.0, 600.0),
+                (16.0, 900.0)
+            ]
         );
     }
 
