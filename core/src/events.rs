@@ -247,6 +247,16 @@ impl EventGenerator {
         self.events
     }
 
+    /// Expected share of events in each domain (from the domain table).
+    pub fn domain_shares(&self) -> Vec<f64> {
+        self.domains.probabilities()
+    }
+
+    /// Number of domains.
+    pub fn domains(&self) -> u32 {
+        self.domains.len() as u32
+    }
+
     /// Event `index`: a pure function of `(seed, index)`.
     #[inline]
     pub fn event(&self, index: u64) -> Event {
@@ -445,6 +455,32 @@ impl AliasTable {
             }
             None => 0,
         }
+    }
+
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Always false: an empty weight list becomes one certain category.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// The probability of every category, in one pass.
+    pub fn probabilities(&self) -> Vec<f64> {
+        let n = self.columns.len() as f64;
+        let mut p = vec![0.0; self.columns.len()];
+        for (column, &(threshold, alias)) in self.columns.iter().enumerate() {
+            let accept = threshold.min(1 << 32) as f64 / 4_294_967_296.0;
+            if let Some(own) = p.get_mut(column) {
+                *own += accept / n;
+            }
+            if let Some(other) = p.get_mut(alias as usize) {
+                *other += (1.0 - accept) / n;
+            }
+        }
+        p
     }
 
     /// The probability of category `i` (for tests and reports).
