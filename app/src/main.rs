@@ -1,1 +1,16 @@
-fn main() {}
+//! `scalewise-app`: the workbench UI. A thin Leptos shell over
+//! `scalewise-core`: it edits a review, sends it to the engine worker and shows
+//! the evidence. It never runs engine work on the main thread.
+
+mod app;
+mod components;
+mod engine_client;
+mod format;
+mod isolation;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    isolation::ensure_isolation_or_fallback();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -25,6 +25,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod limits;
+pub mod models;
 pub mod policy;
 pub mod profiler;
 pub mod review;

@@ -1,1 +1,154 @@
+//! The engine Web Worker's wasm module: owns a `scalewise_core::Session` per
+//! run and drives it one bounded step at a time, so the worker's JS glue
+//! (`js/worker.js`) can post progress and hear Cancel between steps.
+//!
+//! Built twice (see `scripts/build-engine.sh`): with the `threads` feature for
+//! cross-origin-isolated pages (wasm-bindgen-rayon pool), without for the
+//! single-threaded fallback. The code path is otherwise identical, and so are
+//! the results.
 
+use scalewise_core::clock::Clock;
+use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
+use scalewise_core::session::{CalibrateConfig, Plan, Session, Step};
+use scalewise_core::units::Seconds;
+use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+#[wasm_bindgen]
+extern "C" {
+    // `performance` exists in every worker, including the pool's threads.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now_ms() -> f64;
+}
+
+/// The worker's high-resolution clock (5 µs granularity when isolated).
+struct PerformanceClock;
+
+impl Clock for PerformanceClock {
+    fn now(&self) -> Seconds {
+        Seconds::from_ms(performance_now_ms())
+    }
+}
+
+struct Job {
+    run_id: u64,
+    session: Session,
+    started_ms: f64,
+}
+
+#[wasm_bindgen]
+pub struct Engine {
+    mode: ThreadMode,
+    job: Option<Job>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(isolated: bool) -> Engine {
+        let mode = if isolated && cfg!(feature = "threads") {
+            ThreadMode::Isolated
+        } else {
+            ThreadMode::SingleThreaded
+        };
+        Engine { mode, job: None }
+    }
+
+    /// The `Ready` message.
+    pub fn hello(&self) -> String {
+        encode(&EngineResponse::Ready {
+            mode: self.mode,
+            threads: rayon::current_num_threads(),
+            engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    /// Handles one request; returns the immediate replies.
+    pub fn receive(&mut self, message: &str) -> Vec<String> {
+        let request = match serde_json::from_str::<EngineRequest>(message) {
+            Ok(request) => request,
+            Err(e) => {
+                return vec![encode(&EngineResponse::Failed {
+                    run_id: None,
+                    message: format!("unreadable request: {e}"),
+                    field_errors: Vec::new(),
+                })]
+            }
+        };
+        match request {
+            EngineRequest::Run { run_id, review, calibration } => {
+                let mut replies = Vec::new();
+                if let Some(old) = self.job.take() {
+                    replies.push(encode(&EngineResponse::Cancelled { run_id: old.run_id }));
+                }
+                let plan = match calibration {
+                    Some(calibration) => Plan::Replay(*calibration),
+                    None => Plan::Calibrate(CalibrateConfig {
+                        environment: self.environment(),
+                        max_lanes: rayon::current_num_threads(),
+                    }),
+                };
+                match Session::new(*review, plan) {
+                    Ok(session) => {
+                        self.job = Some(Job { run_id, session, started_ms: performance_now_ms() });
+                    }
+                    Err(errors) => replies.push(encode(&EngineResponse::Failed {
+                        run_id: Some(run_id),
+                        message: "the review is not valid".to_string(),
+                        field_errors: errors.into_vec(),
+                    })),
+                }
+                replies
+            }
+            EngineRequest::Cancel { run_id } => match &self.job {
+                Some(job) if job.run_id == run_id => {
+                    self.job = None;
+                    vec![encode(&EngineResponse::Cancelled { run_id })]
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// Advances the current run by one step. `None` when there is no run.
+    pub fn poll(&mut self) -> Option<Vec<String>> {
+        let job = self.job.as_mut()?;
+        let run_id = job.run_id;
+        let reply = match job.session.step(&PerformanceClock) {
+            Ok(Step::Progress(progress)) => {
+                return Some(vec![encode(&EngineResponse::Progress {
+                    run_id,
+                    stage: progress.stage.to_string(),
+                    fraction: progress.fraction,
+                })])
+            }
+            Ok(Step::Done(output)) => EngineResponse::Finished {
+                run_id,
+                output,
+                elapsed_s: (performance_now_ms() - job.started_ms) / 1e3,
+            },
+            Err(e) => EngineResponse::Failed {
+                run_id: Some(run_id),
+                message: e.to_string(),
+                field_errors: Vec::new(),
+            },
+        };
+        self.job = None;
+        Some(vec![encode(&reply)])
+    }
+
+    fn environment(&self) -> String {
+        match self.mode {
+            ThreadMode::Isolated => format!("wasm32, cross-origin isolated, {} threads", rayon::current_num_threads()),
+            ThreadMode::SingleThreaded => "wasm32, single-threaded".to_string(),
+        }
+    }
+}
+
+fn encode(response: &EngineResponse) -> String {
+    serde_json::to_string(response).unwrap_or_else(|e| {
+        serde_json::json!({ "type": "fatal", "message": format!("could not encode a reply: {e}") }).to_string()
+    })
+}

@@ -1,0 +1,45 @@
+// The e2e suite runs against release builds in dist/ (and dist-subpath/,
+// built with --public-url /scalewise/): `make test` builds them first.
+import { defineConfig } from '@playwright/test';
+
+const chromium = {
+  browserName: 'chromium',
+  launchOptions: {
+    // Debian's Chromium: Playwright's own browser download cannot work here.
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  },
+  viewport: { width: 1280, height: 720 },
+  headless: true,
+};
+
+const server = (port, flags) => ({
+  command: `node serve.mjs --port ${port} ${flags}`,
+  url: `http://127.0.0.1:${port}${flags.includes('--base') ? '/scalewise/' : '/'}`,
+  reuseExistingServer: false,
+  stdout: 'ignore',
+});
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1, // 2 cores: the engine's thread pool needs them more than the test runner does
+  reporter: [['list']],
+  use: chromium,
+  webServer: [
+    server(8091, '--dir ../dist --isolated'),
+    server(8092, '--dir ../dist'),
+    server(8093, '--dir ../dist-subpath --isolated --base /scalewise/'),
+  ],
+  projects: [
+    { name: 'isolated', use: { ...chromium, baseURL: 'http://127.0.0.1:8091/' }, testIgnore: /plain|subpath/ },
+    { name: 'plain', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/', serviceWorkers: 'block' }, testMatch: /plain/ },
+    { name: 'subpath', use: { ...chromium, baseURL: 'http://127.0.0.1:8093/scalewise/' }, testMatch: /subpath/ },
+  ],
+});

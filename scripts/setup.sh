@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for `make serve` (default) or `make test`
+# (`scripts/setup.sh test`). Idempotent and quiet when everything is present.
+# Assumes only rustup/cargo, node/npm and apt (as root or via sudo).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+purpose="${1:-serve}"
+say() { echo "setup: $*"; }
+
+# The pinned nightly (rust-toolchain.toml). RUSTUP_AUTO_INSTALL may be 0, so
+# install it explicitly, with rust-src (build-std) and the wasm32 target.
+toolchain="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)"
+if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1 \
+   || ! rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^rust-src' \
+   || ! rustup target list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown' \
+   || ! rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^clippy'; then
+  say "installing Rust $toolchain (rust-src, clippy, rustfmt, wasm32-unknown-unknown)"
+  rustup toolchain install "$toolchain" --profile minimal \
+    --component rust-src --component clippy --component rustfmt --target wasm32-unknown-unknown >/dev/null
+fi
+
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$cargo_bin:$PATH"
+
+# Trunk 0.22.1 needs rustc >= 1.96.1, hence the nightly.
+if [[ "$(trunk --version 2>/dev/null || true)" != "trunk 0.22.1" ]]; then
+  say "installing trunk 0.22.1 (a few minutes, once)"
+  cargo +"$toolchain" install --quiet --locked trunk@0.22.1
+fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock, or Trunk would
+# want to download one.
+bindgen_version="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
+  say "installing wasm-bindgen-cli $bindgen_version (a few minutes, once)"
+  # No --locked: the registry lacks one of its locked dependencies.
+  cargo +"$toolchain" install --quiet --force wasm-bindgen-cli@"$bindgen_version"
+fi
+
+npm_ci() { # dir: install from the lockfile unless node_modules is up to date
+  local dir="$1"
+  if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    say "npm ci in ${dir#$root/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+npm_ci "$root"   # echarts (served from our origin) and binaryen (wasm-opt)
+
+if [[ "$purpose" == "test" ]]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  npm_ci "$root/e2e"   # Playwright (no browser download: it drives /usr/bin/chromium)
+fi

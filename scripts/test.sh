@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test, in order of speed; stops at the first failure.
+# Called by `make test` (README) and so by .ci/run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+step() { echo; echo "==> $*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --quiet -p scalewise-core -p scalewise-cli --all-targets -- -D warnings
+cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests (cargo test)"
+cargo test --quiet --workspace --exclude scalewise-engine
+
+step "core tests on wasm32 in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+WASM_BINDGEN_TEST_TIMEOUT=300 \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --quiet -p scalewise-core --target wasm32-unknown-unknown --test wasm
+
+step "release builds: native CLI, static site at / and at /scalewise/"
+cargo build --quiet --release -p scalewise-cli
+trunk build --release --dist dist
+trunk build --release --dist dist-subpath --public-url /scalewise/
+
+step "end-to-end tests in Chromium (Playwright)"
+(cd e2e && npx playwright test)
