@@ -28,6 +28,7 @@ pub mod limits;
 pub mod models;
 pub mod policy;
 pub mod profiler;
+pub mod protocol;
 pub mod review;
 pub mod rng;
 pub mod session;

@@ -97,7 +97,7 @@ impl Engine {
                     Err(errors) => replies.push(encode(&EngineResponse::Failed {
                         run_id: Some(run_id),
                         message: "the review is not valid".to_string(),
-                        field_errors: errors.into_vec(),
+                        field_errors: errors.0,
                     })),
                 }
                 replies
