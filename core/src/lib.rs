@@ -15,6 +15,8 @@
     )
 )]
 
+pub mod analysis;
+pub mod analysis_limits;
 pub mod clock;
 pub mod limits;
 pub mod models;
