@@ -18,8 +18,10 @@
 pub mod analysis;
 pub mod analysis_limits;
 pub mod clock;
+pub mod events;
 pub mod limits;
 pub mod models;
+pub mod policy;
 pub mod review;
 pub mod rng;
 pub mod units;
