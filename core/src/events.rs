@@ -49,6 +49,7 @@
 
 use std::fmt::Write as _;
 
+use crate::models::zipf::ZipfTable;
 use crate::review::{Action, Role, Sensitivity, Workload};
 use crate::rng::{ItemRng, Stream};
 
@@ -196,7 +197,10 @@ impl EventGenerator {
     /// generator stays panic-free on any input, but its distributions are
     /// meaningless outside the limits).
     pub fn new(workload: &Workload, seed: u64) -> EventGenerator {
-        let domains = AliasTable::new(&zipf_weights(workload.domains, workload.domain_zipf_alpha));
+        let domains = AliasTable::new(&domain_weights(
+            workload.domains,
+            workload.domain_zipf_alpha,
+        ));
         let mut combos = Vec::with_capacity(ACCESS_COMBOS);
         let mut combo_weights = Vec::with_capacity(ACCESS_COMBOS);
         let mix = &workload.access_mix;
@@ -245,6 +249,16 @@ impl EventGenerator {
     /// Events in the run.
     pub fn events(&self) -> u64 {
         self.events
+    }
+
+    /// Expected share of events in each domain (from the domain table).
+    pub fn domain_shares(&self) -> Vec<f64> {
+        self.domains.probabilities()
+    }
+
+    /// Number of domains.
+    pub fn domains(&self) -> u32 {
+        self.domains.len() as u32
     }
 
     /// Event `index`: a pure function of `(seed, index)`.
@@ -344,12 +358,15 @@ fn open_unit(word: u64) -> f64 {
     ((word >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Unnormalised Zipf weights `(k + 1)^-alpha` for `k in 0..n`.
-// TODO(models-merge): replace with `models::zipf::ZipfTable` once it lands.
-fn zipf_weights(n: u32, alpha: f64) -> Vec<f64> {
-    (0..n.max(1))
-        .map(|k| libm::pow(f64::from(k) + 1.0, -alpha))
-        .collect()
+/// Domain popularity: the exact Zipf pmf of [`ZipfTable`], sampled by our
+/// alias table (one comparison per event instead of a binary search).
+/// Validation keeps `domains` and `alpha` inside the table's limits; outside
+/// them the domains fall back to uniform rather than panic.
+fn domain_weights(domains: u32, alpha: f64) -> Vec<f64> {
+    match ZipfTable::new(domains.max(1) as usize, alpha) {
+        Ok(table) => table.probabilities().to_vec(),
+        Err(_) => vec![1.0; domains.max(1) as usize],
+    }
 }
 
 /// `P(missing ≤ k)` for `k in 0..expected`, `missing ~ Binomial(expected, p)`,
@@ -445,6 +462,32 @@ impl AliasTable {
             }
             None => 0,
         }
+    }
+
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Always false: an empty weight list becomes one certain category.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// The probability of every category, in one pass.
+    pub fn probabilities(&self) -> Vec<f64> {
+        let n = self.columns.len() as f64;
+        let mut p = vec![0.0; self.columns.len()];
+        for (column, &(threshold, alias)) in self.columns.iter().enumerate() {
+            let accept = threshold.min(1 << 32) as f64 / 4_294_967_296.0;
+            if let Some(own) = p.get_mut(column) {
+                *own += accept / n;
+            }
+            if let Some(other) = p.get_mut(alias as usize) {
+                *other += (1.0 - accept) / n;
+            }
+        }
+        p
     }
 
     /// The probability of category `i` (for tests and reports).
@@ -976,11 +1019,10 @@ mod tests {
             by_domain[e.domain as usize] += 1;
             by_role[e.role.index()] += 1;
         }
-        let zipf = zipf_weights(200, 1.1);
-        let total: f64 = zipf.iter().sum();
+        let zipf = ZipfTable::new(200, 1.1).unwrap();
         let top_share = by_domain[0] as f64 / n as f64;
         assert!(
-            (top_share - zipf[0] / total).abs() < 0.005,
+            (top_share - zipf.probabilities()[0]).abs() < 0.005,
             "top domain share {top_share}"
         );
         let ml_share = by_role[Role::MlEngineer.index()] as f64 / n as f64;

@@ -3,6 +3,12 @@
 //! Inputs in, values out: no I/O, no clock (see [`clock::Clock`]), no global
 //! RNG (see [`rng`]). Compiles natively and to `wasm32-unknown-unknown`;
 //! parallel with rayon; byte-identical results for any thread count.
+//!
+//! The flow of a run: a [`review::Review`] (validated against [`limits`])
+//! drives the [`events`] generator; the [`profiler`] streams the events
+//! through a real batch pipeline (with [`policy`] evaluation) to produce a
+//! deterministic data profile and a measured calibration; the [`session`]
+//! advances all of this a bounded step at a time.
 
 // A panic in wasm kills the page: non-test code returns errors instead.
 #![cfg_attr(
@@ -18,10 +24,15 @@
 pub mod analysis;
 pub mod analysis_limits;
 pub mod clock;
+pub mod error;
 pub mod events;
 pub mod limits;
 pub mod models;
 pub mod policy;
+pub mod profiler;
 pub mod review;
 pub mod rng;
+pub mod session;
 pub mod units;
+
+pub use error::CoreError;
