@@ -423,3 +423,92 @@ pub(crate) mod fixtures {
         }
     }
 }
+
+impl From<&crate::profiler::Calibration> for CostModel {
+    fn from(calibration: &crate::profiler::Calibration) -> Self {
+        Self {
+            // BTreeMap<Stage, _> iterates in pipeline order (Stage's Ord).
+            stage_cost_s_per_event: calibration
+                .stage_cost_s_per_event
+                .iter()
+                .map(|(stage, &cost)| StageCost {
+                    stage: stage.name().to_string(),
+                    cost_s_per_event: cost,
+                })
+                .collect(),
+            scaling: calibration
+                .scaling
+                .iter()
+                .map(|p| ThreadScaling {
+                    threads: f64::from(p.threads),
+                    events_per_s: p.events_per_s,
+                })
+                .collect(),
+            environment: calibration.environment.clone(),
+        }
+    }
+}
+
+impl From<&crate::profiler::DataProfile> for DataFacts {
+    /// The profile measures all three schemes, so `datasets_per_domain`
+    /// (only used to derive an unmeasured by-hash layout) is left at 1.
+    fn from(profile: &crate::profiler::DataProfile) -> Self {
+        use crate::profiler::Scheme;
+        let events = profile.events;
+        let total_domain_events = profile
+            .features
+            .iter()
+            .fold(0u64, |sum, f| sum.saturating_add(f.events));
+        let max_domain = profile.features.iter().map(|f| f.domain).max().unwrap_or(0);
+        let mut domain_shares = vec![0.0; max_domain as usize + 1];
+        for feature in &profile.features {
+            if let Some(share) = domain_shares.get_mut(feature.domain as usize) {
+                *share = feature.events as f64 / total_domain_events.max(1) as f64;
+            }
+        }
+        let layout = &profile.partitioning.layout;
+        let partition_loads = profile
+            .partitioning
+            .schemes
+            .iter()
+            .map(|load| {
+                let total = load
+                    .loads
+                    .iter()
+                    .fold(0u64, |sum, l| sum.saturating_add(l.events))
+                    .max(1) as f64;
+                PartitionLoad {
+                    scheme: match load.scheme {
+                        Scheme::ByDomain => PartitionScheme::ByDomain,
+                        Scheme::ByHash => PartitionScheme::ByHash,
+                        Scheme::SaltedHotKeys => PartitionScheme::SaltedHotKeys {
+                            salt_buckets: layout.salt_buckets,
+                        },
+                    },
+                    shares: load.loads.iter().map(|l| l.events as f64 / total).collect(),
+                }
+            })
+            .collect();
+        let q = &profile.quality;
+        let access = &profile.access;
+        let outcome = |r: &crate::policy::PolicyReport| PolicyOutcome {
+            allowed: r.allowed,
+            denied: r.denied,
+            violations: r.violations,
+        };
+        Self {
+            events,
+            bytes_per_event: profile.total_bytes as f64 / events.max(1) as f64,
+            domain_shares,
+            datasets_per_domain: 1,
+            partition_loads,
+            schema_drift_share: q.schema_drift_rate,
+            freshness_breach_share: q.freshness_breach_rate,
+            lineage_completeness: profile.lineage.completeness,
+            quality_failure_share: (q.null_rate + q.out_of_range_rate).min(1.0),
+            accesses: access.deny_overrides.events,
+            deny_overrides: outcome(&access.deny_overrides),
+            allow_overrides: outcome(&access.allow_overrides),
+        }
+    }
+}
