@@ -351,79 +351,6 @@ fn shares_valid(field: &str, shares: &[f64]) -> Result<(), AnalysisError> {
     Ok(())
 }
 
-/// Hand-built inputs for tests and the default review until the profiler's
-/// measurements are wired: numbers of the order a native release build
-/// measures for the example review.
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use super::*;
-
-    /// Zipf(α) shares over `n` domains.
-    pub fn zipf_shares(n: usize, alpha: f64) -> Vec<f64> {
-        let weights: Vec<f64> = (1..=n).map(|k| libm::pow(k as f64, -alpha)).collect();
-        let total: f64 = weights.iter().sum();
-        weights.iter().map(|w| w / total).collect()
-    }
-
-    pub fn cost_model() -> CostModel {
-        CostModel {
-            stage_cost_s_per_event: vec![
-                StageCost {
-                    stage: "parse".to_string(),
-                    cost_s_per_event: 0.4e-6,
-                },
-                StageCost {
-                    stage: "quality".to_string(),
-                    cost_s_per_event: 0.3e-6,
-                },
-                StageCost {
-                    stage: "policy".to_string(),
-                    cost_s_per_event: 0.2e-6,
-                },
-                StageCost {
-                    stage: "aggregate".to_string(),
-                    cost_s_per_event: 0.3e-6,
-                },
-            ],
-            // USL with σ = 0.03, κ = 0.0005 at λ = 1/1.2 µs.
-            scaling: [1.0, 2.0, 4.0, 8.0]
-                .iter()
-                .map(|&n| ThreadScaling {
-                    threads: n,
-                    events_per_s: (1.0 / 1.2e-6) * n
-                        / (1.0 + 0.03 * (n - 1.0) + 0.0005 * n * (n - 1.0)),
-                })
-                .collect(),
-            environment: "test fixture".to_string(),
-        }
-    }
-
-    pub fn data_facts() -> DataFacts {
-        DataFacts {
-            events: 2_000_000,
-            bytes_per_event: 262_144.0,
-            domain_shares: zipf_shares(200, 1.1),
-            datasets_per_domain: 50,
-            partition_loads: Vec::new(),
-            schema_drift_share: 0.002,
-            freshness_breach_share: 0.023,
-            lineage_completeness: 0.98,
-            quality_failure_share: 0.013,
-            accesses: 2_000_000,
-            deny_overrides: PolicyOutcome {
-                allowed: 1_900_000,
-                denied: 100_000,
-                violations: 0,
-            },
-            allow_overrides: PolicyOutcome {
-                allowed: 1_960_000,
-                denied: 40_000,
-                violations: 60_000,
-            },
-        }
-    }
-}
-
 impl From<&crate::profiler::Calibration> for CostModel {
     fn from(calibration: &crate::profiler::Calibration) -> Self {
         Self {
@@ -509,6 +436,79 @@ impl From<&crate::profiler::DataProfile> for DataFacts {
             accesses: access.deny_overrides.events,
             deny_overrides: outcome(&access.deny_overrides),
             allow_overrides: outcome(&access.allow_overrides),
+        }
+    }
+}
+
+/// Hand-built inputs for tests and the default review until the profiler's
+/// measurements are wired: numbers of the order a native release build
+/// measures for the example review.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// Zipf(α) shares over `n` domains.
+    pub fn zipf_shares(n: usize, alpha: f64) -> Vec<f64> {
+        let weights: Vec<f64> = (1..=n).map(|k| libm::pow(k as f64, -alpha)).collect();
+        let total: f64 = weights.iter().sum();
+        weights.iter().map(|w| w / total).collect()
+    }
+
+    pub fn cost_model() -> CostModel {
+        CostModel {
+            stage_cost_s_per_event: vec![
+                StageCost {
+                    stage: "parse".to_string(),
+                    cost_s_per_event: 0.4e-6,
+                },
+                StageCost {
+                    stage: "quality".to_string(),
+                    cost_s_per_event: 0.3e-6,
+                },
+                StageCost {
+                    stage: "policy".to_string(),
+                    cost_s_per_event: 0.2e-6,
+                },
+                StageCost {
+                    stage: "aggregate".to_string(),
+                    cost_s_per_event: 0.3e-6,
+                },
+            ],
+            // USL with σ = 0.03, κ = 0.0005 at λ = 1/1.2 µs.
+            scaling: [1.0, 2.0, 4.0, 8.0]
+                .iter()
+                .map(|&n| ThreadScaling {
+                    threads: n,
+                    events_per_s: (1.0 / 1.2e-6) * n
+                        / (1.0 + 0.03 * (n - 1.0) + 0.0005 * n * (n - 1.0)),
+                })
+                .collect(),
+            environment: "test fixture".to_string(),
+        }
+    }
+
+    pub fn data_facts() -> DataFacts {
+        DataFacts {
+            events: 2_000_000,
+            bytes_per_event: 262_144.0,
+            domain_shares: zipf_shares(200, 1.1),
+            datasets_per_domain: 50,
+            partition_loads: Vec::new(),
+            schema_drift_share: 0.002,
+            freshness_breach_share: 0.023,
+            lineage_completeness: 0.98,
+            quality_failure_share: 0.013,
+            accesses: 2_000_000,
+            deny_overrides: PolicyOutcome {
+                allowed: 1_900_000,
+                denied: 100_000,
+                violations: 0,
+            },
+            allow_overrides: PolicyOutcome {
+                allowed: 1_960_000,
+                denied: 40_000,
+                violations: 60_000,
+            },
         }
     }
 }
