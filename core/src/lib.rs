@@ -21,6 +21,8 @@
     )
 )]
 
+pub mod analysis;
+pub mod analysis_limits;
 pub mod clock;
 pub mod error;
 pub mod events;
