@@ -232,8 +232,10 @@ fn io_error(what: &str) -> impl Fn(io::Error) -> Failure + '_ {
 }
 
 fn events(options: Options) -> Result<(), Failure> {
-    let review = load_review(options.review_path()?)?;
+    // Usage errors first, before touching files.
+    let path = options.review_path()?;
     let limit = options.number("--limit")?.unwrap_or(u64::MAX);
+    let review = load_review(path)?;
     let generator = EventGenerator::new(&review.workload, review.seed);
     let count = limit.min(generator.events());
     let stdout = io::stdout();
@@ -256,17 +258,20 @@ fn events(options: Options) -> Result<(), Failure> {
 }
 
 fn run(options: Options) -> Result<(), Failure> {
-    let review = load_review(options.review_path()?)?;
+    // Usage errors first, before touching files.
+    let path = options.review_path()?;
+    let threads = options.number("--threads")?;
+    if let Some(threads @ (0 | 1025..)) = threads {
+        return Err(Failure::Usage(format!(
+            "--threads must be 1 to 1024, got {threads}"
+        )));
+    }
+    let review = load_review(path)?;
     let calibration = options
         .get("--calibration")
         .map(load_calibration)
         .transpose()?;
-    if let Some(threads) = options.number("--threads")? {
-        if threads == 0 || threads > 1024 {
-            return Err(Failure::Usage(format!(
-                "--threads must be 1 to 1024, got {threads}"
-            )));
-        }
+    if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads as usize)
             .build_global()
