@@ -8,7 +8,7 @@
 //! An event is one load of a dataset by a pipeline in the nightly batch,
 //! together with the access that consumes it. Event `i` is a pure function of
 //! `(seed, i)`: it draws from one [`ItemRng`] seeded with
-//! `(seed, Stream::Events, i)`, six 64-bit words in all, so events can be
+//! `(seed, Stream::Events, i)`, four 64-bit words in all, so events can be
 //! generated in any order, chunking or thread count. Dataset properties
 //! (pipeline, declared upstreams, base schema version) come from one more
 //! pure draw keyed by the dataset id (`Stream::Scenario`), so they are stable
@@ -17,7 +17,7 @@
 //! # Distributions (parameters from [`Workload`])
 //!
 //! * `timestamp_s` — event time, uniform arrivals: `(i + u) · batch_window_s / events`
-//!   with `u ~ U[0, 1)`, so time grows with the index.
+//!   with `u ~ U[0, 1)` (11 bits), so time grows with the index.
 //! * `domain` — Zipf over `0..domains` with exponent `domain_zipf_alpha`
 //!   (`P(d) ∝ (d + 1)^-alpha`; domain 0 is the most popular), by alias table.
 //! * `dataset_id` — `domain · datasets_per_domain + k`, `k` uniform.
@@ -45,13 +45,14 @@
 //! with the exact inverse CDF (Acklam's approximation via `libm`) in the
 //! outer 1/1024 tails, so the heavy upper tail that carries a log-normal's
 //! mean is not clipped. Bernoulli draws use 21-bit thresholds (resolution
-//! 4.8·10⁻⁷), categorical draws 32-bit alias tables.
+//! 4.8·10⁻⁷; lineage's binomial also uses 21 bits), categorical and
+//! continuous draws 32 bits.
 
 use std::fmt::Write as _;
 
 use crate::models::zipf::ZipfTable;
 use crate::review::{Action, Role, Sensitivity, Workload};
-use crate::rng::{ItemRng, Stream};
+use crate::rng::{Stream, StreamKey};
 
 /// One synthetic pipeline event. Small and `Copy`: ids are integers; names
 /// are rendered only when exported.
@@ -171,22 +172,26 @@ pub const MAX_EVENT_BYTES: u64 = 1 << 44;
 /// Generates events; built once per run (tables), then shared by all lanes.
 #[derive(Clone, Debug)]
 pub struct EventGenerator {
-    seed: u64,
+    events_key: StreamKey,
+    catalog_key: StreamKey,
     events: u64,
     seconds_per_event: f64,
     domains: AliasTable,
     datasets_per_domain: u32,
     pipelines: u32,
     bytes: LogNormalTable,
-    bytes_per_event: f64,
-    bytes_per_row: f64,
+    /// `1 / (4 · bytes_per_event)`: the volume factor's scale.
+    volume_scale: f64,
+    /// `1 / bytes_per_row`.
+    rows_per_byte: f64,
     freshness: LogNormalTable,
     drift_threshold: u64,
     null_threshold: u64,
     out_of_range_threshold: u64,
     lineage_span: u64,
-    /// `missing_cdf[expected][k]`: P(missing ≤ k) as a 32-bit threshold.
-    missing_cdf: Vec<Vec<u64>>,
+    /// `missing_cdf[expected · lineage_span + k]`: P(missing ≤ k) as a 32-bit
+    /// threshold (entries past `expected` are 2^32: never reached).
+    missing_cdf: Vec<u64>,
     access: AliasTable,
     /// Per access combination: (role, sensitivity, action, base risk).
     combos: Vec<(Role, Sensitivity, Action, f32)>,
@@ -218,12 +223,20 @@ impl EventGenerator {
             combos.push((role, sensitivity, action, base.min(1.0)));
         }
         let lineage_span = u64::from(workload.lineage_expected_upstreams) * 2 + 1;
-        let missing_cdf = (0..lineage_span)
-            .map(|expected| binomial_cdf(expected, workload.lineage_missing_rate))
-            .collect();
+        let mut missing_cdf = Vec::with_capacity((lineage_span * lineage_span) as usize);
+        for expected in 0..lineage_span {
+            let row = binomial_cdf(expected, workload.lineage_missing_rate);
+            missing_cdf.extend(
+                row.iter()
+                    .copied()
+                    .chain(std::iter::repeat(1 << 32))
+                    .take(lineage_span as usize),
+            );
+        }
         let sigma = workload.bytes_sigma;
         EventGenerator {
-            seed,
+            events_key: StreamKey::new(seed, Stream::Events),
+            catalog_key: StreamKey::new(seed, Stream::Scenario),
             events: workload.events.max(1),
             seconds_per_event: workload.batch_window_s / workload.events.max(1) as f64,
             domains,
@@ -233,8 +246,8 @@ impl EventGenerator {
                 workload.bytes_per_event * libm::exp(-0.5 * sigma * sigma),
                 sigma,
             ),
-            bytes_per_event: workload.bytes_per_event,
-            bytes_per_row: workload.bytes_per_row.max(1.0),
+            volume_scale: 1.0 / (4.0 * workload.bytes_per_event.max(1.0)),
+            rows_per_byte: 1.0 / workload.bytes_per_row.max(1.0),
             freshness: LogNormalTable::new(workload.freshness_median_s, workload.freshness_sigma),
             drift_threshold: threshold_21(workload.schema_drift_rate),
             null_threshold: threshold_21(workload.null_rate),
@@ -262,47 +275,55 @@ impl EventGenerator {
     }
 
     /// Event `index`: a pure function of `(seed, index)`.
-    #[inline]
+    #[inline(always)]
     pub fn event(&self, index: u64) -> Event {
-        let mut rng = ItemRng::new(self.seed, Stream::Events, index);
-        let w_pick = rng.next_u64();
-        let w_place = rng.next_u64();
-        let w_bytes = rng.next_u64();
-        let w_fresh = rng.next_u64();
-        let w_flags = rng.next_u64();
-        let w_lineage = rng.next_u64();
+        let mut rng = self.events_key.item(index);
+        // Four words, split into fields: 32 bits per categorical or
+        // continuous draw, 21 per Bernoulli, 11 for the arrival jitter.
+        let w_pick = rng.next_u64(); // domain | access
+        let w_place = rng.next_u64(); // dataset | bytes
+        let w_timing = rng.next_u64(); // freshness | lineage (21) | jitter (11)
+        let w_flags = rng.next_u64(); // drift | nulls | out of range (21 each)
 
         let domain = self.domains.sample((w_pick >> 32) as u32);
         let combo = self.access.sample(w_pick as u32);
         let local = ((w_place >> 32) * u64::from(self.datasets_per_domain)) >> 32;
         let dataset_id = (u64::from(domain) * u64::from(self.datasets_per_domain) + local) as u32;
-        let timestamp_s = (index as f64 + (w_place as u32) as f64 * (1.0 / 4_294_967_296.0))
-            * self.seconds_per_event;
+        // Signed and 32-bit conversions: one instruction each, where u64 ↔
+        // f64 is emulated on x86-64. Indices stay below 2^63 (and far below
+        // 2^53 in any run), so the signed detour is exact.
+        let jitter = f64::from((w_timing & 0x7ff) as u32) * (1.0 / 2_048.0);
+        let timestamp_s = (index as i64 as f64 + jitter) * self.seconds_per_event;
 
         // Dataset properties: stable for every event of the dataset.
-        let catalog = ItemRng::new(self.seed, Stream::Scenario, u64::from(dataset_id)).next_u64();
+        let catalog = self.catalog_key.item(u64::from(dataset_id)).next_u64();
         let pipeline_id = (((catalog >> 32) * u64::from(self.pipelines)) >> 32) as u32;
-        let lineage_expected = (catalog & 0xffff) % self.lineage_span;
+        let lineage_expected = ((catalog & 0xffff_ffff) * self.lineage_span) >> 32;
         let base_version = 1 + ((catalog >> 16) & 3) as u16;
 
         let bytes_f = self
             .bytes
-            .sample(open_unit(w_bytes))
+            .sample(open_unit_32(w_place as u32))
             .clamp(1.0, MAX_EVENT_BYTES as f64);
-        let bytes = (bytes_f + 0.5) as u64;
+        // Through i64: bytes_f ≤ 2^44, and a signed conversion is one
+        // instruction where an unsigned one is emulated.
+        let bytes = (bytes_f + 0.5) as i64 as u64;
         let rows =
-            ((bytes as f64 / self.bytes_per_row + 0.5) as u64).clamp(1, u64::from(u32::MAX)) as u32;
-        let freshness_lag_s = self.freshness.sample(open_unit(w_fresh)) as f32;
+            (bytes_f * self.rows_per_byte + 0.5).clamp(1.0, f64::from(u32::MAX)) as i64 as u32;
+        let freshness_lag_s = self.freshness.sample(open_unit_32((w_timing >> 32) as u32)) as f32;
 
         let schema_drift = (w_flags & BITS_21) < self.drift_threshold;
         let has_nulls = ((w_flags >> 21) & BITS_21) < self.null_threshold;
         let out_of_range = ((w_flags >> 42) & BITS_21) < self.out_of_range_threshold;
 
+        // 21 random bits scaled to the 32-bit thresholds of the table.
+        let lineage_draw = ((w_timing >> 11) & BITS_21) << 11;
+        let row_start = (lineage_expected * self.lineage_span) as usize;
         let missing = self
             .missing_cdf
-            .get(lineage_expected as usize)
+            .get(row_start..row_start + self.lineage_span as usize)
             .map_or(0, |cdf| {
-                cdf.iter().take_while(|&&t| (w_lineage >> 32) >= t).count() as u64
+                cdf.iter().take_while(|&&t| lineage_draw >= t).count() as u64
             })
             .min(lineage_expected);
 
@@ -311,7 +332,7 @@ impl EventGenerator {
             .get(combo as usize)
             .copied()
             .unwrap_or((Role::DataEngineer, Sensitivity::Public, Action::Read, 0.0));
-        let volume = 0.75 + 0.25 * (bytes_f / (4.0 * self.bytes_per_event)).min(1.0);
+        let volume = 0.75 + 0.25 * (bytes_f * self.volume_scale).min(1.0);
         let access_risk = (base_risk * volume as f32).min(1.0);
 
         Event {
@@ -351,11 +372,11 @@ fn threshold_21(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * (1u64 << 21) as f64 + 0.5) as u64
 }
 
-/// 53 random bits as a uniform in the open interval (0, 1): safe for both
-/// tails of an inverse CDF.
+/// 32 random bits as a uniform in the open interval (0, 1): safe for both
+/// tails of an inverse CDF (|z| ≤ 6.3, far beyond any visible quantile).
 #[inline]
-fn open_unit(word: u64) -> f64 {
-    ((word >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+fn open_unit_32(bits: u32) -> f64 {
+    (f64::from(bits) + 0.5) * (1.0 / 4_294_967_296.0)
 }
 
 /// Domain popularity: the exact Zipf pmf of [`ZipfTable`], sampled by our
@@ -513,9 +534,9 @@ impl AliasTable {
 struct LogNormalTable {
     scale: f64,
     sigma: f64,
-    /// `knots[k]` = quantile at `k / INTERVALS`, for `k in 1..INTERVALS`
-    /// (`knots[0]` unused).
-    knots: Vec<f64>,
+    /// `segments[k]` = (quantile at `k / INTERVALS`, rise to the next
+    /// knot), for `k in 1..INTERVALS - 1` (`segments[0]` unused).
+    segments: Vec<(f64, f64)>,
 }
 
 impl LogNormalTable {
@@ -525,17 +546,20 @@ impl LogNormalTable {
         let mut table = LogNormalTable {
             scale,
             sigma,
-            knots: Vec::new(),
+            segments: Vec::new(),
         };
-        table.knots = (0..Self::INTERVALS)
+        let knot = |k: usize| table.exact(k as f64 / Self::INTERVALS as f64);
+        let segments = (0..Self::INTERVALS - 1)
             .map(|k| {
                 if k == 0 {
-                    0.0
+                    (0.0, 0.0)
                 } else {
-                    table.exact(k as f64 / Self::INTERVALS as f64)
+                    let low = knot(k);
+                    (low, knot(k + 1) - low)
                 }
             })
             .collect();
+        table.segments = segments;
         table
     }
 
@@ -547,12 +571,12 @@ impl LogNormalTable {
     #[inline]
     fn sample(&self, u: f64) -> f64 {
         let t = u * Self::INTERVALS as f64;
-        let k = t as usize;
-        if k == 0 || k >= Self::INTERVALS - 1 {
-            return self.exact(u);
-        }
-        match (self.knots.get(k), self.knots.get(k + 1)) {
-            (Some(&low), Some(&high)) => low + (t - k as f64) * (high - low),
+        // `t` is in (0, INTERVALS): the signed 32-bit conversion is exact
+        // and one instruction.
+        let k = t as i32;
+        match self.segments.get(k as usize) {
+            Some(&(low, rise)) if k > 0 => low + (t - f64::from(k)) * rise,
+            // The outer 1/INTERVALS of each tail (and k = 0).
             _ => self.exact(u),
         }
     }
@@ -1084,5 +1108,38 @@ mod tests {
         let limits = proxy_data_limits();
         assert!(limits.len() >= 5);
         assert!(limits.iter().all(|l| l.len() > 80));
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+    use crate::review::Review;
+
+    /// `cargo test --release -p scalewise-core bench_ -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn bench_generate_and_codec() {
+        let review = Review::example();
+        let generator = EventGenerator::new(&review.workload, review.seed);
+        let mut events = vec![Event::EMPTY; 16_384];
+        let mut records = Vec::new();
+        let rounds = 300u64;
+        let t = std::time::Instant::now();
+        for r in 0..rounds {
+            generator.fill(r * 16_384, &mut events);
+        }
+        let gen_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..rounds {
+            encode_records(&events, &mut records);
+        }
+        let enc_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..rounds {
+            parse_records(&records, &mut events).unwrap();
+        }
+        let parse_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
+        eprintln!("BENCH generate {gen_ns:.1} ns, encode {enc_ns:.1} ns, parse {parse_ns:.1} ns per event");
     }
 }

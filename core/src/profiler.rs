@@ -503,9 +503,11 @@ impl Pipeline {
         }
     }
 
-    fn aggregate(&self, events: &[Event], partitions: &mut [Vec<Load>; 3]) {
-        let [by_domain, by_hash, salted] = partitions;
+    fn aggregate(&self, events: &[Event], tally: &mut Tally) {
+        let [by_domain, by_hash, salted] = &mut tally.partitions;
         for e in events {
+            tally.bytes += u128::from(e.bytes);
+            tally.rows += u64::from(e.rows);
             let [d, h, s] = self.router.route(e);
             let bytes = u128::from(e.bytes);
             if let Some(load) = by_domain.get_mut(d as usize) {
@@ -529,7 +531,10 @@ impl Pipeline {
                 continue;
             };
             let bytes = u128::from(e.bytes);
-            let lag_ms = ((f64::from(e.freshness_lag_s) * 1e3 + 0.5) as u64).min(MAX_LAG_MS);
+            // Via i64: one instruction (u64 conversions are emulated on x86-64);
+            // the clamp keeps the value in range first.
+            let lag_ms = (f64::from(e.freshness_lag_s) * 1e3 + 0.5).clamp(0.0, MAX_LAG_MS as f64)
+                as i64 as u64;
             let lag_ms = u128::from(lag_ms);
             m.events += 1;
             m.drift += u64::from(e.schema_drift);
@@ -593,15 +598,11 @@ impl Lane {
         mark(3);
         tally.policy.record(&pipeline.policies, events);
         mark(4);
-        pipeline.aggregate(events, &mut tally.partitions);
+        pipeline.aggregate(events, tally);
         mark(5);
         Pipeline::features(events, &mut tally.features);
         mark(6);
         tally.events += len as u64;
-        for e in events {
-            tally.bytes += u128::from(e.bytes);
-            tally.rows += u64::from(e.rows);
-        }
         for (time, pair) in self.stage_time_s.iter_mut().zip(marks.windows(2)) {
             if let [begin, end] = pair {
                 *time += (end - begin).max(0.0);

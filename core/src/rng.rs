@@ -89,6 +89,34 @@ impl ItemRng {
     }
 }
 
+/// The key of one `(seed, stream)` pair, hoisted out of hot loops:
+/// `StreamKey::new(seed, stream).item(index)` is exactly
+/// `ItemRng::new(seed, stream, index)`, one mix cheaper per item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamKey {
+    key: u64,
+}
+
+impl StreamKey {
+    #[inline]
+    pub const fn new(seed: u64, stream: Stream) -> Self {
+        Self {
+            key: mix64(seed ^ (stream as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        }
+    }
+
+    /// The generator of item `index`.
+    #[inline]
+    pub const fn item(self, index: u64) -> ItemRng {
+        ItemRng {
+            state: mix64(
+                self.key
+                    .wrapping_add(index.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +129,21 @@ mod tests {
         assert_ne!(a, ItemRng::new(7, Stream::Events, 1_001).next_u64());
         assert_ne!(a, ItemRng::new(8, Stream::Events, 1_000).next_u64());
         assert_ne!(a, ItemRng::new(7, Stream::Failures, 1_000).next_u64());
+    }
+
+    #[test]
+    fn stream_keys_give_the_same_items() {
+        for (seed, stream, index) in [
+            (0, Stream::Events, 0),
+            (7, Stream::Scenario, 12_345),
+            (u64::MAX, Stream::Sample, u64::MAX),
+        ] {
+            let mut a = ItemRng::new(seed, stream, index);
+            let mut b = StreamKey::new(seed, stream).item(index);
+            for _ in 0..4 {
+                assert_eq!(a.next_u64(), b.next_u64());
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //!
 //! Phases, in order:
 //!
-//! 1. **calibrate** (only with [`Plan::Calibrate`]) — the scaling sample
+//! 1. **calibrate** (only with [`Plan::Calibrate`]) — a short warm-up (one
+//!    chunk per lane: faults in the lanes' buffers, warms caches and wakes
+//!    the pool's threads; not measured), then the scaling sample
 //!    (`min(events, SCALING_SAMPLE_EVENTS)`) with exactly 1, 2, …, T lanes;
 //!    the 1-lane pass yields the per-stage costs.
 //! 2. **profile** — the full pass over all events with T lanes (or, when
@@ -110,6 +112,8 @@ struct Measuring {
 
 #[derive(Debug)]
 enum Phase {
+    /// Unmeasured pass with every lane, before the scaling passes.
+    WarmUp(Pass),
     /// Scaling pass at `pass.lanes()` lanes.
     Calibrate(Pass),
     /// The full data pass.
@@ -166,9 +170,10 @@ impl Session {
                     stage_cost_s_per_event: None,
                     scaling: Vec::new(),
                 };
-                let total = sample_events * max_lanes as u64 + events;
+                let warm_up = sample_events.min(max_lanes as u64 * CHUNK_EVENTS as u64);
+                let total = warm_up + sample_events * max_lanes as u64 + events;
                 (
-                    Phase::Calibrate(Pass::new(sample_events, 1)),
+                    Phase::WarmUp(Pass::new(warm_up, max_lanes)),
                     Some(measuring),
                     Results::default(),
                     total,
@@ -208,6 +213,7 @@ impl Session {
     /// Does about one batch of work and reports progress, or the result.
     pub fn step(&mut self, clock: &dyn Clock) -> Result<Step, CoreError> {
         let (pass, name) = match &mut self.phase {
+            Phase::WarmUp(pass) => (pass, "calibrate: warm-up".to_string()),
             Phase::Calibrate(pass) => {
                 let lanes = pass.lanes();
                 (
@@ -231,6 +237,11 @@ impl Session {
         }
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         self.phase = match phase {
+            Phase::WarmUp(pass) => {
+                self.work_done += pass.events();
+                let sample = self.measuring.as_ref().map_or(0, |m| m.sample_events);
+                Phase::Calibrate(Pass::new(sample, 1))
+            }
             Phase::Calibrate(pass) => self.finish_scaling(pass),
             Phase::Profile(pass) => {
                 self.finish_profile(pass);
@@ -249,7 +260,7 @@ impl Session {
     }
 
     fn start_phase(&mut self) {
-        if let Phase::Calibrate(pass) | Phase::Profile(pass) = &self.phase {
+        if let Phase::WarmUp(pass) | Phase::Calibrate(pass) | Phase::Profile(pass) = &self.phase {
             pass.start(&self.pipeline, &mut self.lanes);
         }
     }
@@ -407,14 +418,14 @@ mod tests {
                 Step::Done(output) => break output,
             }
         };
-        // Each step is one batch of CHUNKS_PER_LANE chunks on one lane:
-        // calibrate over the 1 M-event sample, then all events.
+        // Each step is one batch of CHUNKS_PER_LANE chunks on one lane: a
+        // one-chunk warm-up, the 1 M-event sample, then all events.
         let batches =
             |events: u64| Pipeline::chunks(events).div_ceil(crate::profiler::CHUNKS_PER_LANE);
         let sample = events.min(SCALING_SAMPLE_EVENTS);
         assert_eq!(
             fractions.len() as u64 + 1,
-            batches(sample) + batches(events)
+            1 + batches(sample) + batches(events)
         );
         assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
         assert!(fractions.iter().all(|&f| (0.0..=1.0).contains(&f)));
