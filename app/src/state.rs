@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::review::Review;
-use scalewise_core::session::RunOutput;
+use scalewise_core::analysis::result::ResultDocument;
 
 use crate::engine_client::EngineClient;
 
@@ -31,7 +31,7 @@ pub enum RunStatus {
 pub struct Finished {
     pub run_id: u64,
     pub review: Review,
-    pub output: RunOutput,
+    pub result: ResultDocument,
     pub elapsed_s: f64,
 }
 
@@ -91,12 +91,12 @@ impl Workbench {
                     }
                 });
             }
-            EngineResponse::Finished { run_id, output, elapsed_s } => {
+            EngineResponse::Finished { run_id, result, elapsed_s } => {
                 let review = self
                     .in_flight
                     .with_value(|f| f.as_ref().filter(|(id, _)| *id == run_id).map(|(_, r)| r.clone()));
                 let Some(review) = review else { return };
-                self.finished.set(Some(Finished { run_id, review, output: *output, elapsed_s }));
+                self.finished.set(Some(Finished { run_id, review, result: *result, elapsed_s }));
                 self.run.set(RunStatus::Idle);
                 self.in_flight.set_value(None);
             }

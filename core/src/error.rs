@@ -12,6 +12,9 @@ pub enum CoreError {
     /// rather than panicking.
     #[error("ingest: {0}")]
     Record(#[from] RecordError),
+    /// Projection, sweep or scoring rejected its inputs.
+    #[error("analysis: {0}")]
+    Analysis(#[from] crate::analysis::AnalysisError),
     #[error("the run has already finished")]
     Finished,
 }

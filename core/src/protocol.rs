@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review};
-use crate::session::RunOutput;
+use crate::analysis::result::ResultDocument;
 
 /// UI → engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub enum EngineResponse {
     Ready { mode: ThreadMode, threads: usize, engine_version: String },
     /// `fraction` is of the whole run, 0..=1.
     Progress { run_id: u64, stage: String, fraction: f64 },
-    Finished { run_id: u64, output: Box<RunOutput>, elapsed_s: f64 },
+    Finished { run_id: u64, result: Box<ResultDocument>, elapsed_s: f64 },
     Cancelled { run_id: u64 },
     /// The request was invalid or the run failed; `field_errors` name fields.
     Failed { run_id: Option<u64>, message: String, field_errors: Vec<FieldError> },

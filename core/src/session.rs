@@ -16,7 +16,7 @@
 //! 2. **profile** — the full pass over all events with T lanes (or, when
 //!    replaying, the current pool's threads): the [`DataProfile`].
 //!    Replaying recomputes the aggregates but takes timings from the
-//!    recorded calibration, so `run_with(review, calibration)` is a pure
+//!    recorded calibration, so `profile_with(review, calibration)` is a pure
 //!    function.
 //!
 //! Later phases (project, sweep, score) slot in as further [`Phase`]
@@ -26,6 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{self, result::AnalysisOptions, result::ResultDocument};
 use crate::clock::{Clock, FrozenClock};
 use crate::error::CoreError;
 use crate::profiler::{
@@ -72,10 +73,14 @@ pub struct Progress {
     pub fraction: f64,
 }
 
+/// Share of a run's progress bar that the profiling passes fill.
+const PROFILING_SHARE: f64 = 0.9;
+
 #[derive(Debug)]
 pub enum Step {
     Progress(Progress),
-    Done(Box<RunOutput>),
+    /// The finished review: evidence, scoring and reproducibility digest.
+    Done(Box<ResultDocument>),
 }
 
 /// Version of the [`RunOutput`] document.
@@ -118,6 +123,9 @@ enum Phase {
     Calibrate(Pass),
     /// The full data pass.
     Profile(Pass),
+    /// Projection, crossover sweep, failure modes and scoring over the
+    /// profile (one step: it is pure arithmetic on the calibration).
+    Analyse(Box<RunOutput>),
     Finished,
 }
 
@@ -125,6 +133,7 @@ enum Phase {
 #[derive(Debug)]
 pub struct Session {
     review: Review,
+    options: AnalysisOptions,
     pipeline: Pipeline,
     lanes: Vec<Lane>,
     phase: Phase,
@@ -194,6 +203,7 @@ impl Session {
         };
         let mut session = Session {
             review,
+            options: AnalysisOptions::default(),
             pipeline,
             lanes: Vec::new(),
             phase,
@@ -225,10 +235,22 @@ impl Session {
                 )
             }
             Phase::Profile(pass) => (pass, "profile: pipeline pass".to_string()),
+            Phase::Analyse(_) => {
+                let Phase::Analyse(output) = std::mem::replace(&mut self.phase, Phase::Finished)
+                else {
+                    return Err(CoreError::Finished);
+                };
+                let RunOutput { data_profile, calibration, .. } = *output;
+                let document =
+                    analysis::result::build(&self.review, data_profile, calibration, &self.options)?;
+                return Ok(Step::Done(Box::new(document)));
+            }
             Phase::Finished => return Err(CoreError::Finished),
         };
         pass.run_batch(&self.pipeline, &mut self.lanes, clock)?;
-        let fraction = (self.work_done + pass.events_done()) as f64 / self.work_total as f64;
+        // Profiling is most of the run; the last tenth is the analysis step.
+        let fraction = PROFILING_SHARE * (self.work_done + pass.events_done()) as f64
+            / self.work_total as f64;
         if !pass.is_done() {
             return Ok(Step::Progress(Progress {
                 stage: StageName(name),
@@ -247,10 +269,17 @@ impl Session {
                 self.finish_profile(pass);
                 Phase::Finished
             }
+            // Handled above, before any batch runs.
+            Phase::Analyse(output) => Phase::Analyse(output),
             Phase::Finished => Phase::Finished,
         };
         if matches!(self.phase, Phase::Finished) {
-            return self.output().map(|output| Step::Done(Box::new(output)));
+            let output = self.output()?;
+            self.phase = Phase::Analyse(Box::new(output));
+            return Ok(Step::Progress(Progress {
+                stage: StageName("analyse: projection, crossover, scoring".to_string()),
+                fraction: PROFILING_SHARE,
+            }));
         }
         self.start_phase();
         Ok(Step::Progress(Progress {
@@ -343,19 +372,37 @@ impl Session {
     }
 }
 
-/// Runs a session to the end.
-pub fn run_to_end(review: Review, plan: Plan, clock: &dyn Clock) -> Result<RunOutput, CoreError> {
+/// Runs a session to the end: the result document.
+pub fn run_to_end(review: Review, plan: Plan, clock: &dyn Clock) -> Result<ResultDocument, CoreError> {
     let mut session = Session::new(review, plan)?;
     loop {
-        if let Step::Done(output) = session.step(clock)? {
-            return Ok(*output);
+        if let Step::Done(document) = session.step(clock)? {
+            return Ok(*document);
         }
     }
 }
 
-/// The pure run: aggregates recomputed, timings from `calibration`.
-pub fn run_with(review: Review, calibration: Calibration) -> Result<RunOutput, CoreError> {
+/// The pure recomputation of a result: aggregates recomputed, timings from
+/// `calibration` (what `scalewise verify` and the page's import do).
+pub fn run_with(review: Review, calibration: Calibration) -> Result<ResultDocument, CoreError> {
     run_to_end(review, Plan::Replay(calibration), &FrozenClock)
+}
+
+/// Runs only the profiling phases (no analysis): the data profile and the
+/// calibration.
+pub fn profile_to_end(review: Review, plan: Plan, clock: &dyn Clock) -> Result<RunOutput, CoreError> {
+    let mut session = Session::new(review, plan)?;
+    loop {
+        if let Phase::Analyse(output) = &session.phase {
+            return Ok((**output).clone());
+        }
+        session.step(clock)?;
+    }
+}
+
+/// The pure run: aggregates recomputed, timings from `calibration`.
+pub fn profile_with(review: Review, calibration: Calibration) -> Result<RunOutput, CoreError> {
+    profile_to_end(review, Plan::Replay(calibration), &FrozenClock)
 }
 
 #[cfg(test)]
@@ -389,7 +436,7 @@ mod tests {
     fn calibrate_then_replay_reproduces_the_output() {
         let review = small_review(40_000);
         let clock = SteppingClock::new(Seconds(1.234_567e-5));
-        let measured = on_pool(2, || run_to_end(review.clone(), calibrate(0), &clock)).unwrap();
+        let measured = on_pool(2, || profile_to_end(review.clone(), calibrate(0), &clock)).unwrap();
         assert_eq!(measured.calibration.scaling.len(), 2);
         assert_eq!(measured.calibration.threads_available, 2);
         // Through JSON, as the CLI and the app store it.
@@ -398,7 +445,7 @@ mod tests {
         assert_eq!(calibration, measured.calibration);
         for threads in [1, 3] {
             let replayed =
-                on_pool(threads, || run_with(review.clone(), calibration.clone())).unwrap();
+                on_pool(threads, || profile_with(review.clone(), calibration.clone())).unwrap();
             assert_eq!(
                 serde_json::to_string(&replayed).unwrap(),
                 serde_json::to_string(&measured).unwrap()
@@ -419,17 +466,18 @@ mod tests {
             }
         };
         // Each step is one batch of CHUNKS_PER_LANE chunks on one lane: a
-        // one-chunk warm-up, the 1 M-event sample, then all events.
+        // one-chunk warm-up, the 1 M-event sample, then all events; then
+        // one step of analysis.
         let batches =
             |events: u64| Pipeline::chunks(events).div_ceil(crate::profiler::CHUNKS_PER_LANE);
         let sample = events.min(SCALING_SAMPLE_EVENTS);
         assert_eq!(
             fractions.len() as u64 + 1,
-            1 + batches(sample) + batches(events)
+            1 + batches(sample) + batches(events) + 1
         );
         assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
         assert!(fractions.iter().all(|&f| (0.0..=1.0).contains(&f)));
-        assert_eq!(output.data_profile.events, events);
+        assert_eq!(output.profile.events, events);
         assert!(matches!(session.step(&clock), Err(CoreError::Finished)));
     }
 
@@ -441,7 +489,7 @@ mod tests {
         assert_eq!(errors.0[0].path, "alternatives[0].design.nodes");
 
         let measured = on_pool(1, || {
-            run_to_end(
+            profile_to_end(
                 small_review(1_000),
                 calibrate(1),
                 &SteppingClock::new(Seconds(1e-6)),
@@ -465,7 +513,7 @@ mod tests {
     #[test]
     fn calibration_floats_round_trip_exactly() {
         let mut calibration = on_pool(1, || {
-            run_to_end(
+            profile_to_end(
                 small_review(1_000),
                 calibrate(1),
                 &SteppingClock::new(Seconds(1e-6)),

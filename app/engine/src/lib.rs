@@ -132,9 +132,9 @@ impl Engine {
                     fraction: progress.fraction,
                 })])
             }
-            Ok(Step::Done(output)) => EngineResponse::Finished {
+            Ok(Step::Done(result)) => EngineResponse::Finished {
                 run_id,
-                output,
+                result,
                 elapsed_s: (performance_now_ms() - job.started_ms) / 1e3,
             },
             Err(e) => EngineResponse::Failed {

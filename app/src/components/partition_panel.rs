@@ -36,12 +36,12 @@ fn partition_chart(load: &SchemeLoad) -> ChartSpec {
 #[component]
 pub fn PartitionPanel() -> impl IntoView {
     let bench = expect_context::<Workbench>();
-    let data = move || bench.finished.with(|f| f.as_ref().map(|f| f.output.data_profile.clone()));
+    let data = move || bench.finished.with(|f| f.as_ref().map(|f| f.result.profile.clone()));
     let stale = move || bench.is_stale();
     let by_domain = Signal::derive(move || {
         bench.finished.with(|f| {
             f.as_ref()
-                .and_then(|f| f.output.data_profile.partitioning.scheme(Scheme::ByDomain).cloned())
+                .and_then(|f| f.result.profile.partitioning.scheme(Scheme::ByDomain).cloned())
         })
     });
     let spec = Signal::derive(move || by_domain.get().map(|load| partition_chart(&load)));

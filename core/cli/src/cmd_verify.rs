@@ -97,7 +97,7 @@ mod tests {
         };
         let mut review = Review::example();
         review.workload.events = 20_000;
-        let output = scalewise_core::session::run_with(review.clone(), calibration).unwrap();
+        let output = scalewise_core::session::profile_with(review.clone(), calibration).unwrap();
         let options = AnalysisOptions {
             projection: ProjectionConfig {
                 cache_sim_max_keys: 5_000,

@@ -28,19 +28,37 @@ USAGE:
         (header + one row per event; all events unless --limit).
 
     scalewise run REVIEW.json [-o RESULT.json] [--calibration CAL.json] [--threads N]
-        Profile the batch pipeline over the review's events and print the run
-        output (JSON) on stdout, or write it to RESULT.json.
+        Profile the batch pipeline over the review's events, project every
+        alternative, sweep the volume, score, and print the result document
+        (JSON) on stdout, or write it to RESULT.json.
         --calibration CAL.json  replay a recorded calibration (a calibration
                                 document, or a run output containing one)
                                 instead of measuring: the output is then a
                                 pure function of the inputs.
         --threads N             size of the thread pool (default: all cores).
 
+    scalewise verify RESULT.json
+        Recompute a result from its recorded review and calibration. Prints
+        `reproduced` (exit 0) when the digest matches; otherwise the first
+        differing field (exit 1).
+
+    scalewise usl POINTS.csv
+        Fit the Universal Scalability Law to `workers,throughput` points;
+        prints lambda, sigma, kappa, r2, n_peak as JSON.
+
+    scalewise model cache --capacity K --catalog C --alpha A --requests R --seed S
+        The LRU hot-tier model alone: JSON with hit_rate (and Che's approximation).
+
+    scalewise model checkpoint --mtbf-s M --checkpoint-s C --restart-s R --work-s W
+                               [--interval-s I] --runs N --seed S
+        The failure/checkpoint model alone: JSON with interval_s and
+        expected_makespan_s (mean over runs).
+
     scalewise help | --help | -h
 
 EXIT CODES:
     0  success
-    1  verification mismatch (reserved for `verify`)
+    1  `verify`: the recomputed result differs (or the file cannot be used)
     2  usage error (unknown command or option, missing argument)
     3  invalid input (JSON syntax, unknown field, or a field out of range;
        each problem is printed with its field path)
@@ -52,6 +70,8 @@ enum Failure {
     Usage(String),
     Invalid(Vec<String>),
     Io(String),
+    /// A library subcommand's own error and exit code.
+    Command(scalewise_cli::CliError),
 }
 
 impl Failure {
@@ -60,6 +80,7 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Invalid(_) => 3,
             Failure::Io(_) => 4,
+            Failure::Command(error) => u8::try_from(error.exit_code).unwrap_or(1),
         }
     }
 }
@@ -105,6 +126,7 @@ fn main() -> ExitCode {
                     }
                 }
                 Failure::Io(message) => eprintln!("error: {message}"),
+                Failure::Command(error) => eprintln!("{}", error.message),
             }
             ExitCode::from(failure.exit_code())
         }
@@ -127,7 +149,23 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         "events" => events(Options::parse(rest, &["--limit"])?),
         "run" => run(Options::parse(rest, &["-o", "--calibration", "--threads"])?),
+        "verify" => library_command(scalewise_cli::cmd_verify::run(rest, |review, calibration| {
+            scalewise_core::session::run_with(review.clone(), calibration.clone())
+        })),
+        "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
+        "model" => library_command(scalewise_cli::cmd_model::run(rest)),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
+    }
+}
+
+/// Prints a library command's output, or maps its error to an exit code.
+fn library_command(result: Result<String, scalewise_cli::CliError>) -> Result<(), Failure> {
+    match result {
+        Ok(stdout) => {
+            let mut out = io::stdout().lock();
+            writeln!(out, "{}", stdout.trim_end()).map_err(io_error("stdout"))
+        }
+        Err(error) => Err(Failure::Command(error)),
     }
 }
 
@@ -302,11 +340,12 @@ fn run(options: Options) -> Result<(), Failure> {
         }
     };
     let elapsed = clock.now().0 - started.0;
-    let profile = &output.profile;
     eprintln!(
         "{} events in {elapsed:.2} s; bottleneck: {}; data digest {}",
-        output.data_profile.events, profile.bottleneck.reason, output.data_profile.data_digest
+        output.profile.events, output.timing.bottleneck.reason, output.profile.data_digest
     );
+    eprintln!("{}", output.crossover.answer);
+    eprintln!("result digest {}", output.reproducibility.digest);
     if let Some(pass) = &output.calibration.full_pass {
         eprintln!(
             "measured full pass: {:.1} M events/s on {} thread(s)",

@@ -23,7 +23,7 @@ use super::projection::{Context, Projection, ProjectionConfig, ScalingModel};
 use super::scoring_table::{scoring, ScoringResult};
 use super::{bridge, AnalysisError, CostModel, DataFacts};
 use crate::analysis_limits::DEFAULT_DIFF_LIMIT;
-use crate::profiler::{Calibration, DataProfile};
+use crate::profiler::{Calibration, DataProfile, Profile};
 use crate::review::Review;
 
 /// Version of the result document layout.
@@ -118,6 +118,10 @@ pub struct ResultDocument {
     // profiler/policy types they hold), then drop these `with`s.
     #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub profile: DataProfile,
+    /// The batch profile's timing view: per-stage time, events/s, share and
+    /// the bottleneck with its reason (the calibration applied to this run).
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
+    pub timing: Profile,
     #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub calibration: Calibration,
     pub scaling: ScalingSummary,
@@ -269,6 +273,7 @@ pub fn build(
         artifact: review.scenario.artifact.clone(),
         alternatives,
         recommendation,
+        timing: Profile::from_calibration(profile.events, &calibration),
         profile,
         calibration,
         scaling,
@@ -667,7 +672,7 @@ pub(crate) mod tests {
     }
 
     pub fn recompute(review: &Review, calibration: &Calibration) -> Result<ResultDocument, String> {
-        let output = crate::session::run_with(review.clone(), calibration.clone())
+        let output = crate::session::profile_with(review.clone(), calibration.clone())
             .map_err(|e| e.to_string())?;
         build(review, output.data_profile, output.calibration, &options())
             .map_err(|e| e.to_string())
@@ -691,6 +696,7 @@ pub(crate) mod tests {
             "alternatives",
             "recommendation",
             "profile",
+            "timing",
             "calibration",
             "scaling",
             "projections",
@@ -864,7 +870,7 @@ pub(crate) mod tests {
     #[ignore = "timing: run in release"]
     fn analysis_timing() {
         let review = Review::example();
-        let output = crate::session::run_with(review.clone(), calibration()).unwrap();
+        let output = crate::session::profile_with(review.clone(), calibration()).unwrap();
         let start = std::time::Instant::now();
         let doc = build(
             &review,
