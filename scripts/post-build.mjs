@@ -38,5 +38,8 @@ const csp = [
   "form-action 'none'",
 ].join('; ');
 const meta = `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
-html = html.replace(/<meta charset="utf-8"\s*\/?>/i, (m) => `${m}\n    ${meta}`);
+// Right after the charset declaration (minified or not), before any script.
+const charset = /<meta charset=["']?utf-8["']?\s*\/?>/i;
+if (!charset.test(html)) throw new Error('index.html has no <meta charset=utf-8>: cannot place the CSP');
+html = html.replace(charset, (m) => `${m}${meta}`);
 writeFileSync(indexPath, html);

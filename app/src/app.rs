@@ -12,7 +12,10 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="brand">
-                <span class="logo" aria-hidden="true"></span>
+                <svg class="logo" viewBox="0 0 64 64" aria-hidden="true">
+                    <rect width="64" height="64" rx="12" />
+                    <path d="M12 48h40M16 44V30M26 44V22M36 44V26M46 44V14" />
+                </svg>
                 <div>
                     <h1>"Scalewise"</h1>
                     <p class="tagline">"When does scale require distributed computation?"</p>

@@ -21,6 +21,8 @@
     )
 )]
 
+pub mod analysis;
+pub mod analysis_limits;
 pub mod clock;
 pub mod error;
 pub mod events;
@@ -28,6 +30,7 @@ pub mod limits;
 pub mod models;
 pub mod policy;
 pub mod profiler;
+pub mod protocol;
 pub mod review;
 pub mod rng;
 pub mod session;

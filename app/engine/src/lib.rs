@@ -78,7 +78,11 @@ impl Engine {
             }
         };
         match request {
-            EngineRequest::Run { run_id, review, calibration } => {
+            EngineRequest::Run {
+                run_id,
+                review,
+                calibration,
+            } => {
                 let mut replies = Vec::new();
                 if let Some(old) = self.job.take() {
                     replies.push(encode(&EngineResponse::Cancelled { run_id: old.run_id }));
@@ -92,12 +96,16 @@ impl Engine {
                 };
                 match Session::new(*review, plan) {
                     Ok(session) => {
-                        self.job = Some(Job { run_id, session, started_ms: performance_now_ms() });
+                        self.job = Some(Job {
+                            run_id,
+                            session,
+                            started_ms: performance_now_ms(),
+                        });
                     }
                     Err(errors) => replies.push(encode(&EngineResponse::Failed {
                         run_id: Some(run_id),
                         message: "the review is not valid".to_string(),
-                        field_errors: errors.into_vec(),
+                        field_errors: errors.0,
                     })),
                 }
                 replies
@@ -141,7 +149,10 @@ impl Engine {
 
     fn environment(&self) -> String {
         match self.mode {
-            ThreadMode::Isolated => format!("wasm32, cross-origin isolated, {} threads", rayon::current_num_threads()),
+            ThreadMode::Isolated => format!(
+                "wasm32, cross-origin isolated, {} threads",
+                rayon::current_num_threads()
+            ),
             ThreadMode::SingleThreaded => "wasm32, single-threaded".to_string(),
         }
     }

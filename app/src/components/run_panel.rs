@@ -37,9 +37,29 @@ pub fn RunPanel() -> impl IntoView {
         RunStatus::Failed(message) => format!("Run failed: {message}"),
         RunStatus::Cancelled => "Cancelled; the previous result is kept.".to_string(),
     };
+    let events = move || bench.review.with(|r| r.workload.events.to_string());
+    let seed = move || bench.review.with(|r| r.seed.to_string());
+    let set_events = move |ev: leptos::ev::Event| {
+        if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+            bench.review.update(|r| r.workload.events = n);
+        }
+    };
+    let set_seed = move |ev: leptos::ev::Event| {
+        if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+            bench.review.update(|r| r.seed = n);
+        }
+    };
     view! {
         <section class="panel run-panel" aria-labelledby="run-heading">
             <h2 id="run-heading">"Run"</h2>
+            <div class="run-inputs">
+                <label>"Events per run"
+                    <input type="number" min="1" step="1" inputmode="numeric" prop:value=events on:change=set_events />
+                </label>
+                <label>"Seed"
+                    <input type="number" min="0" step="1" inputmode="numeric" prop:value=seed on:change=set_seed />
+                </label>
+            </div>
             <div class="run-controls">
                 <button
                     class="primary"

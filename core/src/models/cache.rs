@@ -641,8 +641,8 @@ mod tests {
             warm_capacity_keys: warm,
             catalog_keys: 5_000,
             alpha: 0.9,
-            requests: 100_000,
-            warmup_requests: 20_000,
+            requests: 60_000,
+            warmup_requests: 10_000,
             seed: 3,
             invalidation: Invalidation { policy, drift_rate },
         }
@@ -687,7 +687,7 @@ mod tests {
             (500, 100_000, 1.0),
             (200, 1_000, 0.0),
         ] {
-            let sim = simulate_lru(&lru(capacity, catalog, alpha, 200_000)).unwrap();
+            let sim = simulate_lru(&lru(capacity, catalog, alpha, 100_000)).unwrap();
             let che = che_hit_rate(capacity, catalog, alpha).unwrap();
             assert!(
                 (sim.hit_rate - che).abs() < 0.02,

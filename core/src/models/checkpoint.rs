@@ -321,10 +321,12 @@ pub fn simulate(params: &CheckpointParams) -> Result<CheckpointOutcome, ModelErr
     }
     let max_failures = (1e4 * expected_failures + 1e4) as u64;
 
-    let results: Vec<RunResult> = (0..params.runs)
+    // runs ≤ 1e6 fits usize on every target; an indexed range keeps order.
+    let runs = usize::try_from(params.runs).unwrap_or(0);
+    let results: Vec<RunResult> = (0..runs)
         .into_par_iter()
         .map(|run| {
-            let mut rng = ItemRng::new(params.seed, Stream::Failures, run);
+            let mut rng = ItemRng::new(params.seed, Stream::Failures, run as u64);
             simulate_run(&plan, &mut rng, max_failures)
         })
         .collect();

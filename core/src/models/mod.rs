@@ -5,6 +5,15 @@
 //!
 //! - [`zipf`]: Zipf(n, α) popularity — exact table sampler for small
 //!   catalogues, rejection-inversion (Hörmann & Derflinger 1996) for large ones.
+//! - [`usl`]: Universal Scalability Law and Amdahl fits (least squares,
+//!   projected Levenberg–Marquardt), COST (McSherry et al. 2015), and a
+//!   defensive `workers,throughput` CSV parser.
+//! - [`cache`]: LRU simulation under Zipf traffic, Che's approximation, and a
+//!   hot/warm two-tier cache with schema/model-version drift.
+//! - [`checkpoint`]: checkpoint/restart under exponential failures — Young and
+//!   Daly intervals, Daly's closed-form makespan, parallel Monte Carlo.
+//! - [`scoring`]: multi-criteria decisions — min–max weighted sum, weight
+//!   sensitivity, TOPSIS.
 //!
 //! All models are pure functions of their inputs. Randomness comes only from
 //! [`crate::rng::ItemRng`], indexed by run or request number, so results never
@@ -14,6 +23,7 @@
 
 pub mod cache;
 pub mod checkpoint;
+pub mod scoring;
 pub mod usl;
 pub mod zipf;
 
@@ -22,8 +32,13 @@ pub use cache::{
     InvalidationPolicy, LruOutcome, LruParams, TwoTierOutcome, TwoTierParams,
 };
 pub use checkpoint::{
-    expected_completion_time, expected_completion_time_without_checkpoints, system_mtbf,
-    young_daly_interval, young_interval, CheckpointOutcome, CheckpointParams,
+    expected_completion_time, expected_completion_time_without_checkpoints,
+    simulate as simulate_checkpoint, system_mtbf, young_daly_interval, young_interval,
+    CheckpointOutcome, CheckpointParams,
+};
+pub use scoring::{
+    score, sensitivity, topsis, Alternative, Criterion, Direction, ScoredAlternative, ScoringInput,
+    ScoringTable, Sensitivity, SensitivityConfig, Topsis,
 };
 pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};

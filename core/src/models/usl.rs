@@ -35,6 +35,8 @@ use serde::{Deserialize, Serialize};
 use super::ModelError;
 use crate::units::EventsPerSecond;
 
+/// Largest worker count accepted.
+pub const MAX_WORKERS: f64 = 1e9;
 /// Most lines [`parse_points_csv`] accepts.
 pub const MAX_CSV_LINES: usize = 10_000;
 
@@ -283,11 +285,11 @@ fn linearised_start(points: &[ScalingPoint], with_kappa: bool) -> Option<Params>
 
 fn validate_points(points: &[ScalingPoint], min_distinct: usize) -> Result<(), ModelError> {
     for (i, pt) in points.iter().enumerate() {
-        if !(pt.workers.is_finite() && pt.workers >= 1.0) {
+        if !(pt.workers.is_finite() && (1.0..=MAX_WORKERS).contains(&pt.workers)) {
             return Err(ModelError::out_of_range(
                 &format!("points[{i}].workers"),
                 pt.workers,
-                "finite, ≥ 1",
+                &format!("1 ≤ workers ≤ {MAX_WORKERS:e}"),
             ));
         }
         if !(pt.throughput.0.is_finite() && pt.throughput.0 > 0.0) {
@@ -308,6 +310,23 @@ fn validate_points(points: &[ScalingPoint], min_distinct: usize) -> Result<(), M
         )));
     }
     Ok(())
+}
+
+/// Points with throughputs divided by the largest one (fits run on values
+/// ≤ 1 so squares never overflow), and that divisor.
+fn scaled(points: &[ScalingPoint]) -> (Vec<ScalingPoint>, f64) {
+    let scale = points
+        .iter()
+        .map(|p| p.throughput.0)
+        .fold(f64::MIN_POSITIVE, f64::max);
+    let scaled = points
+        .iter()
+        .map(|p| ScalingPoint {
+            workers: p.workers,
+            throughput: EventsPerSecond(p.throughput.0 / scale),
+        })
+        .collect();
+    (scaled, scale)
 }
 
 /// Best fit over several starts (lowest SSE; the earliest start wins ties).
@@ -353,6 +372,8 @@ fn fit_amdahl_params(points: &[ScalingPoint]) -> (Params, f64) {
 /// throughputs finite and > 0.
 pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
     validate_points(points, 3)?;
+    let (points, scale) = scaled(points);
+    let points = points.as_slice();
     let sst = total_sum_of_squares(points);
     let (usl_params, usl_sse) = best_fit(points, &starting_points(points), [false; 3]);
     let (amdahl_params, amdahl_sse) = fit_amdahl_params(points);
@@ -362,7 +383,8 @@ pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
     } else {
         (usl_params, usl_sse)
     };
-    let [lambda, sigma, kappa] = params;
+    let [lambda, sigma, kappa] = [params[0] * scale, params[1], params[2]];
+    let params = [lambda, sigma, kappa];
     let n_peak = (kappa > 0.0).then(|| ((1.0 - sigma) / kappa).sqrt());
     let peak_throughput = match n_peak {
         Some(n) => Some(EventsPerSecond(usl(params, n.max(1.0)))),
@@ -387,12 +409,13 @@ pub fn fit_usl(points: &[ScalingPoint]) -> Result<UslFit, ModelError> {
 /// directly (λ then comes out ≈ 1). Needs at least 2 distinct worker counts.
 pub fn fit_amdahl(points: &[ScalingPoint]) -> Result<AmdahlFit, ModelError> {
     validate_points(points, 2)?;
-    let (params, sse) = fit_amdahl_params(points);
+    let (points, scale) = scaled(points);
+    let (params, sse) = fit_amdahl_params(&points);
     let serial_fraction = params[1];
     Ok(AmdahlFit {
-        lambda: EventsPerSecond(params[0]),
+        lambda: EventsPerSecond(params[0] * scale),
         serial_fraction,
-        r2: r_squared(sse, total_sum_of_squares(points)),
+        r2: r_squared(sse, total_sum_of_squares(&points)),
         max_speedup: (serial_fraction > 0.0).then(|| 1.0 / serial_fraction),
     })
 }
@@ -486,7 +509,8 @@ fn excerpt(field: &str) -> String {
 ///   number, is skipped.
 /// - `#` starts a comment (whole line or trailing); blank lines are skipped;
 ///   fields may be separated by commas (or, if a line has no comma, by
-///   whitespace) and wrapped in double quotes; a leading BOM is ignored.
+///   whitespace) and wrapped in double quotes; empty trailing cells and a
+///   leading BOM are ignored.
 /// - Every value must be a finite number: workers ≥ 1, throughput > 0.
 ///   Errors carry the 1-based line number and the column name.
 /// - At most [`MAX_CSV_LINES`] lines; at least one data line.
@@ -511,7 +535,7 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
         } else {
             content.split_whitespace().collect()
         };
-        let fields: Vec<&str> = fields
+        let mut fields: Vec<&str> = fields
             .into_iter()
             .map(|f| {
                 let f = f.trim();
@@ -521,6 +545,10 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
                     .trim()
             })
             .collect();
+        // Spreadsheet exports often end rows with empty cells.
+        while fields.len() > COLUMNS.len() && fields.last().is_some_and(|f| f.is_empty()) {
+            fields.pop();
+        }
         let first_content = !seen_content;
         seen_content = true;
         if first_content && fields.iter().all(|f| f.parse::<f64>().is_err()) {
@@ -555,11 +583,11 @@ pub fn parse_points_csv(text: &str) -> Result<Vec<ScalingPoint>, ModelError> {
             *value = parsed;
         }
         let [workers, throughput] = values;
-        if workers < 1.0 {
+        if !(1.0..=MAX_WORKERS).contains(&workers) {
             return Err(ModelError::Csv {
                 line: line_number,
                 column: "workers".to_owned(),
-                message: format!("workers must be ≥ 1, got {workers}"),
+                message: format!("workers must be between 1 and {MAX_WORKERS:e}, got {workers}"),
             });
         }
         if throughput <= 0.0 {
@@ -758,14 +786,20 @@ mod tests {
 
     #[test]
     fn parses_csv_with_header_comments_and_blanks() {
-        let text = "\u{feff}workers,throughput\n# measured 2026-05-01\n\n1, 100\n2,190 # warm\n\"4\",\"350\"\r\n8 600\n";
+        let text = "\u{feff}workers,throughput\n# measured 2026-05-01\n\n1, 100\n2,190 # warm\n\"4\",\"350\"\r\n8 600\n16,900,,\n";
         let points = parse_points_csv(text).unwrap();
         assert_eq!(
             points
                 .iter()
                 .map(|p| (p.workers, p.throughput.0))
                 .collect::<Vec<_>>(),
-            vec![(1.0, 100.0), (2.0, 190.0), (4.0, 350.0), (8.0, 600.0)]
+            vec![
+                (1.0, 100.0),
+                (2.0, 190.0),
+                (4.0, 350.0),
+                (8.0, 600.0),
+                (16.0, 900.0)
+            ]
         );
     }
 
@@ -830,6 +864,53 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains('…'), "{err}");
+    }
+
+    proptest::proptest! {
+        // Fixed seed and no regression files: reproducible, writes nothing.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_260_520),
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn csv_parser_never_panics(text in "(?s).{0,400}") {
+            if let Ok(points) = parse_points_csv(&text) {
+                proptest::prop_assert!(points.iter().all(|p| p.workers >= 1.0 && p.throughput.0 > 0.0));
+            }
+        }
+
+        #[test]
+        fn csv_parser_never_panics_on_csv_like_text(
+            text in "([0-9eE.+-]{0,6}[,; \t]?[0-9a-zA-Z.+-]{0,6}[#\r]?\n){0,30}"
+        ) {
+            let _ = parse_points_csv(&text);
+        }
+
+        #[test]
+        fn fits_stay_in_bounds(
+            raw in proptest::collection::vec((1.0f64..1e4, -6.0f64..12.0), 3..20)
+        ) {
+            let points: Vec<ScalingPoint> = raw
+                .iter()
+                .map(|&(w, log_x)| ScalingPoint {
+                    workers: libm::floor(w),
+                    throughput: EventsPerSecond(libm::pow(10.0, log_x)),
+                })
+                .collect();
+            match fit_usl(&points) {
+                Ok(fit) => {
+                    proptest::prop_assert!((0.0..=1.0).contains(&fit.sigma));
+                    proptest::prop_assert!(fit.kappa >= 0.0 && fit.kappa.is_finite());
+                    proptest::prop_assert!(fit.lambda.0 > 0.0 && fit.lambda.0.is_finite());
+                    proptest::prop_assert!(fit.r2 <= 1.0 + 1e-12 && fit.r2.is_finite(), "{fit:?}");
+                    proptest::prop_assert!((0.0..=1.0).contains(&fit.amdahl_serial_fraction));
+                }
+                Err(err) => proptest::prop_assert!(matches!(err, ModelError::Invalid(_)), "{err}"),
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,63 @@
+//! `scalewise usl POINTS.csv`: fits the Universal Scalability Law to
+//! `workers,throughput` measurements and prints the fit as JSON.
+
+use crate::CliError;
+
+pub fn run(args: &[String]) -> Result<String, CliError> {
+    let [path] = args else {
+        return Err(CliError::usage("usage: scalewise usl POINTS.csv"));
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?;
+    fit_text(&text).map_err(|m| CliError::failure(format!("{path}: {m}")))
+}
+
+/// The JSON for CSV text.
+pub fn fit_text(text: &str) -> Result<String, String> {
+    use scalewise_core::models;
+    let points = models::parse_points_csv(text).map_err(|e| e.to_string())?;
+    let fit = models::fit_usl(&points).map_err(|e| e.to_string())?;
+    let value = serde_json::json!({
+        "lambda": fit.lambda.0,
+        "sigma": fit.sigma,
+        "kappa": fit.kappa,
+        "r2": fit.r2,
+        "n_peak": fit.n_peak,
+        "amdahl_serial_fraction": fit.amdahl_serial_fraction,
+        "points": fit.points,
+    });
+    Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(csv: &str) -> serde_json::Value {
+        serde_json::from_str(&fit_text(csv).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn fits_exact_usl_points() {
+        let mut csv = String::from("workers,throughput\n");
+        for n in [1.0, 2.0, 4.0, 8.0, 16.0, 32.0] {
+            let x = 1000.0 * n / (1.0 + 0.05 * (n - 1.0) + 0.002 * n * (n - 1.0));
+            csv.push_str(&format!("{n},{x}\n"));
+        }
+        let v = check(&csv);
+        assert!((v["lambda"].as_f64().unwrap() - 1000.0).abs() < 1.0, "{v}");
+        assert!((v["sigma"].as_f64().unwrap() - 0.05).abs() < 1e-3, "{v}");
+        assert!((v["kappa"].as_f64().unwrap() - 0.002).abs() < 1e-4, "{v}");
+        assert!(v["n_peak"].as_f64().unwrap() > 10.0);
+        assert!(v["r2"].as_f64().unwrap() > 0.999);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_file() {
+        assert!(fit_text("1,100\n2,abc\n").unwrap_err().contains("line 2"));
+        let missing = run(&["/nonexistent/points.csv".to_string()]).unwrap_err();
+        assert_eq!(missing.exit_code, 1);
+        assert!(missing.message.contains("/nonexistent/points.csv"));
+        assert_eq!(run(&[]).unwrap_err().exit_code, 2);
+    }
+}

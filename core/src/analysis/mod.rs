@@ -1,0 +1,514 @@
+//! The analysis half of the core: a calibration and a data profile in,
+//! evidence out.
+//!
+//! This module owns the *input boundary* of the analysis, so that nothing here
+//! depends on how the profiler represents its measurements:
+//!
+//! * [`CostModel`]: what a projection needs from a calibration (per-event
+//!   stage costs at one thread, the measured thread scaling, the environment).
+//! * [`DataFacts`]: what it needs from a data profile (partition loads per
+//!   partitioning scheme, drift, freshness, lineage, policy outcomes, bytes
+//!   per event).
+//!
+//! and, in submodules, everything computed from them:
+//!
+//! * [`projection`]: one alternative at one event volume on its cluster;
+//! * [`crossover`]: the volume sweep and the answer to the module question;
+//! * [`failure_modes`]: failure modes measured with and without mitigation;
+//! * [`scoring_table`]: the weighted criteria table, sensitivity and TOPSIS;
+//! * [`result`]: the result document, its digest and verification.
+//!
+//! Model calls go through [`bridge`], the one place that knows the signatures
+//! of [`crate::models`].
+
+pub mod bridge;
+pub mod crossover;
+pub mod failure_modes;
+pub mod projection;
+pub mod result;
+pub mod scoring_table;
+
+use serde::{Deserialize, Serialize};
+
+use crate::review::Partitioning;
+
+/// Why an analysis could not be computed. Inputs that passed
+/// [`crate::review::Review::validate`] never produce one except through a
+/// malformed calibration or profile.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    /// A field of the cost model, the data facts or a configuration is out of
+    /// range; `field` is its path.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A model refused its inputs.
+    #[error("model: {0}")]
+    Model(String),
+}
+
+impl AnalysisError {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::models::ModelError> for AnalysisError {
+    fn from(error: crate::models::ModelError) -> Self {
+        Self::Model(error.to_string())
+    }
+}
+
+/// The measured cost of one pipeline stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageCost {
+    pub stage: String,
+    /// Seconds of one core per event, measured at one thread.
+    pub cost_s_per_event: f64,
+}
+
+/// One measured throughput at a thread count.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ThreadScaling {
+    pub threads: f64,
+    pub events_per_s: f64,
+}
+
+/// What a projection needs from a calibration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CostModel {
+    /// Per-stage cost at one thread, in pipeline order.
+    pub stage_cost_s_per_event: Vec<StageCost>,
+    /// Measured whole-pipeline throughput at several thread counts; its USL
+    /// fit gives the parallel efficiency of a node's cores.
+    pub scaling: Vec<ThreadScaling>,
+    /// Where it was measured (target, threads available, …), for the record.
+    pub environment: String,
+}
+
+impl CostModel {
+    /// Core-seconds per event over all stages, summed in pipeline order.
+    pub fn cost_s_per_event(&self) -> f64 {
+        self.stage_cost_s_per_event
+            .iter()
+            .map(|s| s.cost_s_per_event)
+            .fold(0.0, |sum, c| sum + c)
+    }
+
+    pub fn validate(&self) -> Result<(), AnalysisError> {
+        if self.stage_cost_s_per_event.is_empty() {
+            return Err(AnalysisError::invalid(
+                "cost_model.stage_cost_s_per_event",
+                "needs at least one stage",
+            ));
+        }
+        for (i, stage) in self.stage_cost_s_per_event.iter().enumerate() {
+            let c = stage.cost_s_per_event;
+            if !(c.is_finite() && c >= 0.0) {
+                return Err(AnalysisError::invalid(
+                    format!("cost_model.stage_cost_s_per_event[{i}].cost_s_per_event"),
+                    format!("must be finite and ≥ 0, got {c}"),
+                ));
+            }
+        }
+        let total = self.cost_s_per_event();
+        if !(total.is_finite() && total > 0.0) {
+            return Err(AnalysisError::invalid(
+                "cost_model.stage_cost_s_per_event",
+                format!("total must be > 0, got {total}"),
+            ));
+        }
+        for (i, point) in self.scaling.iter().enumerate() {
+            let ok = point.threads.is_finite()
+                && point.threads >= 1.0
+                && point.events_per_s.is_finite()
+                && point.events_per_s > 0.0;
+            if !ok {
+                return Err(AnalysisError::invalid(
+                    format!("cost_model.scaling[{i}]"),
+                    format!(
+                        "threads must be ≥ 1 and events_per_s > 0, got {} and {}",
+                        point.threads, point.events_per_s
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which events go to which partition: the review's [`Partitioning`] without
+/// its JSON quirks, usable as a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "scheme")]
+pub enum PartitionScheme {
+    ByDomain,
+    ByHash,
+    SaltedHotKeys { salt_buckets: u32 },
+}
+
+impl From<Partitioning> for PartitionScheme {
+    fn from(p: Partitioning) -> Self {
+        match p {
+            Partitioning::ByDomain => Self::ByDomain,
+            Partitioning::ByHash => Self::ByHash,
+            Partitioning::SaltedHotKeys { salt_buckets } => Self::SaltedHotKeys { salt_buckets },
+        }
+    }
+}
+
+/// Measured load of every partition under one scheme.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartitionLoad {
+    pub scheme: PartitionScheme,
+    /// Share of all events in each partition (sums to 1).
+    pub shares: Vec<f64>,
+}
+
+/// Access decisions of the policy engine under one combining mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOutcome {
+    pub allowed: u64,
+    pub denied: u64,
+    /// Accesses allowed although a rule says they must be denied (a
+    /// restricted export by an external party, …): policy check failures.
+    pub violations: u64,
+}
+
+/// What the analysis needs from a data profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DataFacts {
+    /// Events profiled.
+    pub events: u64,
+    /// Mean payload per event, measured.
+    pub bytes_per_event: f64,
+    /// Share of events per domain, by domain id (sums to 1).
+    pub domain_shares: Vec<f64>,
+    /// Datasets per domain (uniform within a domain).
+    pub datasets_per_domain: u32,
+    /// Measured partition loads per scheme; a scheme not listed is derived
+    /// from `domain_shares` (see [`DataFacts::partition_shares`]).
+    pub partition_loads: Vec<PartitionLoad>,
+    /// Share of events carrying a schema change.
+    pub schema_drift_share: f64,
+    /// Share of events whose freshness lag breaches the SLA.
+    pub freshness_breach_share: f64,
+    /// Recorded upstream edges over declared ones.
+    pub lineage_completeness: f64,
+    /// Share of events failing a quality check (nulls, out of range).
+    pub quality_failure_share: f64,
+    /// Accesses evaluated by the policy engine.
+    pub accesses: u64,
+    pub deny_overrides: PolicyOutcome,
+    pub allow_overrides: PolicyOutcome,
+}
+
+/// Spark's default `spark.sql.shuffle.partitions`: the partition count of a
+/// hash-partitioned shuffle when nothing else is said.
+pub const HASH_PARTITIONS: u32 = 200;
+
+/// A domain is "hot" (salted) when it carries more than this multiple of its
+/// uniform share `1/domains`: the usual rule of salting what is visibly above
+/// average, leaving the long tail alone.
+pub const HOT_DOMAIN_FACTOR: f64 = 2.0;
+
+impl DataFacts {
+    /// Policy check failures per access under a combining mode.
+    pub fn policy_failure_rate(&self, mode: crate::review::PolicyMode) -> f64 {
+        let outcome = match mode {
+            crate::review::PolicyMode::DenyOverrides => self.deny_overrides,
+            crate::review::PolicyMode::AllowOverrides => self.allow_overrides,
+        };
+        if self.accesses == 0 {
+            0.0
+        } else {
+            outcome.violations as f64 / self.accesses as f64
+        }
+    }
+
+    /// Partition load shares under `scheme`: the measured ones when the
+    /// profile has them, else derived from the domain shares:
+    ///
+    /// * `ByDomain`: one partition per domain.
+    /// * `ByHash`: each domain's load is spread over its datasets (at most
+    ///   [`HASH_PARTITIONS`] pieces per domain, since more pieces land on the
+    ///   same partitions anyway), each piece hashed to one of
+    ///   [`HASH_PARTITIONS`] partitions: near-uniform, with the hash's own
+    ///   imbalance.
+    /// * `SaltedHotKeys { b }`: hot domains (above [`HOT_DOMAIN_FACTOR`] ×
+    ///   uniform share) split into `b` equal pieces; the rest by domain.
+    pub fn partition_shares(&self, scheme: PartitionScheme) -> Vec<f64> {
+        if let Some(load) = self.partition_loads.iter().find(|l| l.scheme == scheme) {
+            return load.shares.clone();
+        }
+        match scheme {
+            PartitionScheme::ByDomain => self.domain_shares.clone(),
+            PartitionScheme::ByHash => {
+                let partitions = HASH_PARTITIONS as usize;
+                let mut shares = vec![0.0; partitions];
+                let pieces = self.datasets_per_domain.clamp(1, HASH_PARTITIONS);
+                for (domain, &share) in self.domain_shares.iter().enumerate() {
+                    let piece = share / f64::from(pieces);
+                    for k in 0..pieces {
+                        let key = ((domain as u64) << 32) | u64::from(k);
+                        let slot = (crate::rng::mix64(key) % partitions as u64) as usize;
+                        if let Some(s) = shares.get_mut(slot) {
+                            *s += piece;
+                        }
+                    }
+                }
+                shares
+            }
+            PartitionScheme::SaltedHotKeys { salt_buckets } => {
+                let domains = self.domain_shares.len().max(1) as f64;
+                let hot = HOT_DOMAIN_FACTOR / domains;
+                let buckets = salt_buckets.max(1);
+                let mut shares = Vec::with_capacity(self.domain_shares.len());
+                for &share in &self.domain_shares {
+                    if share > hot {
+                        let piece = share / f64::from(buckets);
+                        shares.extend((0..buckets).map(|_| piece));
+                    } else {
+                        shares.push(share);
+                    }
+                }
+                shares
+            }
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), AnalysisError> {
+        let rate = |field: &str, value: f64| {
+            if value.is_finite() && (0.0..=1.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(AnalysisError::invalid(
+                    format!("data_facts.{field}"),
+                    format!("must be in [0, 1], got {value}"),
+                ))
+            }
+        };
+        rate("schema_drift_share", self.schema_drift_share)?;
+        rate("freshness_breach_share", self.freshness_breach_share)?;
+        rate("lineage_completeness", self.lineage_completeness)?;
+        rate("quality_failure_share", self.quality_failure_share)?;
+        if !(self.bytes_per_event.is_finite() && self.bytes_per_event >= 0.0) {
+            return Err(AnalysisError::invalid(
+                "data_facts.bytes_per_event",
+                format!("must be finite and ≥ 0, got {}", self.bytes_per_event),
+            ));
+        }
+        shares_valid("data_facts.domain_shares", &self.domain_shares)?;
+        for (i, load) in self.partition_loads.iter().enumerate() {
+            shares_valid(
+                &format!("data_facts.partition_loads[{i}].shares"),
+                &load.shares,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn shares_valid(field: &str, shares: &[f64]) -> Result<(), AnalysisError> {
+    if shares.is_empty() || shares.len() > crate::analysis_limits::MAX_PARTITIONS {
+        return Err(AnalysisError::invalid(
+            field,
+            format!(
+                "needs 1 to {} shares, got {}",
+                crate::analysis_limits::MAX_PARTITIONS,
+                shares.len()
+            ),
+        ));
+    }
+    if let Some(bad) = shares.iter().find(|s| !(s.is_finite() && **s >= 0.0)) {
+        return Err(AnalysisError::invalid(
+            field,
+            format!("shares must be finite and ≥ 0, got {bad}"),
+        ));
+    }
+    let total = shares.iter().fold(0.0, |sum, s| sum + s);
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(AnalysisError::invalid(
+            field,
+            format!("shares must sum to 1, got {total}"),
+        ));
+    }
+    Ok(())
+}
+
+impl From<&crate::profiler::Calibration> for CostModel {
+    fn from(calibration: &crate::profiler::Calibration) -> Self {
+        Self {
+            // BTreeMap<Stage, _> iterates in pipeline order (Stage's Ord).
+            stage_cost_s_per_event: calibration
+                .stage_cost_s_per_event
+                .iter()
+                .map(|(stage, &cost)| StageCost {
+                    stage: stage.name().to_string(),
+                    cost_s_per_event: cost,
+                })
+                .collect(),
+            scaling: calibration
+                .scaling
+                .iter()
+                .map(|p| ThreadScaling {
+                    threads: f64::from(p.threads),
+                    events_per_s: p.events_per_s,
+                })
+                .collect(),
+            environment: calibration.environment.clone(),
+        }
+    }
+}
+
+impl From<&crate::profiler::DataProfile> for DataFacts {
+    /// The profile measures all three schemes, so `datasets_per_domain`
+    /// (only used to derive an unmeasured by-hash layout) is left at 1.
+    fn from(profile: &crate::profiler::DataProfile) -> Self {
+        use crate::profiler::Scheme;
+        let events = profile.events;
+        let total_domain_events = profile
+            .features
+            .iter()
+            .fold(0u64, |sum, f| sum.saturating_add(f.events));
+        let max_domain = profile.features.iter().map(|f| f.domain).max().unwrap_or(0);
+        let mut domain_shares = vec![0.0; max_domain as usize + 1];
+        for feature in &profile.features {
+            if let Some(share) = domain_shares.get_mut(feature.domain as usize) {
+                *share = feature.events as f64 / total_domain_events.max(1) as f64;
+            }
+        }
+        let layout = &profile.partitioning.layout;
+        let partition_loads = profile
+            .partitioning
+            .schemes
+            .iter()
+            .map(|load| {
+                let total = load
+                    .loads
+                    .iter()
+                    .fold(0u64, |sum, l| sum.saturating_add(l.events))
+                    .max(1) as f64;
+                PartitionLoad {
+                    scheme: match load.scheme {
+                        Scheme::ByDomain => PartitionScheme::ByDomain,
+                        Scheme::ByHash => PartitionScheme::ByHash,
+                        Scheme::SaltedHotKeys => PartitionScheme::SaltedHotKeys {
+                            salt_buckets: layout.salt_buckets,
+                        },
+                    },
+                    shares: load.loads.iter().map(|l| l.events as f64 / total).collect(),
+                }
+            })
+            .collect();
+        let q = &profile.quality;
+        let access = &profile.access;
+        let outcome = |r: &crate::policy::PolicyReport| PolicyOutcome {
+            allowed: r.allowed,
+            denied: r.denied,
+            violations: r.violations,
+        };
+        Self {
+            events,
+            bytes_per_event: profile.total_bytes as f64 / events.max(1) as f64,
+            domain_shares,
+            datasets_per_domain: 1,
+            partition_loads,
+            schema_drift_share: q.schema_drift_rate,
+            freshness_breach_share: q.freshness_breach_rate,
+            lineage_completeness: profile.lineage.completeness,
+            quality_failure_share: (q.null_rate + q.out_of_range_rate).min(1.0),
+            accesses: access.deny_overrides.events,
+            deny_overrides: outcome(&access.deny_overrides),
+            allow_overrides: outcome(&access.allow_overrides),
+        }
+    }
+}
+
+/// Hand-built inputs for tests and the default review until the profiler's
+/// measurements are wired: numbers of the order a native release build
+/// measures for the example review.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// Zipf(α) shares over `n` domains.
+    pub fn zipf_shares(n: usize, alpha: f64) -> Vec<f64> {
+        let weights: Vec<f64> = (1..=n).map(|k| libm::pow(k as f64, -alpha)).collect();
+        let total: f64 = weights.iter().sum();
+        weights.iter().map(|w| w / total).collect()
+    }
+
+    pub fn cost_model() -> CostModel {
+        CostModel {
+            stage_cost_s_per_event: vec![
+                StageCost {
+                    stage: "parse".to_string(),
+                    cost_s_per_event: 0.4e-6,
+                },
+                StageCost {
+                    stage: "quality".to_string(),
+                    cost_s_per_event: 0.3e-6,
+                },
+                StageCost {
+                    stage: "policy".to_string(),
+                    cost_s_per_event: 0.2e-6,
+                },
+                StageCost {
+                    stage: "aggregate".to_string(),
+                    cost_s_per_event: 0.3e-6,
+                },
+            ],
+            // USL with σ = 0.03, κ = 0.0005 at λ = 1/1.2 µs.
+            scaling: [1.0, 2.0, 4.0, 8.0]
+                .iter()
+                .map(|&n| ThreadScaling {
+                    threads: n,
+                    events_per_s: (1.0 / 1.2e-6) * n
+                        / (1.0 + 0.03 * (n - 1.0) + 0.0005 * n * (n - 1.0)),
+                })
+                .collect(),
+            environment: "test fixture".to_string(),
+        }
+    }
+
+    pub fn data_facts() -> DataFacts {
+        DataFacts {
+            events: 2_000_000,
+            bytes_per_event: 262_144.0,
+            domain_shares: zipf_shares(200, 1.1),
+            datasets_per_domain: 50,
+            partition_loads: Vec::new(),
+            schema_drift_share: 0.002,
+            freshness_breach_share: 0.023,
+            lineage_completeness: 0.98,
+            quality_failure_share: 0.013,
+            accesses: 2_000_000,
+            deny_overrides: PolicyOutcome {
+                allowed: 1_900_000,
+                denied: 100_000,
+                violations: 0,
+            },
+            allow_overrides: PolicyOutcome {
+                allowed: 1_960_000,
+                denied: 40_000,
+                violations: 60_000,
+            },
+        }
+    }
+}

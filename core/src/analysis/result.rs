@@ -1,0 +1,882 @@
+//! The result document: the course workspace object first (`module`,
+//! `decision`, `artifact`, `alternatives`, `recommendation`), then the
+//! evidence (`profile`, `calibration`, `scaling`, `projections`, `crossover`,
+//! `failure_modes`, `scoring`), its limits, and what reproduces it.
+//!
+//! **Digest.** `reproducibility.digest` is the SHA-256 (hex) of the
+//! canonical JSON of the document without the digest field: object keys
+//! sorted (by this module's own writer, so serde_json's `preserve_order`
+//! feature cannot change it), compact, UTF-8, numbers as serde_json prints
+//! them (shortest round-trip form).
+//!
+//! **Verification.** A second reviewer recomputes the document from its
+//! recorded review and calibration ([`verify`]); the first differing field
+//! path says what does not reproduce.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::crossover::{crossover, pick_pair, Crossover, SweepConfig};
+use super::failure_modes::{failure_modes, FailureMode, CACHE_HIT_RATE_KPI};
+use super::projection::{Context, Projection, ProjectionConfig, ScalingModel};
+use super::scoring_table::{scoring, ScoringResult};
+use super::{bridge, AnalysisError, CostModel, DataFacts};
+use crate::analysis_limits::DEFAULT_DIFF_LIMIT;
+use crate::profiler::{Calibration, DataProfile};
+use crate::review::Review;
+
+/// Version of the result document layout.
+pub const RESULT_SCHEMA_VERSION: u32 = 1;
+
+/// The course's alternative object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CourseAlternative {
+    pub option: String,
+    pub strength: String,
+    pub risk: String,
+    pub evidence: String,
+}
+
+/// The course's recommendation object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Recommendation {
+    pub decision: String,
+    pub recommended_option: String,
+    pub minimum_evidence_before_pilot: Vec<String>,
+    pub monitoring_metric: String,
+    pub rollback_trigger: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UslSummary {
+    pub lambda_events_per_s: f64,
+    pub sigma: f64,
+    pub kappa: f64,
+    pub r2: f64,
+    pub n_peak: Option<f64>,
+    pub amdahl_serial_fraction: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NodeScaling {
+    pub option: String,
+    pub cores_per_node: u32,
+    pub speedup: f64,
+    pub efficiency: f64,
+}
+
+/// The USL fit of the measured thread scaling and what it implies per node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScalingSummary {
+    pub fit: Option<UslSummary>,
+    pub fit_error: Option<String>,
+    /// The model the projections used (the fit, or the documented fallback).
+    pub used: ScalingModel,
+    pub single_thread_events_per_s: f64,
+    /// COST (McSherry et al.): the fewest measured threads beating one
+    /// thread; `None` when none does.
+    pub cost_threads: Option<f64>,
+    pub nodes: Vec<NodeScaling>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Reproducibility {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub seed: u64,
+    /// The full input review.
+    pub review: Review,
+    /// Where the measured calibration is recorded in this document: it and
+    /// the review are the only inputs of a recomputation.
+    pub calibration_recorded_at: String,
+    pub projection_config: ProjectionConfig,
+    pub sweep_config: SweepConfig,
+    /// SHA-256 (hex) of the canonical JSON of everything else.
+    pub digest: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResultDocument {
+    pub module: u32,
+    pub decision: String,
+    pub artifact: String,
+    pub alternatives: Vec<CourseAlternative>,
+    pub recommendation: Recommendation,
+    // TODO(lead): derive JsonSchema on DataProfile / Calibration (and the
+    // profiler/policy types they hold), then drop these `with`s.
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
+    pub profile: DataProfile,
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
+    pub calibration: Calibration,
+    pub scaling: ScalingSummary,
+    pub projections: Vec<Projection>,
+    pub crossover: Crossover,
+    pub failure_modes: Vec<FailureMode>,
+    pub scoring: ScoringResult,
+    pub proxy_data_limits: Vec<String>,
+    pub evidence_still_needed: Vec<String>,
+    pub reproducibility: Reproducibility,
+}
+
+/// Settings of one analysis (the tool's documented defaults unless a test
+/// or a benchmark changes them); recorded in the document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AnalysisOptions {
+    pub projection: ProjectionConfig,
+    pub sweep: SweepConfig,
+}
+
+/// The analysis' own assumptions, added to the profiler's proxy-data limits.
+fn analysis_limits(config: &ProjectionConfig) -> Vec<String> {
+    vec![
+        format!(
+            "Payload processing is not profiled (synthetic events carry metadata); it is charged \
+             at {:.0} MB/s per core.",
+            config.payload_scan_bytes_per_s_per_core / 1e6
+        ),
+        "Per-core speed on cluster nodes is assumed equal to the calibration machine's; the \
+         per-node parallel efficiency is extrapolated from the measured thread scaling by the \
+         USL fit."
+            .to_string(),
+        format!(
+            "Memory: working set = {} × payload on the busiest node against {:.0}% of node memory; \
+             spills cost a write and a read at {:.0} MB/s.",
+            config.working_set_factor,
+            config.usable_memory_fraction * 100.0,
+            config.spill_disk_bytes_per_s / 1e6
+        ),
+        format!(
+            "Cache: LRU simulated on a catalog scaled to ≤ {} keys; one schema change bumps the \
+             version of every cached entry (pessimistic for stale reads and invalidations); a \
+             miss costs {:.0} µs of core time, a warm hit {:.0} µs.",
+            config.cache_sim_max_keys,
+            config.source_read_s * 1e6,
+            config.warm_hit_s * 1e6
+        ),
+        "Failures: independent exponential node failures; any node failure stops the batch; \
+         restarts and checkpoints cost what the design says."
+            .to_string(),
+        "Network: shuffle at the design's per-node bandwidth with no congestion; cross-region \
+         share 1 − 1/regions at a few Gbit/s per node; intra-region transfer is free."
+            .to_string(),
+    ]
+}
+
+/// Runs the whole analysis for a review, its data profile and calibration.
+pub fn build(
+    review: &Review,
+    profile: DataProfile,
+    calibration: Calibration,
+    options: &AnalysisOptions,
+) -> Result<ResultDocument, AnalysisError> {
+    let cost_model = CostModel::from(&calibration);
+    let facts = DataFacts::from(&profile);
+    let context = Context::new(review, &cost_model, &facts, options.projection.clone())?;
+    let projectors = context.projectors()?;
+    let events = review.workload.events as f64;
+    let runs = options.projection.failure_runs;
+    let projections: Vec<Projection> = projectors.iter().map(|p| p.project(events, runs)).collect();
+    let crossover = crossover(&projectors, &options.sweep)?;
+    let (single_i, dist_i) = pick_pair(&projectors)
+        .ok_or_else(|| AnalysisError::invalid("alternatives", "need two alternatives"))?;
+    // Failure modes matter where the decision is made: at the single node's
+    // limit if it lies above the review's own volume.
+    let decision_events = crossover
+        .single_node_limit_events
+        .map_or(events, |limit| limit.max(events));
+    let failure_modes = failure_modes(
+        &context,
+        &projectors,
+        dist_i,
+        single_i,
+        decision_events,
+        runs,
+    )?;
+    let scoring = scoring(review, &facts, &projections)?;
+
+    let fit = bridge::fit_scaling(&cost_model.scaling);
+    let single_thread = 1.0 / cost_model.cost_s_per_event();
+    let scaling = ScalingSummary {
+        fit: fit.as_ref().ok().map(|f| UslSummary {
+            lambda_events_per_s: f.lambda_events_per_s,
+            sigma: f.sigma,
+            kappa: f.kappa,
+            r2: f.r2,
+            n_peak: f.n_peak,
+            amdahl_serial_fraction: f.amdahl_serial_fraction,
+        }),
+        fit_error: fit.as_ref().err().map(ToString::to_string),
+        used: context.scaling.clone(),
+        single_thread_events_per_s: single_thread,
+        cost_threads: bridge::cost_threads(&cost_model.scaling, single_thread),
+        nodes: projectors
+            .iter()
+            .map(|p| NodeScaling {
+                option: p.option.clone(),
+                cores_per_node: p.design.cores_per_node,
+                speedup: p.parallelism.node_speedup,
+                efficiency: p.parallelism.node_efficiency,
+            })
+            .collect(),
+    };
+
+    let alternatives = review
+        .alternatives
+        .iter()
+        .zip(&projections)
+        .map(|(a, p)| CourseAlternative {
+            option: a.option.clone(),
+            strength: a.strength.clone(),
+            risk: a.risk.clone(),
+            evidence: if a.evidence.trim().is_empty() {
+                evidence_sentence(p, review.sla.deadline_s)
+            } else {
+                a.evidence.clone()
+            },
+        })
+        .collect();
+    let (recommendation, mut evidence_still_needed) = recommend(
+        review,
+        &projections,
+        &crossover,
+        &scoring,
+        &cost_model,
+        &facts,
+    );
+    if let Some(edit) = &review.submission.recommendation {
+        if !edit.evidence_still_needed.is_empty() {
+            evidence_still_needed = edit.evidence_still_needed.clone();
+        }
+    }
+    let mut proxy_data_limits = crate::events::proxy_data_limits();
+    proxy_data_limits.extend(analysis_limits(&options.projection));
+
+    let mut document = ResultDocument {
+        module: review.scenario.module,
+        decision: review.scenario.decision.clone(),
+        artifact: review.scenario.artifact.clone(),
+        alternatives,
+        recommendation,
+        profile,
+        calibration,
+        scaling,
+        projections,
+        crossover,
+        failure_modes,
+        scoring,
+        proxy_data_limits,
+        evidence_still_needed,
+        reproducibility: Reproducibility {
+            schema_version: RESULT_SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            seed: review.seed,
+            review: review.clone(),
+            calibration_recorded_at: "calibration".to_string(),
+            projection_config: options.projection.clone(),
+            sweep_config: options.sweep.clone(),
+            digest: String::new(),
+        },
+    };
+    document.reproducibility.digest = document.digest();
+    Ok(document)
+}
+
+fn evidence_sentence(p: &Projection, deadline_s: f64) -> String {
+    format!(
+        "At {:.0} events: p95 makespan {:.0} s against a {:.0} s deadline, ${:.2} per run, \
+         working set {} node memory, cache hit rate {:.1}%.",
+        p.events,
+        p.makespan_p95_s,
+        deadline_s,
+        p.cost_per_run_usd,
+        if p.memory_fit.fits {
+            "within"
+        } else {
+            "beyond"
+        },
+        p.cache.overall_hit_rate * 100.0
+    )
+}
+
+fn recommend(
+    review: &Review,
+    projections: &[Projection],
+    crossover: &Crossover,
+    scoring: &ScoringResult,
+    cost_model: &CostModel,
+    facts: &DataFacts,
+) -> (Recommendation, Vec<String>) {
+    let winner = scoring.winner.clone();
+    let chosen = projections.iter().find(|p| p.option == winner);
+    let other = projections
+        .iter()
+        .find(|p| p.option != winner)
+        .map_or_else(String::new, |p| p.option.clone());
+    let deadline = review.sla.deadline_s;
+    let budget = review.sla.budget_per_run_usd;
+    let volume = crossover
+        .single_node_limit_events
+        .map_or(review.workload.events as f64, |e| {
+            e.max(review.workload.events as f64)
+        });
+    let (p95, hit, mttr) = chosen.map_or((0.0, 0.0, 0.0), |p| {
+        (
+            p.makespan_p95_s,
+            p.cache.overall_hit_rate,
+            p.failures.mttr_s,
+        )
+    });
+    let mode = review
+        .alternatives
+        .iter()
+        .find(|a| a.option == winner)
+        .map(|a| a.design.policy_mode)
+        .unwrap_or(crate::review::PolicyMode::DenyOverrides);
+    let policy_rate = facts.policy_failure_rate(mode);
+    let generated = Recommendation {
+        decision: review.scenario.decision.clone(),
+        recommended_option: winner.clone(),
+        minimum_evidence_before_pilot: vec![
+            format!(
+                "A shadow run of {winner} on one real night of data (≥ {:.0} events) with p95 \
+                 makespan ≤ {deadline:.0} s (projected {p95:.0} s) and cost ≤ ${budget:.2} per run.",
+                volume
+            ),
+            format!(
+                "Per-core throughput measured on the target node type, refitting the USL \
+                 (projected from: {}).",
+                cost_model.environment
+            ),
+            format!(
+                "Cache hit rate > {:.0}% on production keys (projected {:.1}%).",
+                CACHE_HIT_RATE_KPI * 100.0,
+                hit * 100.0
+            ),
+            format!(
+                "Policy-as-code suite in CI with policy check failures < 1% (profiled {:.2}%).",
+                policy_rate * 100.0
+            ),
+            format!("A node killed mid-batch recovers within {mttr:.0} s (projected MTTR)."),
+        ],
+        monitoring_metric: format!(
+            "p95 batch makespan against the {deadline:.0} s deadline, with cache hit rate > 85% \
+             and policy check failures < 1%"
+        ),
+        rollback_trigger: format!(
+            "Roll back to {other} if p95 makespan exceeds {deadline:.0} s on 2 of 7 consecutive \
+             nights, cost per run exceeds ${budget:.2}, cache hit rate stays below 85% for a \
+             night, or policy check failures exceed 1%."
+        ),
+    };
+    let evidence_still_needed = vec![
+        "Real event volumes, payload sizes and their growth rate, instead of the synthetic \
+         workload's distributions."
+            .to_string(),
+        "Stage costs and thread scaling measured on the production node type, not the \
+         calibration machine."
+            .to_string(),
+        "Production cache keys and schema-change history to confirm hit and stale-read rates."
+            .to_string(),
+        "Observed node failure rates and restart times of the target platform (MTBF, MTTR)."
+            .to_string(),
+        "The institution's real access policies and access logs for the policy check failure rate."
+            .to_string(),
+    ];
+    let recommendation = match &review.submission.recommendation {
+        Some(edit) => Recommendation {
+            decision: review.scenario.decision.clone(),
+            recommended_option: edit.recommended_option.clone(),
+            minimum_evidence_before_pilot: edit.minimum_evidence_before_pilot.clone(),
+            monitoring_metric: edit.monitoring_metric.clone(),
+            rollback_trigger: edit.rollback_trigger.clone(),
+        },
+        None => generated,
+    };
+    (recommendation, evidence_still_needed)
+}
+
+// ------------------------------------------------------------ digest
+
+/// Compact JSON with object keys sorted at every level.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                if let Some(v) = map.get(key) {
+                    write_canonical(v, out);
+                }
+            }
+            out.push('}');
+        }
+        // Scalars: serde_json's own (compact) spelling.
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// SHA-256 hex of the canonical JSON of `value` without
+/// `reproducibility.digest`.
+pub fn digest_of(value: &Value) -> String {
+    let mut value = value.clone();
+    if let Some(r) = value
+        .get_mut("reproducibility")
+        .and_then(Value::as_object_mut)
+    {
+        r.remove("digest");
+    }
+    let hash = Sha256::digest(canonical_json(&value).as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl ResultDocument {
+    pub fn to_value(&self) -> Value {
+        // Plain data with string keys: serialisation cannot fail.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// SHA-256 hex of everything but the digest (see the module docs).
+    pub fn digest(&self) -> String {
+        digest_of(&self.to_value())
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+// ------------------------------------------------------------ verification
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Verification {
+    Reproduced,
+    Differs {
+        /// JSON path, e.g. `projections[1].cost_per_run_usd`.
+        first_field: String,
+        recorded: Value,
+        recomputed: Value,
+    },
+}
+
+/// One differing field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldDifference {
+    pub path: String,
+    /// `None`: the field is missing on that side.
+    pub left: Option<Value>,
+    pub right: Option<Value>,
+}
+
+/// Differences between two JSON values, in sorted-key traversal order
+/// (objects by key, arrays by index), at most `limit`.
+pub fn json_diff(left: &Value, right: &Value, limit: usize) -> Vec<FieldDifference> {
+    let mut out = Vec::new();
+    diff_into("", Some(left), Some(right), limit, &mut out);
+    out
+}
+
+/// [`json_diff`] with [`DEFAULT_DIFF_LIMIT`].
+pub fn json_diff_default(left: &Value, right: &Value) -> Vec<FieldDifference> {
+    json_diff(left, right, DEFAULT_DIFF_LIMIT)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn diff_into(
+    path: &str,
+    left: Option<&Value>,
+    right: Option<&Value>,
+    limit: usize,
+    out: &mut Vec<FieldDifference>,
+) {
+    if out.len() >= limit {
+        return;
+    }
+    match (left, right) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                diff_into(&join(path, key), a.get(key), b.get(key), limit, out);
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for i in 0..a.len().max(b.len()) {
+                diff_into(&format!("{path}[{i}]"), a.get(i), b.get(i), limit, out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(FieldDifference {
+            path: path.to_string(),
+            left: a.cloned(),
+            right: b.cloned(),
+        }),
+    }
+}
+
+/// Recomputes `document` from its recorded review and calibration and
+/// compares. `recompute` is the full run (the session replaying the
+/// calibration, then [`build`]); it is a parameter so this module does not
+/// depend on the session.
+pub fn verify<E>(
+    document: &ResultDocument,
+    recompute: impl Fn(&Review, &Calibration) -> Result<ResultDocument, E>,
+) -> Result<Verification, E> {
+    let recomputed = recompute(&document.reproducibility.review, &document.calibration)?;
+    Ok(compare(&document.to_value(), &recomputed.to_value()))
+}
+
+/// Compares a recorded document (as JSON) with a recomputed one.
+pub fn compare(recorded: &Value, recomputed: &Value) -> Verification {
+    let recorded_digest = recorded
+        .pointer("/reproducibility/digest")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let recomputed_digest = recomputed
+        .pointer("/reproducibility/digest")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let self_consistent = recorded_digest == Value::String(digest_of(recorded));
+    if self_consistent && recorded_digest == recomputed_digest {
+        return Verification::Reproduced;
+    }
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(r) = v.get_mut("reproducibility").and_then(Value::as_object_mut) {
+            r.remove("digest");
+        }
+        v
+    };
+    match json_diff(&strip(recorded), &strip(recomputed), 1)
+        .into_iter()
+        .next()
+    {
+        Some(d) => Verification::Differs {
+            first_field: d.path,
+            recorded: d.left.unwrap_or(Value::Null),
+            recomputed: d.right.unwrap_or(Value::Null),
+        },
+        None => Verification::Differs {
+            first_field: "reproducibility.digest".to_string(),
+            recorded: recorded_digest,
+            recomputed: recomputed_digest,
+        },
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::analysis_limits::MIN_SWEEP_POINTS;
+    use std::sync::OnceLock;
+
+    /// A hand-made calibration (native-release order of magnitude).
+    pub fn calibration() -> Calibration {
+        use crate::profiler::{ScalingPoint, Stage};
+        let per_stage = [0.3e-6, 0.2e-6, 0.1e-6, 0.2e-6, 0.3e-6, 0.1e-6];
+        let total: f64 = per_stage.iter().sum();
+        Calibration {
+            schema_version: 1,
+            environment: "test fixture".to_string(),
+            threads_available: 4,
+            chunk_events: 4_096,
+            sample_events: 100_000,
+            stage_cost_s_per_event: Stage::ALL.iter().copied().zip(per_stage).collect(),
+            scaling: [1u32, 2, 3, 4]
+                .iter()
+                .map(|&n| {
+                    let x = f64::from(n);
+                    let eps = x / total / (1.0 + 0.04 * (x - 1.0) + 0.001 * x * (x - 1.0));
+                    ScalingPoint {
+                        threads: n,
+                        events: 100_000,
+                        wall_s: 100_000.0 / eps,
+                        events_per_s: eps,
+                        batches: 4,
+                        mean_batch_wall_s: 25_000.0 / eps,
+                        max_batch_wall_s: 26_000.0 / eps,
+                    }
+                })
+                .collect(),
+            full_pass: None,
+        }
+    }
+
+    pub fn small_review() -> Review {
+        let mut review = Review::example();
+        review.workload.events = 20_000;
+        review
+    }
+
+    pub fn options() -> AnalysisOptions {
+        AnalysisOptions {
+            projection: ProjectionConfig {
+                cache_sim_max_keys: 5_000,
+                cache_sim_requests: 20_000,
+                failure_runs: 200,
+                ..ProjectionConfig::default()
+            },
+            sweep: SweepConfig {
+                points: MIN_SWEEP_POINTS + 5,
+                failure_runs: 50,
+                ..SweepConfig::default()
+            },
+        }
+    }
+
+    pub fn recompute(review: &Review, calibration: &Calibration) -> Result<ResultDocument, String> {
+        let output = crate::session::run_with(review.clone(), calibration.clone())
+            .map_err(|e| e.to_string())?;
+        build(review, output.data_profile, output.calibration, &options())
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn document() -> &'static ResultDocument {
+        static DOCUMENT: OnceLock<ResultDocument> = OnceLock::new();
+        DOCUMENT.get_or_init(|| recompute(&small_review(), &calibration()).unwrap())
+    }
+
+    #[test]
+    fn top_level_keys_are_the_course_workspace_then_the_evidence() {
+        let text = serde_json::to_string(document()).unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let object = value.as_object().unwrap();
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        let expected = [
+            "module",
+            "decision",
+            "artifact",
+            "alternatives",
+            "recommendation",
+            "profile",
+            "calibration",
+            "scaling",
+            "projections",
+            "crossover",
+            "failure_modes",
+            "scoring",
+            "proxy_data_limits",
+            "evidence_still_needed",
+            "reproducibility",
+        ];
+        // Serialised order is the struct's (the text), whatever the map does.
+        let positions: Vec<usize> = expected
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+        keys.sort();
+        let mut sorted = expected.to_vec();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert!(value["module"].is_u64());
+        assert!(value["decision"].is_string());
+        assert!(value["artifact"].is_string());
+        for alternative in value["alternatives"].as_array().unwrap() {
+            let mut k: Vec<&String> = alternative.as_object().unwrap().keys().collect();
+            k.sort();
+            assert_eq!(k, ["evidence", "option", "risk", "strength"]);
+            assert!(alternative
+                .as_object()
+                .unwrap()
+                .values()
+                .all(Value::is_string));
+        }
+        let rec = value["recommendation"].as_object().unwrap();
+        let mut k: Vec<&String> = rec.keys().collect();
+        k.sort();
+        assert_eq!(
+            k,
+            [
+                "decision",
+                "minimum_evidence_before_pilot",
+                "monitoring_metric",
+                "recommended_option",
+                "rollback_trigger"
+            ]
+        );
+        assert!(rec["minimum_evidence_before_pilot"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(Value::is_string));
+        assert!(!rec["recommended_option"].as_str().unwrap().is_empty());
+        assert_eq!(rec["decision"], value["decision"]);
+        assert!(value["proxy_data_limits"].as_array().unwrap().len() >= 3);
+        assert!(value["evidence_still_needed"].is_array());
+        assert!(value["reproducibility"]["digest"].as_str().unwrap().len() == 64);
+    }
+
+    #[test]
+    fn document_round_trips_and_its_digest_is_stable() {
+        let doc = document();
+        assert_eq!(doc.digest(), doc.reproducibility.digest);
+        let parsed: ResultDocument = serde_json::from_str(&doc.to_json_pretty()).unwrap();
+        assert_eq!(&parsed, doc);
+        assert_eq!(parsed.digest(), doc.reproducibility.digest);
+    }
+
+    #[test]
+    fn digest_changes_with_any_number_and_only_then() {
+        let value = document().to_value();
+        let base = digest_of(&value);
+        // Same content, keys inserted in another order: same digest.
+        let mut reordered = serde_json::Map::new();
+        let object = value.as_object().unwrap();
+        for key in object.keys().rev() {
+            reordered.insert(key.clone(), object[key].clone());
+        }
+        assert_eq!(digest_of(&Value::Object(reordered)), base);
+        // Changing the digest field itself does not change the digest.
+        let mut v = value.clone();
+        v["reproducibility"]["digest"] = Value::String("x".into());
+        assert_eq!(digest_of(&v), base);
+        // Any number, anywhere.
+        for pointer in [
+            "/projections/1/cost_per_run_usd",
+            "/crossover/sweep/0/points/2/makespan_p50_s",
+            "/scoring/totals/0/value",
+            "/reproducibility/seed",
+            "/calibration/scaling/0/events_per_s",
+        ] {
+            let mut v = value.clone();
+            let n = v
+                .pointer_mut(pointer)
+                .unwrap_or_else(|| panic!("{pointer}"));
+            let old = n.as_f64().unwrap();
+            *n = serde_json::json!(old * 1.000_000_1 + 1e-300);
+            assert_ne!(digest_of(&v), base, "{pointer}");
+        }
+    }
+
+    #[test]
+    fn verify_reports_the_edited_field() {
+        let doc = document();
+        assert_eq!(verify(doc, recompute), Ok(Verification::Reproduced));
+        let mut edited = doc.clone();
+        edited.projections[1].cost_per_run_usd += 1.0;
+        edited.reproducibility.digest = edited.digest();
+        let Ok(Verification::Differs {
+            first_field,
+            recorded,
+            recomputed,
+        }) = verify(&edited, recompute)
+        else {
+            panic!("edited document verified");
+        };
+        assert_eq!(first_field, "projections[1].cost_per_run_usd");
+        assert_eq!(
+            recorded.as_f64().unwrap(),
+            recomputed.as_f64().unwrap() + 1.0
+        );
+        // Only the digest tampered with.
+        let mut tampered = doc.clone();
+        tampered.reproducibility.digest = "0".repeat(64);
+        assert!(matches!(
+            verify(&tampered, recompute),
+            Ok(Verification::Differs { first_field, .. }) if first_field == "reproducibility.digest"
+        ));
+    }
+
+    #[test]
+    fn json_diff_lists_paths_sorted_and_limited() {
+        let a = serde_json::json!({"b": [1, 2, {"x": 1}], "a": 1, "c": "s"});
+        let b = serde_json::json!({"b": [1, 3, {"x": 2}, 4], "a": 1, "d": true});
+        let paths: Vec<String> = json_diff(&a, &b, 10).into_iter().map(|d| d.path).collect();
+        assert_eq!(paths, ["b[1]", "b[2].x", "b[3]", "c", "d"]);
+        assert_eq!(json_diff(&a, &b, 2).len(), 2);
+        assert!(json_diff(&a, &a, 10).is_empty());
+    }
+
+    #[test]
+    fn serde_json_maps_are_sorted_in_this_build() {
+        // The canonical writer sorts anyway; this flags `preserve_order`
+        // sneaking in through feature unification, which would change
+        // exports' key order in `serde_json::Value` round trips.
+        let v: Value = serde_json::from_str(r#"{"b":1,"a":2}"#).unwrap();
+        assert_eq!(v.to_string(), r#"{"a":2,"b":1}"#);
+        assert_eq!(canonical_json(&v), r#"{"a":2,"b":1}"#);
+    }
+
+    #[test]
+    fn submission_overrides_the_generated_recommendation() {
+        let mut review = small_review();
+        review.submission.recommendation = Some(crate::review::RecommendationEdit {
+            recommended_option: "single_node_baseline".to_string(),
+            minimum_evidence_before_pilot: vec!["mine".to_string()],
+            monitoring_metric: "m".to_string(),
+            rollback_trigger: "r".to_string(),
+            evidence_still_needed: vec!["e".to_string()],
+        });
+        let doc = recompute(&review, &calibration()).unwrap();
+        assert_eq!(
+            doc.recommendation.recommended_option,
+            "single_node_baseline"
+        );
+        assert_eq!(doc.recommendation.minimum_evidence_before_pilot, ["mine"]);
+        assert_eq!(doc.evidence_still_needed, ["e"]);
+    }
+
+    /// `cargo test --release -p scalewise-core analysis_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore = "timing: run in release"]
+    fn analysis_timing() {
+        let review = Review::example();
+        let output = crate::session::run_with(review.clone(), calibration()).unwrap();
+        let start = std::time::Instant::now();
+        let doc = build(
+            &review,
+            output.data_profile,
+            output.calibration,
+            &AnalysisOptions::default(),
+        )
+        .unwrap();
+        let elapsed = start.elapsed();
+        println!("projection + sweep + failure modes + scoring: {elapsed:?}");
+        println!("{}", doc.crossover.answer);
+        println!("winner {}", doc.scoring.winner);
+        assert!(elapsed.as_secs_f64() < 1.0);
+    }
+}
