@@ -11,7 +11,8 @@
 //! `(seed, Stream::Events, i)`, four 64-bit words in all, so events can be
 //! generated in any order, chunking or thread count. Dataset properties
 //! (pipeline, declared upstreams, base schema version) come from one more
-//! pure draw keyed by the dataset id (`Stream::Scenario`), so they are stable
+//! pure word keyed by the dataset id (`rng::word(seed, Stream::Scenario,
+//! dataset)`), so they are stable
 //! across events of the same dataset.
 //!
 //! # Distributions (parameters from [`Workload`])
@@ -296,7 +297,7 @@ impl EventGenerator {
         let timestamp_s = (index as i64 as f64 + jitter) * self.seconds_per_event;
 
         // Dataset properties: stable for every event of the dataset.
-        let catalog = self.catalog_key.item(u64::from(dataset_id)).next_u64();
+        let catalog = self.catalog_key.word(u64::from(dataset_id));
         let pipeline_id = (((catalog >> 32) * u64::from(self.pipelines)) >> 32) as u32;
         let lineage_expected = ((catalog & 0xffff_ffff) * self.lineage_span) >> 32;
         let base_version = 1 + ((catalog >> 16) & 3) as u16;
@@ -1015,11 +1016,20 @@ mod tests {
             w.out_of_range_rate,
             0.1,
         );
+        // Declared upstreams are a per-dataset property: with skewed domains
+        // a few heavy datasets dominate the event-weighted mean, so check
+        // the catalog mean with every dataset equally likely.
+        let mut uniform = w.clone();
+        uniform.domain_zipf_alpha = 0.0;
+        let flat = EventGenerator::new(&uniform, review.seed);
+        let declared: u64 = (0..n)
+            .map(|i| u64::from(flat.event(i).lineage_expected))
+            .sum();
         near(
             "lineage upstreams",
-            expected as f64 / n_f,
+            declared as f64 / n_f,
             f64::from(w.lineage_expected_upstreams),
-            0.05,
+            0.03,
         );
         near(
             "lineage missing",

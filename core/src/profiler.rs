@@ -262,7 +262,8 @@ impl Router {
             .copied()
             .unwrap_or(0);
         let [_, hash_count, salted_count] = self.counts;
-        let h = mix64(u64::from(event.dataset_id) ^ self.hash_key);
+        // Fibonacci hashing: one multiply spreads consecutive ids evenly.
+        let h = (u64::from(event.dataset_id) ^ self.hash_key).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let by_hash = (((h >> 32) * u64::from(hash_count)) >> 32) as u32;
         let (base, salts) = self
             .salted_base

@@ -1492,6 +1492,24 @@ mod tests {
     }
 
     #[test]
+    fn enum_json_forms() {
+        let parse = |json: &str| serde_json::from_str::<Partitioning>(json);
+        assert_eq!(parse(r#""by_domain""#).unwrap(), Partitioning::ByDomain);
+        assert_eq!(
+            parse(r#"{"salted_hot_keys": {"salt_buckets": 4}}"#).unwrap(),
+            Partitioning::SaltedHotKeys { salt_buckets: 4 }
+        );
+        let error = parse(r#"{"salted_hot_keys": {"salt_buckets": 4, "salt": 1}}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `salt`"),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<Role>(r#""auditor""#).is_err());
+        let mix: BTreeMap<Role, f64> = serde_json::from_str(r#"{"ml_engineer": 1.5}"#).unwrap();
+        assert_eq!(mix.get(&Role::MlEngineer), Some(&1.5));
+    }
+
+    #[test]
     fn submission_defaults_to_empty() {
         let mut value = serde_json::to_value(Review::example()).unwrap();
         value.as_object_mut().unwrap().remove("submission");

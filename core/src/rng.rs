@@ -109,11 +109,17 @@ impl StreamKey {
     #[inline]
     pub const fn item(self, index: u64) -> ItemRng {
         ItemRng {
-            state: mix64(
-                self.key
-                    .wrapping_add(index.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-            ),
+            state: self.word(index),
         }
+    }
+
+    /// Exactly [`word`]`(seed, stream, index)`: one draw per item, one mix.
+    #[inline]
+    pub const fn word(self, index: u64) -> u64 {
+        mix64(
+            self.key
+                .wrapping_add(index.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        )
     }
 }
 
@@ -139,6 +145,10 @@ mod tests {
             (u64::MAX, Stream::Sample, u64::MAX),
         ] {
             let mut a = ItemRng::new(seed, stream, index);
+            assert_eq!(
+                StreamKey::new(seed, stream).word(index),
+                word(seed, stream, index)
+            );
             let mut b = StreamKey::new(seed, stream).item(index);
             for _ in 0..4 {
                 assert_eq!(a.next_u64(), b.next_u64());
