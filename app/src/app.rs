@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::{engine_badge::EngineBadge, partition_panel::PartitionPanel, run_panel::RunPanel};
+use crate::components::{
+    engine_badge::EngineBadge, partition_panel::PartitionPanel, run_panel::RunPanel,
+};
 use crate::state::Workbench;
 
 #[component]

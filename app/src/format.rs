@@ -36,7 +36,13 @@ pub fn seconds(value: f64) -> String {
 
 /// Bytes in decimal units (what networks and cloud bills use).
 pub fn bytes(value: f64) -> String {
-    let units = [(1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    let units = [
+        (1e15, "PB"),
+        (1e12, "TB"),
+        (1e9, "GB"),
+        (1e6, "MB"),
+        (1e3, "kB"),
+    ];
     for (scale, unit) in units {
         if value.abs() >= scale {
             return format!("{} {unit}", three_significant(value / scale));

@@ -21,7 +21,9 @@ pub fn is_isolated() -> bool {
 }
 
 fn is_secure_context() -> bool {
-    web_sys::window().map(|w| w.is_secure_context()).unwrap_or(false)
+    web_sys::window()
+        .map(|w| w.is_secure_context())
+        .unwrap_or(false)
 }
 
 /// Starts the service-worker route to isolation when it can help; never blocks.
@@ -29,10 +31,13 @@ pub fn ensure_isolation_or_fallback() {
     if is_isolated() || !is_secure_context() {
         return;
     }
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let navigator = window.navigator();
     // `serviceWorker` is absent when service workers are blocked or unsupported.
-    let has_sw = js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    let has_sw =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
     if !has_sw {
         return;
     }
@@ -52,9 +57,13 @@ pub fn ensure_isolation_or_fallback() {
         if registered.is_err() {
             return;
         }
-        if JsFuture::from(container.ready().unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL)))
-            .await
-            .is_err()
+        if JsFuture::from(
+            container
+                .ready()
+                .unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL)),
+        )
+        .await
+        .is_err()
         {
             return;
         }

@@ -2,9 +2,9 @@
 //! signals; only `Workbench` methods talk to the engine worker.
 
 use leptos::prelude::*;
+use scalewise_core::analysis::result::ResultDocument;
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::review::Review;
-use scalewise_core::analysis::result::ResultDocument;
 
 use crate::engine_client::EngineClient;
 
@@ -20,7 +20,12 @@ pub enum EngineStatus {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunStatus {
     Idle,
-    Running { run_id: u64, stage: String, fraction: f64, started_ms: f64 },
+    Running {
+        run_id: u64,
+        stage: String,
+        fraction: f64,
+        started_ms: f64,
+    },
     Failed(String),
     Cancelled,
 }
@@ -81,9 +86,19 @@ impl Workbench {
             EngineResponse::Ready { mode, threads, .. } => {
                 self.engine.set(EngineStatus::Ready { mode, threads });
             }
-            EngineResponse::Progress { run_id, stage, fraction } => {
+            EngineResponse::Progress {
+                run_id,
+                stage,
+                fraction,
+            } => {
                 self.run.update(|run| {
-                    if let RunStatus::Running { run_id: current, stage: s, fraction: f, .. } = run {
+                    if let RunStatus::Running {
+                        run_id: current,
+                        stage: s,
+                        fraction: f,
+                        ..
+                    } = run
+                    {
                         if *current == run_id {
                             *s = stage;
                             *f = fraction;
@@ -91,12 +106,23 @@ impl Workbench {
                     }
                 });
             }
-            EngineResponse::Finished { run_id, result, elapsed_s } => {
-                let review = self
-                    .in_flight
-                    .with_value(|f| f.as_ref().filter(|(id, _)| *id == run_id).map(|(_, r)| r.clone()));
+            EngineResponse::Finished {
+                run_id,
+                result,
+                elapsed_s,
+            } => {
+                let review = self.in_flight.with_value(|f| {
+                    f.as_ref()
+                        .filter(|(id, _)| *id == run_id)
+                        .map(|(_, r)| r.clone())
+                });
                 let Some(review) = review else { return };
-                self.finished.set(Some(Finished { run_id, review, result: *result, elapsed_s }));
+                self.finished.set(Some(Finished {
+                    run_id,
+                    review,
+                    result: *result,
+                    elapsed_s,
+                }));
                 self.run.set(RunStatus::Idle);
                 self.in_flight.set_value(None);
             }
@@ -106,14 +132,22 @@ impl Workbench {
                     self.in_flight.set_value(None);
                 }
             }
-            EngineResponse::Failed { run_id, message, field_errors } => {
+            EngineResponse::Failed {
+                run_id,
+                message,
+                field_errors,
+            } => {
                 if run_id.is_none_or(|id| self.is_current(id)) {
                     let detail = field_errors
                         .iter()
                         .map(|e| format!("{}: {}", e.path, e.message))
                         .collect::<Vec<_>>()
                         .join("; ");
-                    let text = if detail.is_empty() { message } else { format!("{message}: {detail}") };
+                    let text = if detail.is_empty() {
+                        message
+                    } else {
+                        format!("{message}: {detail}")
+                    };
                     self.run.set(RunStatus::Failed(text));
                     self.in_flight.set_value(None);
                 }
@@ -125,7 +159,8 @@ impl Workbench {
     }
 
     fn is_current(self, run_id: u64) -> bool {
-        self.in_flight.with_value(|f| f.as_ref().is_some_and(|(id, _)| *id == run_id))
+        self.in_flight
+            .with_value(|f| f.as_ref().is_some_and(|(id, _)| *id == run_id))
     }
 
     /// Starts a run of the current review. A run already in flight is cancelled.
@@ -143,7 +178,11 @@ impl Workbench {
             fraction: 0.0,
             started_ms: now_ms(),
         });
-        self.send(EngineRequest::Run { run_id, review: Box::new(review), calibration: None });
+        self.send(EngineRequest::Run {
+            run_id,
+            review: Box::new(review),
+            calibration: None,
+        });
     }
 
     /// Cancels the run in flight; the previous result stays.
@@ -166,8 +205,10 @@ impl Workbench {
     /// Whether the shown result was computed from other inputs than the
     /// current review.
     pub fn is_stale(self) -> bool {
-        self.finished
-            .with(|f| f.as_ref().is_some_and(|f| self.review.with(|r| *r != f.review)))
+        self.finished.with(|f| {
+            f.as_ref()
+                .is_some_and(|f| self.review.with(|r| *r != f.review))
+        })
     }
 }
 

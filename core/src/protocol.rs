@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::result::ResultDocument;
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review};
-use crate::analysis::result::ResultDocument;
 
 /// UI → engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,11 @@ use crate::analysis::result::ResultDocument;
 pub enum EngineRequest {
     /// Run the review. With a calibration the run replays it (no timing);
     /// without, the engine measures one.
-    Run { run_id: u64, review: Box<Review>, calibration: Option<Box<Calibration>> },
+    Run {
+        run_id: u64,
+        review: Box<Review>,
+        calibration: Option<Box<Calibration>>,
+    },
     /// Stop run `run_id` at its next step boundary. Unknown ids are ignored.
     Cancel { run_id: u64 },
 }
@@ -37,13 +41,33 @@ pub enum ThreadMode {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EngineResponse {
     /// Sent once, when the engine (and its pool) is ready.
-    Ready { mode: ThreadMode, threads: usize, engine_version: String },
+    Ready {
+        mode: ThreadMode,
+        threads: usize,
+        engine_version: String,
+    },
     /// `fraction` is of the whole run, 0..=1.
-    Progress { run_id: u64, stage: String, fraction: f64 },
-    Finished { run_id: u64, result: Box<ResultDocument>, elapsed_s: f64 },
-    Cancelled { run_id: u64 },
+    Progress {
+        run_id: u64,
+        stage: String,
+        fraction: f64,
+    },
+    Finished {
+        run_id: u64,
+        result: Box<ResultDocument>,
+        elapsed_s: f64,
+    },
+    Cancelled {
+        run_id: u64,
+    },
     /// The request was invalid or the run failed; `field_errors` name fields.
-    Failed { run_id: Option<u64>, message: String, field_errors: Vec<FieldError> },
+    Failed {
+        run_id: Option<u64>,
+        message: String,
+        field_errors: Vec<FieldError>,
+    },
     /// The worker could not start at all (sent by its JS glue).
-    Fatal { message: String },
+    Fatal {
+        message: String,
+    },
 }

@@ -240,17 +240,25 @@ impl Session {
                 else {
                     return Err(CoreError::Finished);
                 };
-                let RunOutput { data_profile, calibration, .. } = *output;
-                let document =
-                    analysis::result::build(&self.review, data_profile, calibration, &self.options)?;
+                let RunOutput {
+                    data_profile,
+                    calibration,
+                    ..
+                } = *output;
+                let document = analysis::result::build(
+                    &self.review,
+                    data_profile,
+                    calibration,
+                    &self.options,
+                )?;
                 return Ok(Step::Done(Box::new(document)));
             }
             Phase::Finished => return Err(CoreError::Finished),
         };
         pass.run_batch(&self.pipeline, &mut self.lanes, clock)?;
         // Profiling is most of the run; the last tenth is the analysis step.
-        let fraction = PROFILING_SHARE * (self.work_done + pass.events_done()) as f64
-            / self.work_total as f64;
+        let fraction =
+            PROFILING_SHARE * (self.work_done + pass.events_done()) as f64 / self.work_total as f64;
         if !pass.is_done() {
             return Ok(Step::Progress(Progress {
                 stage: StageName(name),
@@ -373,7 +381,11 @@ impl Session {
 }
 
 /// Runs a session to the end: the result document.
-pub fn run_to_end(review: Review, plan: Plan, clock: &dyn Clock) -> Result<ResultDocument, CoreError> {
+pub fn run_to_end(
+    review: Review,
+    plan: Plan,
+    clock: &dyn Clock,
+) -> Result<ResultDocument, CoreError> {
     let mut session = Session::new(review, plan)?;
     loop {
         if let Step::Done(document) = session.step(clock)? {
@@ -390,7 +402,11 @@ pub fn run_with(review: Review, calibration: Calibration) -> Result<ResultDocume
 
 /// Runs only the profiling phases (no analysis): the data profile and the
 /// calibration.
-pub fn profile_to_end(review: Review, plan: Plan, clock: &dyn Clock) -> Result<RunOutput, CoreError> {
+pub fn profile_to_end(
+    review: Review,
+    plan: Plan,
+    clock: &dyn Clock,
+) -> Result<RunOutput, CoreError> {
     let mut session = Session::new(review, plan)?;
     loop {
         if let Phase::Analyse(output) = &session.phase {
@@ -444,8 +460,10 @@ mod tests {
         let calibration: Calibration = serde_json::from_str(&json).unwrap();
         assert_eq!(calibration, measured.calibration);
         for threads in [1, 3] {
-            let replayed =
-                on_pool(threads, || profile_with(review.clone(), calibration.clone())).unwrap();
+            let replayed = on_pool(threads, || {
+                profile_with(review.clone(), calibration.clone())
+            })
+            .unwrap();
             assert_eq!(
                 serde_json::to_string(&replayed).unwrap(),
                 serde_json::to_string(&measured).unwrap()

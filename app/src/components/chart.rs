@@ -19,7 +19,11 @@ extern "C" {
     pub type Echarts;
 
     #[wasm_bindgen(js_namespace = echarts, js_name = init, catch)]
-    fn echarts_init(element: &web_sys::Element, theme: JsValue, options: &JsValue) -> Result<Echarts, JsValue>;
+    fn echarts_init(
+        element: &web_sys::Element,
+        theme: JsValue,
+        options: &JsValue,
+    ) -> Result<Echarts, JsValue>;
 
     #[wasm_bindgen(method, js_name = setOption, catch)]
     fn set_option(this: &Echarts, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;
@@ -47,14 +51,20 @@ fn draw(slot: &mut Option<Echarts>, id: &str, chart: &ChartSpec) -> Result<(), S
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(id))
             .ok_or_else(|| format!("no element #{id}"))?;
-        let theme = if prefers_dark() { JsValue::from_str("dark") } else { JsValue::NULL };
+        let theme = if prefers_dark() {
+            JsValue::from_str("dark")
+        } else {
+            JsValue::NULL
+        };
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"renderer".into(), &"canvas".into());
         let instance = echarts_init(&element, theme, &options).map_err(|e| format!("{e:?}"))?;
         *slot = Some(instance);
     }
     if let Some(instance) = slot {
-        instance.set_option(&option, true).map_err(|e| format!("{e:?}"))?;
+        instance
+            .set_option(&option, true)
+            .map_err(|e| format!("{e:?}"))?;
     }
     Ok(())
 }
@@ -88,12 +98,17 @@ pub fn Chart(
         });
     });
     if let Some(window) = web_sys::window() {
-        let _ = window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
     }
     let on_resize = StoredValue::new_local(Some(on_resize));
     on_cleanup(move || {
-        if let (Some(window), Some(callback)) = (web_sys::window(), on_resize.try_update_value(|c| c.take()).flatten()) {
-            let _ = window.remove_event_listener_with_callback("resize", callback.as_ref().unchecked_ref());
+        if let (Some(window), Some(callback)) = (
+            web_sys::window(),
+            on_resize.try_update_value(|c| c.take()).flatten(),
+        ) {
+            let _ = window
+                .remove_event_listener_with_callback("resize", callback.as_ref().unchecked_ref());
         }
         instance.try_update_value(|slot| {
             if let Some(echarts) = slot.take() {
@@ -114,7 +129,9 @@ pub fn png_data_url(id: &str) -> Option<String> {
         .ok()
         .and_then(|echarts| {
             let get = js_sys::Reflect::get(&echarts, &"getInstanceByDom".into()).ok()?;
-            get.dyn_ref::<js_sys::Function>()?.call1(&echarts, &element).ok()
+            get.dyn_ref::<js_sys::Function>()?
+                .call1(&echarts, &element)
+                .ok()
         })?;
     if instance.is_undefined() || instance.is_null() {
         return None;

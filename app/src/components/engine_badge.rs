@@ -11,15 +11,20 @@ pub fn EngineBadge() -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let text = move || match bench.engine.get() {
         EngineStatus::Starting => "Engine starting…".to_string(),
-        EngineStatus::Ready { mode: ThreadMode::Isolated, threads } => {
+        EngineStatus::Ready {
+            mode: ThreadMode::Isolated,
+            threads,
+        } => {
             format!("Engine: isolated, {threads} threads")
         }
-        EngineStatus::Ready { mode: ThreadMode::SingleThreaded, .. } => {
-            "Engine: single-threaded fallback, 1 thread".to_string()
-        }
+        EngineStatus::Ready {
+            mode: ThreadMode::SingleThreaded,
+            ..
+        } => "Engine: single-threaded fallback, 1 thread".to_string(),
         EngineStatus::Crashed(message) => format!("Engine stopped: {message}"),
     };
-    let title = move || match bench.engine.get() {
+    let title = move || {
+        match bench.engine.get() {
         EngineStatus::Ready { mode: ThreadMode::SingleThreaded, .. } => {
             "This page is not cross-origin isolated (plain http:// to a LAN address, or a host without \
              COOP/COEP headers), so the engine cannot share memory between threads. Results are identical; \
@@ -27,14 +32,21 @@ pub fn EngineBadge() -> impl IntoView {
                 .to_string()
         }
         _ => "The engine runs in a Web Worker, off the page's main thread.".to_string(),
+    }
     };
     let threads = move || match bench.engine.get() {
         EngineStatus::Ready { threads, .. } => threads.to_string(),
         _ => String::new(),
     };
     let mode = move || match bench.engine.get() {
-        EngineStatus::Ready { mode: ThreadMode::Isolated, .. } => "isolated",
-        EngineStatus::Ready { mode: ThreadMode::SingleThreaded, .. } => "single-threaded",
+        EngineStatus::Ready {
+            mode: ThreadMode::Isolated,
+            ..
+        } => "isolated",
+        EngineStatus::Ready {
+            mode: ThreadMode::SingleThreaded,
+            ..
+        } => "single-threaded",
         EngineStatus::Starting => "starting",
         EngineStatus::Crashed(_) => "crashed",
     };

@@ -21,14 +21,26 @@ fn scheme_label(scheme: Scheme) -> &'static str {
 }
 
 fn partition_chart(load: &SchemeLoad) -> ChartSpec {
-    let labels: Vec<String> = load.loads.iter().map(|p| format!("p{}", p.partition)).collect();
+    let labels: Vec<String> = load
+        .loads
+        .iter()
+        .map(|p| format!("p{}", p.partition))
+        .collect();
     let events: Vec<f64> = load.loads.iter().map(|p| p.events as f64).collect();
     ChartSpec::new()
-        .title(Title::new().text(format!("Events per partition ({})", scheme_label(load.scheme))))
+        .title(Title::new().text(format!(
+            "Events per partition ({})",
+            scheme_label(load.scheme)
+        )))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().top("bottom"))
         .grid(Grid::new().left("60").right("30").bottom("70"))
-        .x_axis(Axis::new().type_(AxisType::Category).name("partition").data(labels))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .name("partition")
+                .data(labels),
+        )
         .y_axis(Axis::new().type_(AxisType::Value).name("events"))
         .series(Bar::new().name("events in partition").data(events))
 }
@@ -36,12 +48,21 @@ fn partition_chart(load: &SchemeLoad) -> ChartSpec {
 #[component]
 pub fn PartitionPanel() -> impl IntoView {
     let bench = expect_context::<Workbench>();
-    let data = move || bench.finished.with(|f| f.as_ref().map(|f| f.result.profile.clone()));
+    let data = move || {
+        bench
+            .finished
+            .with(|f| f.as_ref().map(|f| f.result.profile.clone()))
+    };
     let stale = move || bench.is_stale();
     let by_domain = Signal::derive(move || {
         bench.finished.with(|f| {
-            f.as_ref()
-                .and_then(|f| f.result.profile.partitioning.scheme(Scheme::ByDomain).cloned())
+            f.as_ref().and_then(|f| {
+                f.result
+                    .profile
+                    .partitioning
+                    .scheme(Scheme::ByDomain)
+                    .cloned()
+            })
         })
     });
     let spec = Signal::derive(move || by_domain.get().map(|load| partition_chart(&load)));

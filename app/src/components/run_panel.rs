@@ -25,10 +25,18 @@ pub fn RunPanel() -> impl IntoView {
             Some(f) => format!("Finished in {}.", format::seconds(f.elapsed_s)),
             None => "Ready.".to_string(),
         },
-        RunStatus::Running { stage, fraction, started_ms, .. } => {
+        RunStatus::Running {
+            stage,
+            fraction,
+            started_ms,
+            ..
+        } => {
             let elapsed_s = (now_ms() - started_ms) / 1e3;
             let left = if fraction > 0.05 {
-                format!(", about {} left", format::seconds(elapsed_s * (1.0 - fraction) / fraction))
+                format!(
+                    ", about {} left",
+                    format::seconds(elapsed_s * (1.0 - fraction) / fraction)
+                )
             } else {
                 String::new()
             };

@@ -149,9 +149,12 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         }
         "events" => events(Options::parse(rest, &["--limit"])?),
         "run" => run(Options::parse(rest, &["-o", "--calibration", "--threads"])?),
-        "verify" => library_command(scalewise_cli::cmd_verify::run(rest, |review, calibration| {
-            scalewise_core::session::run_with(review.clone(), calibration.clone())
-        })),
+        "verify" => library_command(scalewise_cli::cmd_verify::run(
+            rest,
+            |review, calibration| {
+                scalewise_core::session::run_with(review.clone(), calibration.clone())
+            },
+        )),
         "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
         "model" => library_command(scalewise_cli::cmd_model::run(rest)),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
