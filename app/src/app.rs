@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    engine_badge::EngineBadge, partition_panel::PartitionPanel, run_panel::RunPanel,
+    answer_panel::AnswerPanel, engine_badge::EngineBadge, partition_panel::PartitionPanel,
+    run_panel::RunPanel,
 };
 use crate::state::Workbench;
 
@@ -27,6 +28,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="workbench">
             <RunPanel />
+            <AnswerPanel />
             <PartitionPanel />
         </main>
     }

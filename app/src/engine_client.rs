@@ -58,11 +58,6 @@ impl EngineClient {
             .post_message(&JsValue::from_str(&text))
             .map_err(|e| format!("could not reach the engine: {}", describe(&e)))
     }
-
-    /// Stops the worker at once (its thread pool goes with it).
-    pub fn terminate(&self) {
-        self.worker.terminate();
-    }
 }
 
 impl Drop for EngineClient {

@@ -60,7 +60,7 @@ export function runCli(review, extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'scalewise-e2e-'));
   const reviewPath = join(dir, 'review.json');
   writeFileSync(reviewPath, JSON.stringify(review));
-  const stdout = execFileSync(cliPath, ['run', reviewPath, ...extraArgs], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const stdout = execFileSync(cliPath, ['run', reviewPath, ...extraArgs], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
   return JSON.parse(stdout);
 }
 

@@ -60,5 +60,5 @@ async function start() {
 }
 
 start().catch((error) => {
-  postMessage(JSON.stringify({ type: 'fatal', message: String(error && error.message || error) }));
+  postMessage(JSON.stringify({ fatal: { message: String((error && error.message) || error) } }));
 });

@@ -160,6 +160,7 @@ impl Engine {
 
 fn encode(response: &EngineResponse) -> String {
     serde_json::to_string(response).unwrap_or_else(|e| {
-        serde_json::json!({ "type": "fatal", "message": format!("could not encode a reply: {e}") }).to_string()
+        serde_json::json!({ "fatal": { "message": format!("could not encode a reply: {e}") } })
+            .to_string()
     })
 }

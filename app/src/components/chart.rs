@@ -44,22 +44,30 @@ fn prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Creates the ECharts instance on the element `id` (the costly part:
+/// canvas, fonts, theme).
+fn init(id: &str) -> Result<Echarts, String> {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .ok_or_else(|| format!("no element #{id}"))?;
+    let theme = if prefers_dark() {
+        JsValue::from_str("dark")
+    } else {
+        JsValue::NULL
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"renderer".into(), &"canvas".into());
+    echarts_init(&element, theme, &options).map_err(|e| format!("{e:?}"))
+}
+
 fn draw(slot: &mut Option<Echarts>, id: &str, chart: &ChartSpec) -> Result<(), String> {
-    let option = js_sys::JSON::parse(&chart.to_string()).map_err(|e| format!("{e:?}"))?;
+    // Compact JSON: charming's `Display` pretty-prints, which costs tens of
+    // milliseconds on the main thread for a large chart.
+    let json = serde_json::to_string(chart).map_err(|e| e.to_string())?;
+    let option = js_sys::JSON::parse(&json).map_err(|e| format!("{e:?}"))?;
     if slot.is_none() {
-        let element = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .ok_or_else(|| format!("no element #{id}"))?;
-        let theme = if prefers_dark() {
-            JsValue::from_str("dark")
-        } else {
-            JsValue::NULL
-        };
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"renderer".into(), &"canvas".into());
-        let instance = echarts_init(&element, theme, &options).map_err(|e| format!("{e:?}"))?;
-        *slot = Some(instance);
+        *slot = Some(init(id)?);
     }
     if let Some(instance) = slot {
         instance
@@ -67,6 +75,15 @@ fn draw(slot: &mut Option<Echarts>, id: &str, chart: &ChartSpec) -> Result<(), S
             .map_err(|e| format!("{e:?}"))?;
     }
     Ok(())
+}
+
+/// Runs `f` in a task of its own (after the current one), so that pieces of
+/// main-thread work stay short.
+fn in_next_task(f: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
+    }
 }
 
 /// A chart with an accessible name. `spec` returns `None` while there is
@@ -81,12 +98,29 @@ pub fn Chart(
     #[prop(default = 320)] height: u32,
 ) -> impl IntoView {
     let instance = StoredValue::new_local(None::<Echarts>);
+    // Create the instance as soon as the element exists, before any data:
+    // then a result only costs a `setOption`.
+    Effect::new(move |_| {
+        in_next_task(move || {
+            instance.try_update_value(|slot| {
+                if slot.is_none() {
+                    match init(id) {
+                        Ok(echarts) => *slot = Some(echarts),
+                        Err(e) => leptos::logging::warn!("chart {id} not created: {e}"),
+                    }
+                }
+            });
+        });
+    });
     Effect::new(move |_| {
         let Some(chart) = spec.get() else { return };
-        instance.update_value(|slot| {
-            if let Err(e) = draw(slot, id, &chart) {
-                leptos::logging::warn!("chart {id} not drawn: {e}");
-            }
+        // Draw after the DOM update that brought the data.
+        in_next_task(move || {
+            instance.try_update_value(|slot| {
+                if let Err(e) = draw(slot, id, &chart) {
+                    leptos::logging::warn!("chart {id} not drawn: {e}");
+                }
+            });
         });
     });
     // Follow the container's width (sidebar toggles, window resizes).

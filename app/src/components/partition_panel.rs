@@ -69,10 +69,13 @@ pub fn PartitionPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="data-heading">
             <h2 id="data-heading">"Batch pipeline output"</h2>
-            <Show
-                when=move || data().is_some()
-                fallback=|| view! { <p class="hint">"Run the profiler to see what the pipeline saw."</p> }
-            >
+            <Show when=move || data().is_none()>
+                <p class="hint">"Run the profiler to see what the pipeline saw."</p>
+            </Show>
+            // Mounted before any data, so that ECharts is ready when a result
+            // arrives (see Chart).
+            <Chart id="partition-chart" label=Signal::derive(|| "Events per partition, by domain".to_string()) spec=spec />
+            <Show when=move || data().is_some()>
                 <Show when=stale>
                     <p class="stale" data-testid="stale-marker">
                         "Stale: the inputs changed since this run. Run the profiler again."
@@ -80,6 +83,11 @@ pub fn PartitionPanel() -> impl IntoView {
                 </Show>
                 {move || data().map(|d| view! {
                     <div class="metrics">
+                        <div class="metric"><span class="label">"Throughput (measured)"</span>
+                            <span class="value">{bench.finished.with(|f| f.as_ref()
+                                .and_then(|f| f.result.calibration.full_pass.as_ref())
+                                .map(|p| format::events_per_s(p.events_per_s))
+                                .unwrap_or_default())}</span></div>
                         <div class="metric"><span class="label">"Events"</span>
                             <span class="value" data-testid="events">{format::count(d.events as f64)}</span></div>
                         <div class="metric"><span class="label">"Bytes"</span>
@@ -92,7 +100,6 @@ pub fn PartitionPanel() -> impl IntoView {
                     <p class="hint">"Data fingerprint (SHA-256): "
                         <code data-testid="data-digest">{d.data_digest.clone()}</code></p>
                 })}
-                <Chart id="partition-chart" label=Signal::derive(|| "Events per partition, by domain".to_string()) spec=spec />
                 <div class="table-scroll">
                     <table data-testid="partition-table">
                         <thead><tr><th>"Scheme"</th><th class="num">"Partitions"</th>

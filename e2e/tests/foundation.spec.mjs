@@ -1,0 +1,68 @@
+// Issue 2: the whole build-and-run path, cross-origin isolated (threads).
+import { test, expect, openWorkbench, runProfiler, runCli, cliExample } from './fixtures.mjs';
+
+test('isolated: runs on a thread pool and matches the native CLI', async ({ page }) => {
+  const engine = await openWorkbench(page);
+  expect(engine.mode).toBe('isolated');
+  expect(engine.threads).toBeGreaterThan(1);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  await runProfiler(page);
+  const digest = (await page.getByTestId('data-digest').textContent()).trim();
+  const maxEvents = await page.getByTestId('max-events').allTextContents();
+
+  // The same review (the built-in example), run by the native CLI.
+  const native = runCli(cliExample(), ['--threads', '2']);
+  expect(digest).toBe(native.profile.data_digest);
+  expect(maxEvents.map(Number)).toEqual(native.profile.partitioning.schemes.map((s) => s.max_events));
+
+  // The chart is drawn on a canvas with pixels on it.
+  const painted = await page.locator('#partition-chart canvas').first().evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let opaque = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) opaque++;
+    return opaque;
+  });
+  expect(painted).toBeGreaterThan(1000);
+});
+
+test('the main thread stays responsive during a long run', async ({ page }) => {
+  await openWorkbench(page);
+  await page.getByLabel('Events per run').fill('40000000');
+  await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+    // A counter that only advances while the main thread is free.
+    window.__ticks = 0;
+    const tick = () => { window.__ticks++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const started = Date.now();
+  await runProfiler(page);
+  const elapsedMs = Date.now() - started;
+  const { longTasks, ticks } = await page.evaluate(() => ({ longTasks: window.__longTasks, ticks: window.__ticks }));
+  expect(elapsedMs, 'the run must last over a second to prove anything').toBeGreaterThan(1000);
+  expect(Math.max(0, ...longTasks), `long tasks: ${longTasks}`).toBeLessThan(100);
+  // ~60 frames/s; demand at least 10/s to allow for a busy CI machine.
+  expect(ticks).toBeGreaterThan((elapsedMs / 1000) * 10);
+});
+
+test('Cancel stops a long run promptly and keeps the previous result', async ({ page }) => {
+  await openWorkbench(page);
+  await runProfiler(page);
+  const before = (await page.getByTestId('data-digest').textContent()).trim();
+
+  await page.getByLabel('Events per run').fill('150000000');
+  await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Run profiler' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('%');
+  const cancelledAt = Date.now();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('Cancelled');
+  expect(Date.now() - cancelledAt).toBeLessThan(2000);
+  expect((await page.getByTestId('data-digest').textContent()).trim()).toBe(before);
+  await expect(page.getByTestId('stale-marker')).toBeVisible();
+});
