@@ -14,6 +14,7 @@ cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknow
 
 step "native tests (cargo test)"
 cargo test --quiet --workspace --exclude scalewise-engine
+cargo test --quiet -p scalewise-core --features schema --test schema
 
 step "core tests on wasm32 in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \

@@ -849,10 +849,24 @@ pub fn write_csv_row(event: &Event, out: &mut String) {
     );
 }
 
+/// Most bytes [`events_csv`] reserves up front (the string still grows).
+const MAX_CSV_RESERVE_BYTES: usize = 64 << 20;
+
+/// Bytes to reserve for `count` CSV rows: about 160 a row, computed without
+/// overflow on 32-bit `usize` (wasm32, where `count · 160` wraps above 26 M
+/// rows) and capped, so a large export never asks for gigabytes at once.
+fn csv_reserve_bytes(count: u64) -> usize {
+    usize::try_from(count)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(160)
+        .saturating_add(CSV_HEADER.len() + 1)
+        .min(MAX_CSV_RESERVE_BYTES)
+}
+
 /// CSV of the first `limit` events (header included).
 pub fn events_csv(generator: &EventGenerator, limit: u64) -> String {
     let count = limit.min(generator.events());
-    let mut out = String::with_capacity(CSV_HEADER.len() + 1 + count as usize * 160);
+    let mut out = String::with_capacity(csv_reserve_bytes(count));
     out.push_str(CSV_HEADER);
     out.push('\n');
     for index in 0..count {
@@ -1095,6 +1109,18 @@ mod tests {
                 normal_quantile(p)
             );
         }
+    }
+
+    #[test]
+    fn csv_reserve_never_overflows_and_is_capped() {
+        assert_eq!(csv_reserve_bytes(0), CSV_HEADER.len() + 1);
+        assert_eq!(csv_reserve_bytes(3), CSV_HEADER.len() + 1 + 480);
+        // 200 M rows (the event limit) overflow a 32-bit `count · 160`.
+        assert_eq!(
+            csv_reserve_bytes(crate::limits::MAX_EVENTS_PER_RUN),
+            MAX_CSV_RESERVE_BYTES
+        );
+        assert_eq!(csv_reserve_bytes(u64::MAX), MAX_CSV_RESERVE_BYTES);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::review::{Action, PolicyMode, Role, Sensitivity};
 pub const HIGH_RISK_THRESHOLD: f32 = 0.4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Allow,
@@ -37,6 +38,7 @@ pub enum Effect {
 
 /// One line of policy. Empty selectors match everything.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
@@ -455,6 +457,7 @@ impl PolicyTally {
 
 /// Events of one (role, sensitivity, action) and how the policy decided them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecisionCount {
     pub role: Role,
     pub sensitivity: Sensitivity,
@@ -468,6 +471,7 @@ pub struct DecisionCount {
 
 /// The access-policy stage's result under one mode.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyReport {
     pub mode: PolicyMode,
     pub events: u64,

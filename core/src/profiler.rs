@@ -86,6 +86,7 @@ pub const PROFILE_SCHEMA_VERSION: u32 = 1;
 
 /// A pipeline stage, in execution order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Ingest,
@@ -144,6 +145,7 @@ impl fmt::Display for Stage {
 
 /// A partitioning scheme whose loads are counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scheme {
     ByDomain,
@@ -166,6 +168,7 @@ impl Scheme {
 
 /// How the shuffle is counted: how many partitions, which domains are hot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PartitionLayout {
     /// Target partitions: one per core of the largest alternative
     /// (`nodes · cores_per_node`), at most [`MAX_PROFILE_PARTITIONS`]. A
@@ -742,6 +745,7 @@ impl Pass {
 
 /// What the data looks like: deterministic, fingerprinted by `data_digest`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DataProfile {
     pub schema_version: u32,
@@ -760,6 +764,7 @@ pub struct DataProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QualityProfile {
     pub freshness_sla_s: f64,
@@ -781,6 +786,7 @@ pub struct QualityProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LineageProfile {
     pub expected_upstreams: u64,
@@ -797,6 +803,7 @@ pub struct LineageProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccessProfile {
     pub high_risk_threshold: f64,
@@ -815,6 +822,7 @@ impl AccessProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartitioningProfile {
     pub layout: PartitionLayout,
@@ -829,6 +837,7 @@ impl PartitioningProfile {
 
 /// Partition loads of one scheme.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SchemeLoad {
     pub scheme: Scheme,
@@ -844,6 +853,7 @@ pub struct SchemeLoad {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartitionLoad {
     pub partition: u32,
@@ -852,6 +862,7 @@ pub struct PartitionLoad {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DomainFeatures {
     pub domain: u32,
@@ -1057,6 +1068,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Throughput with `threads` lanes on the scaling sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScalingPoint {
     pub threads: u32,
@@ -1071,6 +1083,7 @@ pub struct ScalingPoint {
 
 /// Wall time of the full data pass (calibration runs only).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PassTiming {
     pub events: u64,
@@ -1081,6 +1094,7 @@ pub struct PassTiming {
 
 /// What this machine measured. Everything downstream takes it as input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Calibration {
     pub schema_version: u32,
@@ -1158,6 +1172,7 @@ impl Calibration {
 
 /// Time of one stage over the run's events, projected from the calibration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageProfile {
     pub stage: Stage,
@@ -1170,6 +1185,7 @@ pub struct StageProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bottleneck {
     pub stage: Stage,
@@ -1179,6 +1195,7 @@ pub struct Bottleneck {
 
 /// The timing view of a run: the calibration applied to the run's events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub events: u64,

@@ -29,6 +29,7 @@ pub use crate::limits::MAX_REVIEW_BYTES;
 /// A design review: scenario, workload, alternatives, SLA, scoring weights,
 /// seed and the user's own submission text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub schema_version: u32,
@@ -47,6 +48,7 @@ pub struct Review {
 
 /// The course framing of the review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Course module number.
@@ -61,6 +63,7 @@ pub struct Scenario {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stakeholder {
     pub role: String,
@@ -71,6 +74,7 @@ pub struct Stakeholder {
 /// a distribution parameter of [`crate::events`]; the module docs there say
 /// how each one is used.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
     /// Pipeline events in one batch run.
@@ -122,6 +126,7 @@ pub struct Workload {
 /// Independent categorical weights; an access is (role, sensitivity, action)
 /// drawn from their product. Weights need not sum to one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccessMix {
     pub roles: BTreeMap<Role, f64>,
@@ -132,6 +137,7 @@ pub struct AccessMix {
 /// Who performs an access: the five stakeholder roles plus automated services
 /// and external parties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Role {
@@ -146,6 +152,7 @@ pub enum Role {
 
 /// Classification of the data touched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Sensitivity {
@@ -157,6 +164,7 @@ pub enum Sensitivity {
 
 /// What the access does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Action {
@@ -227,6 +235,7 @@ small_enum!(Action, 5, [
 /// One design option compared in the review (the course's alternative object
 /// plus the design parameters the models need).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Alternative {
     /// Short unique identifier, e.g. `single_node_baseline`.
@@ -238,6 +247,7 @@ pub struct Alternative {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Design {
     pub nodes: u32,
@@ -263,6 +273,7 @@ pub struct Design {
 
 /// How events are assigned to partitions (the shuffle key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Partitioning {
     /// Partition key = domain: keeps a domain together, inherits its skew.
@@ -275,6 +286,7 @@ pub enum Partitioning {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CacheTier {
     pub capacity_keys: u64,
@@ -282,6 +294,7 @@ pub struct CacheTier {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CachePolicy {
     Lru,
@@ -289,6 +302,7 @@ pub enum CachePolicy {
 
 /// What happens to cached entries when their dataset changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidationPolicy {
     /// Entries carry the dataset version; a schema change invalidates them.
@@ -356,8 +370,32 @@ impl<'de> Deserialize<'de> for CheckpointInterval {
     }
 }
 
+// Hand-written: the serde form above is a string or a number, which no
+// derive can express.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for CheckpointInterval {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CheckpointInterval".into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        concat!(module_path!(), "::CheckpointInterval").into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "When a running batch writes checkpoints: \"never\", \"auto\" (the models choose the optimal interval) or a number of seconds.",
+            "anyOf": [
+                { "type": "string", "enum": ["never", "auto"] },
+                { "type": "number" }
+            ]
+        })
+    }
+}
+
 /// How conflicting access rules combine (see [`crate::policy`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyMode {
     /// Any matching deny wins: the safe default.
@@ -367,6 +405,7 @@ pub enum PolicyMode {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
     /// The batch must finish within this time.
@@ -377,6 +416,7 @@ pub struct Sla {
 /// Relative importance of each scoring criterion (any non-negative scale;
 /// normalised by their sum).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Makespan against the deadline.
@@ -410,6 +450,7 @@ impl Weights {
 /// The user's own text; when present it overrides generated text in the
 /// result document. Being input, it is covered by reproducibility.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     #[serde(default)]
@@ -420,6 +461,7 @@ pub struct Submission {
 
 /// The course's recommendation object (its `decision` is the scenario's).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecommendationEdit {
     pub recommended_option: String,

@@ -114,15 +114,10 @@ pub struct ResultDocument {
     pub artifact: String,
     pub alternatives: Vec<CourseAlternative>,
     pub recommendation: Recommendation,
-    // TODO(lead): derive JsonSchema on DataProfile / Calibration (and the
-    // profiler/policy types they hold), then drop these `with`s.
-    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub profile: DataProfile,
     /// The batch profile's timing view: per-stage time, events/s, share and
     /// the bottleneck with its reason (the calibration applied to this run).
-    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub timing: Profile,
-    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub calibration: Calibration,
     pub scaling: ScalingSummary,
     pub projections: Vec<Projection>,
