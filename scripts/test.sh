@@ -9,7 +9,7 @@ step() { echo; echo "==> $*"; }
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy --quiet -p scalewise-core -p scalewise-cli --all-targets -- -D warnings
+cargo clippy --quiet -p scalewise-core -p scalewise-cli --all-targets --features scalewise-core/schema -- -D warnings
 cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (cargo test)"
@@ -20,7 +20,7 @@ step "core tests on wasm32 in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_TIMEOUT=300 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet -p scalewise-core --target wasm32-unknown-unknown --test wasm
+  cargo test -p scalewise-core --target wasm32-unknown-unknown --test wasm
 
 step "release builds: native CLI, static site at / and at /scalewise/"
 cargo build --quiet --release -p scalewise-cli
