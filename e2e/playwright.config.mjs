@@ -38,8 +38,10 @@ export default defineConfig({
     server(8093, '--dir ../dist-subpath --isolated --base /scalewise/'),
   ],
   projects: [
-    { name: 'isolated', use: { ...chromium, baseURL: 'http://127.0.0.1:8091/' }, testIgnore: /plain|subpath/ },
-    { name: 'plain', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/', serviceWorkers: 'block' }, testMatch: /plain/ },
+    { name: 'isolated', use: { ...chromium, baseURL: 'http://127.0.0.1:8091/' }, testIgnore: /plain|subpath|service-worker/ },
+    { name: 'plain', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/', serviceWorkers: 'block' }, testMatch: /plain\.spec/ },
+    // The same header-less host, service workers allowed: ours adds the headers.
+    { name: 'service-worker', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/' }, testMatch: /service-worker/ },
     { name: 'subpath', use: { ...chromium, baseURL: 'http://127.0.0.1:8093/scalewise/' }, testMatch: /subpath/ },
   ],
 });
