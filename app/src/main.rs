@@ -7,6 +7,7 @@ mod components;
 mod engine_client;
 mod format;
 mod isolation;
+mod schedule;
 mod state;
 
 fn main() {

@@ -117,14 +117,18 @@ impl Workbench {
                         .map(|(_, r)| r.clone())
                 });
                 let Some(review) = review else { return };
-                self.finished.set(Some(Finished {
-                    run_id,
-                    review,
-                    result: *result,
-                    elapsed_s,
-                }));
-                self.run.set(RunStatus::Idle);
                 self.in_flight.set_value(None);
+                // Parsing the result was this task's work; rendering it is
+                // the next one's (keeps each main-thread task short).
+                crate::schedule::in_next_task(move || {
+                    self.finished.set(Some(Finished {
+                        run_id,
+                        review,
+                        result: *result,
+                        elapsed_s,
+                    }));
+                    self.run.set(RunStatus::Idle);
+                });
             }
             EngineResponse::Cancelled { run_id } => {
                 if self.is_current(run_id) {

@@ -10,6 +10,8 @@
 
 use charming::Chart as ChartSpec;
 use leptos::prelude::*;
+
+use crate::schedule::in_next_task;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -75,15 +77,6 @@ fn draw(slot: &mut Option<Echarts>, id: &str, chart: &ChartSpec) -> Result<(), S
             .map_err(|e| format!("{e:?}"))?;
     }
     Ok(())
-}
-
-/// Runs `f` in a task of its own (after the current one), so that pieces of
-/// main-thread work stay short.
-fn in_next_task(f: impl FnOnce() + 'static) {
-    let callback = Closure::once_into_js(f);
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
-    }
 }
 
 /// A chart with an accessible name. `spec` returns `None` while there is

@@ -3,7 +3,7 @@
 
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::element::{AxisType, Tooltip, Trigger};
-use charming::series::Bar;
+use charming::series::{Bar, Line};
 use charming::Chart as ChartSpec;
 use leptos::prelude::*;
 use scalewise_core::profiler::{Scheme, SchemeLoad};
@@ -20,21 +20,30 @@ fn scheme_label(scheme: Scheme) -> &'static str {
     }
 }
 
+/// Partitions drawn: the largest ones carry the story (the straggler), and
+/// 128 bars with labels cost ECharts a long main-thread task to lay out.
+const CHART_PARTITIONS: usize = 32;
+
 fn partition_chart(load: &SchemeLoad) -> ChartSpec {
-    let labels: Vec<String> = load
-        .loads
+    let mut largest: Vec<_> = load.loads.iter().collect();
+    largest.sort_by(|a, b| b.events.cmp(&a.events).then(a.partition.cmp(&b.partition)));
+    largest.truncate(CHART_PARTITIONS);
+    let labels: Vec<String> = largest
         .iter()
         .map(|p| format!("p{}", p.partition))
         .collect();
-    let events: Vec<f64> = load.loads.iter().map(|p| p.events as f64).collect();
+    let events: Vec<f64> = largest.iter().map(|p| p.events as f64).collect();
+    let median = vec![load.median_events; largest.len()];
     ChartSpec::new()
         .title(Title::new().text(format!(
-            "Events per partition ({})",
+            "Largest {} of {} partitions ({})",
+            largest.len(),
+            load.partitions,
             scheme_label(load.scheme)
         )))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(Legend::new().top("bottom"))
-        .grid(Grid::new().left("60").right("30").bottom("70"))
+        .grid(Grid::new().left("70").right("30").bottom("70"))
         .x_axis(
             Axis::new()
                 .type_(AxisType::Category)
@@ -43,6 +52,7 @@ fn partition_chart(load: &SchemeLoad) -> ChartSpec {
         )
         .y_axis(Axis::new().type_(AxisType::Value).name("events"))
         .series(Bar::new().name("events in partition").data(events))
+        .series(Line::new().name("median partition").data(median))
 }
 
 #[component]
@@ -74,7 +84,7 @@ pub fn PartitionPanel() -> impl IntoView {
             </Show>
             // Mounted before any data, so that ECharts is ready when a result
             // arrives (see Chart).
-            <Chart id="partition-chart" label=Signal::derive(|| "Events per partition, by domain".to_string()) spec=spec />
+            <Chart id="partition-chart" label=Signal::derive(|| "Largest partitions by events, partitioned by domain, with the median partition".to_string()) spec=spec />
             <Show when=move || data().is_some()>
                 <Show when=stale>
                     <p class="stale" data-testid="stale-marker">
