@@ -67,14 +67,20 @@ pub fn cost_threads(points: &[ThreadScaling], single_thread_events_per_s: f64) -
 // ---------------------------------------------------------------- cache
 
 /// Inputs of the two-tier cache model.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CacheInput {
     pub hot_capacity_keys: u64,
     pub warm_capacity_keys: u64,
     pub catalog_keys: u64,
     pub alpha: f64,
-    /// Probability per request that the cached schema version changes.
+    /// Probability per request that one key group (a dataset) changes its
+    /// schema version.
     pub drift_rate: f64,
+    /// Relative change frequency of each class of key groups (a domain's
+    /// event share), most active first.
+    pub group_class_weights: Vec<f64>,
+    /// Key groups per class (datasets per domain).
+    pub groups_per_class: u64,
     pub versioned: bool,
     pub requests: u64,
     pub warmup_requests: u64,
@@ -89,6 +95,9 @@ pub struct CacheRates {
     pub warm_hit_rate: f64,
     pub overall_hit_rate: f64,
     pub stale_read_rate: f64,
+    /// Requests simulated, warm-up included: the window over which entries
+    /// can go stale.
+    pub simulated_requests: u64,
 }
 
 pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
@@ -107,6 +116,10 @@ pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
                 cache::InvalidationPolicy::None
             },
             drift_rate: input.drift_rate,
+            groups: cache::KeyGroups {
+                class_weights: input.group_class_weights.clone(),
+                groups_per_class: input.groups_per_class,
+            },
         },
     })?;
     Ok(CacheRates {
@@ -114,6 +127,7 @@ pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
         warm_hit_rate: outcome.warm_hit_rate,
         overall_hit_rate: outcome.overall_hit_rate,
         stale_read_rate: outcome.stale_read_rate,
+        simulated_requests: input.warmup_requests.saturating_add(input.requests),
     })
 }
 

@@ -213,7 +213,12 @@ pub fn pick_pair(projectors: &[Projector]) -> Option<(usize, usize)> {
 
 /// Refines the first volume where `holds` becomes true between `lo` (false)
 /// and `hi` (true), starting from the guess `guess` (clamped inside).
-fn bisect(mut lo: f64, mut hi: f64, guess: Option<f64>, holds: impl Fn(f64) -> bool) -> f64 {
+pub(super) fn bisect(
+    mut lo: f64,
+    mut hi: f64,
+    guess: Option<f64>,
+    holds: impl Fn(f64) -> bool,
+) -> f64 {
     if let Some(g) = guess.filter(|g| g.is_finite() && *g > lo && *g < hi) {
         if holds(g) {
             hi = g;
@@ -401,6 +406,19 @@ pub fn crossover(
             }
         }
     };
+    // Where the sweep has the distributed design cheaper, when that is not
+    // a tail of the range (the answer must not say "costs more" then).
+    let cheaper_window = cheaper
+        .iter()
+        .position(|&c| c)
+        .zip(cheaper.iter().rposition(|&c| c))
+        .and_then(|(first, last)| {
+            Some(CheaperWindow {
+                first: *volumes.get(first)?,
+                last: *volumes.get(last)?,
+                contiguous: cheaper.get(first..=last)?.iter().all(|&c| c),
+            })
+        });
     let last_point = |s: &[Projection]| s.last().map_or(0.0, |p| p.cost_per_run_usd);
     let answer = answer(&AnswerParts {
         single,
@@ -411,6 +429,7 @@ pub fn crossover(
         oom: single_out_of_memory,
         at_limit: at_limit.as_ref(),
         cheaper: distributed_cheaper_from,
+        cheaper_window,
         costs_at_max: (last_point(single_series), last_point(dist_series)),
     });
     Ok(Crossover {
@@ -478,7 +497,16 @@ struct AnswerParts<'a> {
     oom: Crossing,
     at_limit: Option<&'a AtLimit>,
     cheaper: Crossing,
+    cheaper_window: Option<CheaperWindow>,
     costs_at_max: (f64, f64),
+}
+
+/// First and last swept volume at which the distributed design is cheaper,
+/// and whether it is cheaper at every swept volume between them.
+struct CheaperWindow {
+    first: f64,
+    last: f64,
+    contiguous: bool,
 }
 
 fn answer(parts: &AnswerParts) -> String {
@@ -547,10 +575,27 @@ fn answer(parts: &AnswerParts) -> String {
         Crossing::BelowRange { .. } => {
             sentence.push_str(" and is cheaper per run throughout the range.")
         }
-        Crossing::NeverInRange { .. } => sentence.push_str(&format!(
-            ", but costs more per run up to {} events.",
-            format_volume(parts.max_events)
-        )),
+        Crossing::NeverInRange { .. } => match parts.cheaper_window {
+            Some(CheaperWindow {
+                first,
+                last,
+                contiguous: true,
+            }) => sentence.push_str(&format!(
+                " and is cheaper per run from about {} to {} events, though not beyond.",
+                format_volume(first),
+                format_volume(last)
+            )),
+            Some(CheaperWindow { first, last, .. }) => sentence.push_str(&format!(
+                " and is cheaper per run at some volumes between about {} and {} events, \
+                 though not beyond.",
+                format_volume(first),
+                format_volume(last)
+            )),
+            None => sentence.push_str(&format!(
+                ", but costs more per run up to {} events.",
+                format_volume(parts.max_events)
+            )),
+        },
     }
     sentence
 }
@@ -612,6 +657,19 @@ mod tests {
         println!("{}", result.answer);
         assert!(result.answer.contains("2 h deadline"), "{}", result.answer);
         assert!(result.answer.contains("16-core"), "{}", result.answer);
+        // The single node's limit lies at a volume a course can discuss.
+        let limit = result.single_node_limit_events.unwrap();
+        assert!((1e7..1e9).contains(&limit), "{limit:e}");
+        // Where the cluster is cheaper at the limit, the answer must not say
+        // it costs more.
+        let at = result.at_limit.as_ref().unwrap();
+        assert!(at.distributed_cost_per_run_usd < at.single_node_cost_per_run_usd);
+        assert!(!result.answer.contains("costs more"), "{}", result.answer);
+        assert!(
+            result.answer.contains("is cheaper per run"),
+            "{}",
+            result.answer
+        );
         assert_eq!(result.sweep.len(), 2);
         assert_eq!(result.sweep[0].points.len(), DEFAULT_SWEEP_POINTS);
     }

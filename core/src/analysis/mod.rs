@@ -490,7 +490,7 @@ pub(crate) mod fixtures {
     pub fn data_facts() -> DataFacts {
         DataFacts {
             events: 2_000_000,
-            bytes_per_event: 262_144.0,
+            bytes_per_event: 4_096.0,
             domain_shares: zipf_shares(200, 1.1),
             datasets_per_domain: 50,
             partition_loads: Vec::new(),

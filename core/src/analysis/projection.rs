@@ -225,8 +225,12 @@ pub struct FailureProjection {
     pub interval_s: Option<f64>,
     pub checkpoints: f64,
     pub checkpoint_overhead_s: f64,
+    /// Mean failures per run, `E[T] / M` from the closed form.
     pub expected_failures: f64,
-    /// Mean computation lost to failures and redone.
+    /// Mean computation lost to failures and redone per run, from the closed
+    /// form: `E[T] − work − checkpoints − E[failures] × restart` (exact under
+    /// the model; a Monte Carlo of a few thousand runs sees too few failures
+    /// when they are rare).
     pub expected_rework_s: f64,
     /// Mean time to recover from one failure: restart plus the expected
     /// work lost since the last checkpoint.
@@ -391,7 +395,37 @@ pub struct Projector {
     pub config: ProjectionConfig,
 }
 
+/// Catalogue scale factor `s` of the cache simulation (≥ 1).
+pub fn cache_sim_scale(review: &Review, config: &ProjectionConfig) -> f64 {
+    (review.workload.hot_keys.max(1) as f64 / config.cache_sim_max_keys.max(1) as f64).max(1.0)
+}
+
 /// Cache rates for a design (the review's workload, the given invalidation).
+///
+/// **Scaling.** The catalogue is simulated on at most
+/// [`ProjectionConfig::cache_sim_max_keys`] keys: catalogue and tier
+/// capacities are divided by the same factor `s`. A simulated key stands for
+/// `s` real keys of neighbouring popularity, so it is requested `s` times as
+/// often as each of them and the cache turns over `s` times faster per
+/// request.
+///
+/// **Key groups = datasets.** A cached feature or lookup follows the schema
+/// of the dataset it is read from, and a schema change arrives with one
+/// event (a share [`DataFacts::schema_drift_share`] of events), so the
+/// cache's key groups are the workload's datasets: one class per domain,
+/// weighted by the domain's measured event share and ordered most active
+/// first, with `datasets_per_domain` datasets each. A change hits a dataset
+/// with the event stream's popularity (domain by its share, dataset uniform
+/// within the domain), and the most requested keys belong to the most active
+/// datasets (see [`crate::models::cache`]). Per request, changes arrive at
+/// `schema_drift_share / requests_per_event`.
+///
+/// **Drift under scaling.** Each simulated group stands for `s` datasets:
+/// the simulation has `max(1, round(datasets_per_domain / s))` groups per
+/// domain, and the drift per simulated request is scaled by
+/// `s × simulated groups per domain / datasets_per_domain` (exactly 1 when
+/// `s` divides `datasets_per_domain`), so that every simulated key changes as
+/// often, relative to its own requests, as the real keys it stands for.
 pub fn simulate_cache(
     review: &Review,
     facts: &DataFacts,
@@ -406,26 +440,32 @@ pub fn simulate_cache(
             warm_hit_rate: 0.0,
             overall_hit_rate: 0.0,
             stale_read_rate: 0.0,
+            simulated_requests: 0,
         });
     }
     let catalog = workload.hot_keys.max(1);
-    let scale = (catalog as f64 / config.cache_sim_max_keys.max(1) as f64).max(1.0);
+    let scale = cache_sim_scale(review, config);
     let scaled = |keys: u64| libm::round(keys as f64 / scale) as u64;
     let catalog_sim = scaled(catalog).max(1);
     let hot = scaled(design.hot_cache.capacity_keys).min(catalog_sim);
     let warm = design
         .warm_cache
         .map_or(0, |w| scaled(w.capacity_keys).min(catalog_sim));
-    // One event carrying a schema change bumps the schema version the cache
-    // stamps its entries with; per request that is the event rate spread
-    // over the event's look-ups.
-    let drift_rate = (facts.schema_drift_share / workload.requests_per_event).clamp(0.0, 1.0);
+    let mut domain_weights = facts.domain_shares.clone();
+    domain_weights.sort_by(|a, b| b.total_cmp(a));
+    let datasets_per_domain = f64::from(workload.datasets_per_domain.max(1));
+    let groups_per_domain = libm::round(datasets_per_domain / scale).max(1.0);
+    let drift_per_request = facts.schema_drift_share / workload.requests_per_event;
+    let drift_rate =
+        (drift_per_request * scale * groups_per_domain / datasets_per_domain).clamp(0.0, 1.0);
     bridge::cache_rates(&CacheInput {
         hot_capacity_keys: hot,
         warm_capacity_keys: warm,
         catalog_keys: catalog_sim,
         alpha: workload.hot_key_zipf_alpha,
         drift_rate,
+        group_class_weights: domain_weights,
+        groups_per_class: groups_per_domain as u64,
         versioned: invalidation == InvalidationPolicy::Versioned,
         requests: config.cache_sim_requests,
         warmup_requests: 2 * (hot + warm),
@@ -658,13 +698,18 @@ impl Projector {
         } else {
             MAX_REPORTED_S
         };
+        let expected_failures = closed_capped / mtbf_s;
         let mut details = FailureProjection {
             system_mtbf_s: mtbf_s,
             interval_s,
             checkpoints,
             checkpoint_overhead_s,
-            expected_failures: closed_capped / mtbf_s,
-            expected_rework_s: 0.0,
+            expected_failures,
+            expected_rework_s: (closed_capped
+                - work_s
+                - checkpoint_overhead_s
+                - expected_failures * d.restart_cost_s)
+                .max(0.0),
             mttr_s,
             closed_form_makespan_s: closed_capped,
             runs: input.runs,
@@ -672,18 +717,11 @@ impl Projector {
         };
         if work_s <= 0.0 {
             details.expected_failures = 0.0;
+            details.expected_rework_s = 0.0;
             return (0.0, 0.0, 0.0, details);
         }
         match bridge::simulate_failures(&input) {
-            Ok(stats) => {
-                details.expected_failures = stats.mean_failures;
-                details.expected_rework_s = (stats.mean_s
-                    - work_s
-                    - checkpoint_overhead_s
-                    - stats.mean_failures * d.restart_cost_s)
-                    .max(0.0);
-                (stats.p50_s, stats.p95_s, stats.mean_s, details)
-            }
+            Ok(stats) => (stats.p50_s, stats.p95_s, stats.mean_s, details),
             Err(_) => {
                 details.completes = false;
                 details.expected_rework_s = (closed_capped - work_s).max(0.0);
@@ -760,8 +798,8 @@ mod tests {
             d.node_mtbf_h = 2.0;
             d.checkpoint = checkpoint;
         };
-        let never = check(|r| frequent(r, CheckpointInterval::Never), 1, 1e8);
-        let auto = check(|r| frequent(r, CheckpointInterval::Auto), 1, 1e8);
+        let never = check(|r| frequent(r, CheckpointInterval::Never), 1, 3e9);
+        let auto = check(|r| frequent(r, CheckpointInterval::Auto), 1, 3e9);
         assert!(never.failure_free_s > 1_000.0, "{}", never.failure_free_s);
         assert!(
             never.makespan_p95_s > auto.makespan_p95_s,
@@ -770,6 +808,7 @@ mod tests {
             auto.makespan_p95_s
         );
         assert!(never.failures.mttr_s > auto.failures.mttr_s);
+        assert!(never.failures.expected_rework_s > auto.failures.expected_rework_s);
         assert!(auto.failures.interval_s.is_some());
     }
 
@@ -792,6 +831,29 @@ mod tests {
     }
 
     #[test]
+    fn example_cache_sizing_straddles_the_hit_rate_kpi() {
+        use crate::analysis::failure_modes::CACHE_HIT_RATE_KPI;
+        let review = Review::example();
+        let facts = fixtures::data_facts();
+        let config = ProjectionConfig::default();
+        let rates = |i: usize, policy| {
+            let design = &review.alternatives[i].design;
+            simulate_cache(&review, &facts, design, policy, &config).unwrap()
+        };
+        // One node's RAM cache vs the cluster's hot + pooled warm tiers.
+        let single = rates(0, InvalidationPolicy::Versioned);
+        let cluster = rates(1, InvalidationPolicy::Versioned);
+        assert!(single.overall_hit_rate < CACHE_HIT_RATE_KPI, "{single:?}");
+        assert!(cluster.overall_hit_rate > CACHE_HIT_RATE_KPI, "{cluster:?}");
+        // Per-dataset versioning costs little hit rate and reads nothing
+        // stale; without it a measurable share of reads is stale.
+        let unversioned = rates(1, InvalidationPolicy::None);
+        assert_eq!(cluster.stale_read_rate, 0.0);
+        assert!(unversioned.overall_hit_rate - cluster.overall_hit_rate < 0.02);
+        assert!(unversioned.stale_read_rate > 0.01, "{unversioned:?}");
+    }
+
+    #[test]
     fn lpt_assignment() {
         assert_eq!(busiest_node_share(&[0.5, 0.3, 0.2], 1), 1.0);
         assert_eq!(busiest_node_share(&[0.5, 0.3, 0.2], 2), 0.5);
@@ -801,12 +863,13 @@ mod tests {
 
     #[test]
     fn single_node_has_no_shuffle_and_spills_beyond_memory() {
-        let p = check(|_| {}, 0, 2e6);
+        // 4 KiB events: the working set reaches 38 GiB usable at ~2 × 10⁷.
+        let p = check(|_| {}, 0, 1e8);
         assert_eq!(p.shuffle_s, 0.0);
         assert_eq!(p.straggler_s, 0.0);
         assert!(!p.memory_fit.fits);
         assert!(p.spill_s > 0.0);
-        let small = check(|_| {}, 0, 1e4);
+        let small = check(|_| {}, 0, 2e6);
         assert!(small.memory_fit.fits);
         assert_eq!(small.spill_s, 0.0);
     }

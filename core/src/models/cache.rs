@@ -1,5 +1,6 @@
 //! Cache hit-rate models: a real LRU simulation, Che's approximation, and a
-//! two-tier (hot in front of warm) LRU with schema/model-version drift.
+//! two-tier (hot in front of warm) LRU with schema/model-version drift per
+//! key group.
 //!
 //! **Workload.** Independent reference model: request `i` asks for key
 //! `Zipf(catalog_keys, α)` drawn with `ItemRng::new(seed, Stream::CacheKeys, i)`
@@ -26,21 +27,44 @@
 //! fills warm and hot (inclusive read-through fill). Hot therefore sees every
 //! request and is exactly an LRU over the full stream.
 //!
-//! **Version drift.** A global version starts at 0; before request `i` is
-//! served it is bumped with probability `drift_rate` (a draw made after the
-//! key, from the same per-request generator). Cached entries carry the version
-//! they were fetched at.
-//! - [`InvalidationPolicy::Versioned`]: a read checks the stamp; a
-//!   mismatched entry counts as an invalidation and a miss, and is refetched
-//!   (overwritten in place). No stale reads, lower hit rate.
-//! - [`InvalidationPolicy::None`]: entries are served whatever their stamp;
-//!   a hit on an entry older than the current version is a stale read. Hit
-//!   rates are exactly those without drift.
+//! **Version drift, per key group.** Keys belong to *groups* that change
+//! version independently, the way cached features belong to the dataset
+//! whose schema (or producing model) they follow. [`KeyGroups`] describes
+//! `G = classes × groups_per_class` groups: group rank `r` lies in class
+//! `r / groups_per_class`, and classes are listed most active first (e.g.
+//! one class per data domain, ordered by the domain's event share, with one
+//! group per dataset of the domain).
+//!
+//! - *Which keys a group holds.* The key of popularity rank `k` belongs to
+//!   group rank `k mod G`: every group holds about `N / G` keys, and the most
+//!   requested keys belong to the most active groups (key popularity and
+//!   group activity are ranked consistently; a catalogue smaller than `G`
+//!   puts each key in a group of its own).
+//! - *Which group changes.* Before request `i` is served, with probability
+//!   `drift_rate` one group changes version (draws made after the key, from
+//!   the same per-request generator): its class is drawn by the class
+//!   weights, the group uniformly within the class.
+//!
+//! Every group has its own version counter (a `Vec` indexed by group, so a
+//! request stays O(1); a change costs O(log classes)). A cached entry stores
+//! the version its group had when it was filled.
+//! - [`InvalidationPolicy::Versioned`]: a read compares the stamp with its
+//!   group's version; a mismatched entry counts as an invalidation and a
+//!   miss, and is refetched (overwritten in place). Only the changed group's
+//!   entries miss; no stale reads.
+//! - [`InvalidationPolicy::None`]: entries are served whatever their stamp; a
+//!   hit on an entry older than its group's version is a stale read, and the
+//!   entry stays stale until it is evicted. Hit rates are exactly those
+//!   without drift.
+//!
+//! [`KeyGroups::whole_cache`] (one group) is the coarse model in which any
+//! change invalidates every cached entry.
 //!
 //! With unbounded capacity and versioning, the steady-state hit rate has the
-//! closed form `Σ_k p_k² (1 − d) / (d + p_k − d p_k)` for drift rate `d`
-//! (a hit needs an earlier request for the key with no bump since); the
-//! tests check the simulation against it.
+//! closed form `Σ_k p_k² (1 − b_k) / (b_k + p_k − b_k p_k)`, where
+//! `b_k = drift_rate × P(the change hits k's group)` (a hit needs an earlier
+//! request for the key with no change of its group since); the tests check
+//! the simulation against it.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +80,11 @@ pub const MAX_CATALOG_KEYS: u64 = 1 << 40;
 pub const MAX_CHE_CATALOG_KEYS: u64 = 1 << 22;
 /// Most requests (warm-up plus measured) one simulation may run.
 pub const MAX_TOTAL_REQUESTS: u64 = 1_000_000_000;
+/// Most classes of key groups ([`KeyGroups::class_weights`]).
+pub const MAX_GROUP_CLASSES: usize = 1 << 16;
+/// Most key groups that can hold a key, `min(G, catalog_keys)`: one version
+/// counter each (128 MiB at most).
+pub const MAX_KEY_GROUPS: u64 = 1 << 24;
 
 /// Inputs of a single LRU simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,14 +124,47 @@ pub enum InvalidationPolicy {
     None,
 }
 
+/// How keys fall into groups that change version independently (see the
+/// module docs): `class_weights.len() × groups_per_class` groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyGroups {
+    /// Relative change frequency of each class of groups, most active first
+    /// (e.g. each data domain's share of events); finite, ≥ 0, positive sum,
+    /// at most 65 536 classes.
+    pub class_weights: Vec<f64>,
+    /// Groups per class (e.g. datasets per domain), ≥ 1; a change hits the
+    /// groups of its class uniformly.
+    pub groups_per_class: u64,
+}
+
+impl KeyGroups {
+    /// One group: any change invalidates every cached entry.
+    pub fn whole_cache() -> Self {
+        Self {
+            class_weights: vec![1.0],
+            groups_per_class: 1,
+        }
+    }
+}
+
+impl Default for KeyGroups {
+    fn default() -> Self {
+        Self::whole_cache()
+    }
+}
+
 /// Schema/model-version drift and how the caches handle it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Invalidation {
     /// What happens to entries cached under an older version.
     pub policy: InvalidationPolicy,
-    /// Probability per request that the version changes, in [0, 1].
+    /// Probability per request that one key group changes version, in [0, 1].
     pub drift_rate: f64,
+    /// Which keys a change affects (default: the whole cache).
+    #[serde(default)]
+    pub groups: KeyGroups,
 }
 
 /// Inputs of a two-tier simulation.
@@ -142,7 +204,7 @@ pub struct TwoTierOutcome {
     pub stale_reads: u64,
     /// Entries found with an old stamp and refetched (policy `Versioned`).
     pub invalidations: u64,
-    /// Version changes during the measured requests.
+    /// Group version changes during the measured requests.
     pub version_changes: u64,
     /// `hot_hits / requests`.
     pub hot_hit_rate: f64,
@@ -416,6 +478,102 @@ fn rate(numerator: u64, denominator: u64) -> f64 {
     }
 }
 
+/// Validated [`KeyGroups`]: the group of a key and the group a change hits.
+#[derive(Debug)]
+struct GroupDrift {
+    /// `G`, ≥ 1.
+    groups: u64,
+    groups_per_class: u64,
+    /// Normalised cumulative class weights; the last entry is exactly 1.
+    cumulative: Vec<f64>,
+}
+
+impl GroupDrift {
+    fn new(groups: &KeyGroups) -> Result<Self, ModelError> {
+        let weights = &groups.class_weights;
+        check_count(
+            "invalidation.groups.class_weights.len",
+            weights.len() as u64,
+            1,
+            MAX_GROUP_CLASSES as u64,
+        )?;
+        for (i, &w) in weights.iter().enumerate() {
+            check_range(
+                &format!("invalidation.groups.class_weights[{i}]"),
+                w,
+                0.0,
+                f64::MAX,
+            )?;
+        }
+        let total = weights.iter().fold(0.0, |sum, w| sum + w);
+        if !(total.is_finite() && total > 0.0) {
+            return Err(ModelError::out_of_range(
+                "invalidation.groups.class_weights",
+                total,
+                "a finite, positive sum",
+            ));
+        }
+        let groups_per_class = check_count(
+            "invalidation.groups.groups_per_class",
+            groups.groups_per_class,
+            1,
+            u64::MAX,
+        )?;
+        let count = (weights.len() as u64)
+            .checked_mul(groups_per_class)
+            .ok_or_else(|| {
+                ModelError::out_of_range(
+                    "invalidation.groups.groups_per_class",
+                    groups_per_class as f64,
+                    "classes × groups_per_class ≤ 2^64 − 1",
+                )
+            })?;
+        let mut running = 0.0;
+        let mut cumulative: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                running += w;
+                running / total
+            })
+            .collect();
+        if let Some(last) = cumulative.last_mut() {
+            *last = 1.0;
+        }
+        Ok(Self {
+            groups: count,
+            groups_per_class,
+            cumulative,
+        })
+    }
+
+    /// Groups that can hold a key of a catalogue of `catalog_keys`: the
+    /// length of the version table.
+    fn tracked(&self, catalog_keys: u64) -> Result<usize, ModelError> {
+        let tracked = self.groups.min(catalog_keys);
+        check_count("min(key groups, catalog_keys)", tracked, 1, MAX_KEY_GROUPS)?;
+        usize::try_from(tracked).map_err(|_| ModelError::Invalid("too many key groups".to_owned()))
+    }
+
+    /// Group of the key of popularity rank `key`.
+    fn group_of(&self, key: u64) -> usize {
+        // < min(G, catalog) ≤ MAX_KEY_GROUPS, which fits usize.
+        (key % self.groups) as usize
+    }
+
+    /// The group a change hits: its class by weight, then uniformly within.
+    fn draw(&self, rng: &mut ItemRng) -> u64 {
+        let u = rng.next_f64();
+        let class = self
+            .cumulative
+            .partition_point(|&c| c <= u)
+            .min(self.cumulative.len().saturating_sub(1));
+        let within = rng.below(self.groups_per_class);
+        (class as u64)
+            .saturating_mul(self.groups_per_class)
+            .saturating_add(within)
+    }
+}
+
 /// Simulates one LRU cache under a Zipf independent-reference stream.
 pub fn simulate_lru(params: &LruParams) -> Result<LruOutcome, ModelError> {
     check_count("capacity_keys", params.capacity_keys, 0, MAX_CAPACITY_KEYS)?;
@@ -524,7 +682,7 @@ pub fn che_hit_rate(capacity_keys: u64, catalog_keys: u64, alpha: f64) -> Result
     })
 }
 
-/// Simulates a hot LRU in front of a warm LRU with version drift.
+/// Simulates a hot LRU in front of a warm LRU with per-group version drift.
 pub fn simulate_two_tier(params: &TwoTierParams) -> Result<TwoTierOutcome, ModelError> {
     check_count(
         "hot_capacity_keys",
@@ -547,11 +705,14 @@ pub fn simulate_two_tier(params: &TwoTierParams) -> Result<TwoTierOutcome, Model
         1.0,
     )?;
     let versioned = params.invalidation.policy == InvalidationPolicy::Versioned;
+    let groups = GroupDrift::new(&params.invalidation.groups)?;
+    // One version counter per group that can hold a key; a change of a group
+    // beyond the catalogue (G > catalog_keys) touches no cached entry.
+    let mut versions = vec![0u64; groups.tracked(params.catalog_keys)?];
     let zipf = Zipf::new(params.catalog_keys, params.alpha)?;
     let mut hot = Lru::new(params.hot_capacity_keys, params.catalog_keys);
     let mut warm = Lru::new(params.warm_capacity_keys, params.catalog_keys);
 
-    let mut version = 0u64;
     let mut out = TwoTierOutcome {
         requests: params.requests,
         hot_hits: 0,
@@ -575,9 +736,16 @@ pub fn simulate_two_tier(params: &TwoTierParams) -> Result<TwoTierOutcome, Model
         let mut rng = ItemRng::new(params.seed, Stream::CacheKeys, i);
         let key = zipf.sample(&mut rng);
         if rng.chance(drift_rate) {
-            version += 1;
+            let changed = groups.draw(&mut rng);
+            if let Some(v) = usize::try_from(changed)
+                .ok()
+                .and_then(|g| versions.get_mut(g))
+            {
+                *v += 1;
+            }
             out.version_changes += 1;
         }
+        let version = versions.get(groups.group_of(key)).copied().unwrap_or(0);
         let usable = |cached: u64| !versioned || cached == version;
         match hot.touch(key) {
             Some(cached) if usable(cached) => {
@@ -644,8 +812,39 @@ mod tests {
             requests: 60_000,
             warmup_requests: 10_000,
             seed: 3,
-            invalidation: Invalidation { policy, drift_rate },
+            invalidation: Invalidation {
+                policy,
+                drift_rate,
+                groups: KeyGroups::whole_cache(),
+            },
         }
+    }
+
+    /// 20 domains with Zipf(1.1) activity, 10 datasets each: 200 groups.
+    fn datasets() -> KeyGroups {
+        KeyGroups {
+            class_weights: (1..=20).map(|d| libm::pow(f64::from(d), -1.1)).collect(),
+            groups_per_class: 10,
+        }
+    }
+
+    fn grouped(hot: u64, warm: u64, policy: InvalidationPolicy, drift_rate: f64) -> TwoTierParams {
+        let mut params = two_tier(hot, warm, policy, drift_rate);
+        params.invalidation.groups = datasets();
+        params
+    }
+
+    /// `P(a change hits group g)` for every group of `groups`.
+    fn group_change_shares(groups: &KeyGroups) -> Vec<f64> {
+        let total: f64 = groups.class_weights.iter().sum();
+        groups
+            .class_weights
+            .iter()
+            .flat_map(|w| {
+                (0..groups.groups_per_class)
+                    .map(move |_| w / total / groups.groups_per_class as f64)
+            })
+            .collect()
     }
 
     #[test]
@@ -774,6 +973,13 @@ mod tests {
     fn hot_tier_is_an_lru_over_all_traffic() {
         let out =
             simulate_two_tier(&two_tier(50, 500, InvalidationPolicy::Versioned, 0.0)).unwrap();
+        // Without drift the key groups change nothing.
+        for policy in [InvalidationPolicy::Versioned, InvalidationPolicy::None] {
+            assert_eq!(
+                simulate_two_tier(&grouped(50, 500, policy, 0.0)).unwrap(),
+                out
+            );
+        }
         let che_hot = che_hit_rate(50, 5_000, 0.9).unwrap();
         let che_warm = che_hit_rate(500, 5_000, 0.9).unwrap();
         let che_both = che_hit_rate(550, 5_000, 0.9).unwrap();
@@ -839,6 +1045,103 @@ mod tests {
     }
 
     #[test]
+    fn versioned_group_drift_matches_closed_form() {
+        // Caches larger than the catalogue; per key, b_k = d × P(change hits
+        // the key's group), the key of rank k being in group k mod G.
+        let d = 0.05;
+        for groups in [
+            datasets(),
+            // More groups than keys: every key in a group of its own.
+            KeyGroups {
+                class_weights: vec![4.0, 2.0, 1.0, 1.0],
+                groups_per_class: 400,
+            },
+        ] {
+            let mut params = two_tier(100, 6_000, InvalidationPolicy::Versioned, d);
+            params.catalog_keys = 1_000;
+            params.invalidation.groups = groups.clone();
+            let out = simulate_two_tier(&params).unwrap();
+            let shares = group_change_shares(&groups);
+            let expected: f64 = zipf_pmf(1_000, 0.9)
+                .iter()
+                .enumerate()
+                .map(|(k, &p)| {
+                    let b = d * shares[k % shares.len()];
+                    p * p * (1.0 - b) / (b + p - b * p)
+                })
+                .sum();
+            assert!(
+                (out.overall_hit_rate - expected).abs() < 0.01,
+                "{} vs {expected}",
+                out.overall_hit_rate
+            );
+            assert_eq!(out.stale_reads, 0);
+            assert!(out.invalidations > 0);
+        }
+    }
+
+    #[test]
+    fn per_group_invalidation_keeps_more_hits_than_whole_cache() {
+        for d in [1e-4, 1e-3, 1e-2, 0.1] {
+            let whole =
+                simulate_two_tier(&two_tier(50, 500, InvalidationPolicy::Versioned, d)).unwrap();
+            let per_group =
+                simulate_two_tier(&grouped(50, 500, InvalidationPolicy::Versioned, d)).unwrap();
+            let clean =
+                simulate_two_tier(&grouped(50, 500, InvalidationPolicy::Versioned, 0.0)).unwrap();
+            assert!(
+                per_group.overall_hit_rate >= whole.overall_hit_rate,
+                "d={d}: per group {} vs whole cache {}",
+                per_group.overall_hit_rate,
+                whole.overall_hit_rate
+            );
+            assert!(per_group.overall_hit_rate <= clean.overall_hit_rate);
+            assert!(per_group.invalidations < whole.invalidations, "d={d}");
+        }
+        // At a drift that empties the whole cache every ~100 requests, one
+        // group at a time still leaves most entries valid.
+        let whole =
+            simulate_two_tier(&two_tier(50, 500, InvalidationPolicy::Versioned, 0.01)).unwrap();
+        let per_group =
+            simulate_two_tier(&grouped(50, 500, InvalidationPolicy::Versioned, 0.01)).unwrap();
+        assert!(per_group.overall_hit_rate > whole.overall_hit_rate + 0.2);
+    }
+
+    #[test]
+    fn stale_reads_only_without_versioning() {
+        for d in [1e-3, 1e-2] {
+            let versioned =
+                simulate_two_tier(&grouped(50, 500, InvalidationPolicy::Versioned, d)).unwrap();
+            let none = simulate_two_tier(&grouped(50, 500, InvalidationPolicy::None, d)).unwrap();
+            let clean =
+                simulate_two_tier(&grouped(50, 500, InvalidationPolicy::None, 0.0)).unwrap();
+            assert_eq!(versioned.stale_reads, 0);
+            assert!(versioned.invalidations > 0);
+            assert!(none.stale_reads > 0, "d={d}");
+            assert_eq!(none.invalidations, 0);
+            // No invalidation: hits as without drift, some of them stale.
+            assert_eq!(none.hot_hits, clean.hot_hits);
+            assert_eq!(none.overall_hit_rate, clean.overall_hit_rate);
+            assert!(none.stale_read_rate <= none.overall_hit_rate);
+            assert_eq!(clean.stale_reads, 0);
+        }
+    }
+
+    #[test]
+    fn stale_read_rate_grows_with_drift_rate() {
+        let mut last = 0.0;
+        for d in [1e-4, 1e-3, 1e-2, 0.1] {
+            let none = simulate_two_tier(&grouped(50, 500, InvalidationPolicy::None, d)).unwrap();
+            assert!(
+                none.stale_read_rate > last,
+                "d={d}: {} after {last}",
+                none.stale_read_rate
+            );
+            last = none.stale_read_rate;
+        }
+    }
+
+    #[test]
     fn two_tier_validation_names_parameters() {
         let mut params = two_tier(50, 500, InvalidationPolicy::None, 1.5);
         let err = simulate_two_tier(&params).unwrap_err().to_string();
@@ -851,6 +1154,40 @@ mod tests {
             .contains("warm_capacity_keys"));
         let json = r#"{"policy":"Versioned","drift_rate":0.1,"extra":1}"#;
         assert!(serde_json::from_str::<Invalidation>(json).is_err());
+        // Without `groups`: the whole cache.
+        let json = r#"{"policy":"Versioned","drift_rate":0.1}"#;
+        let parsed: Invalidation = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed.groups, KeyGroups::whole_cache());
+        let error = |groups: KeyGroups| {
+            let mut params = grouped(50, 500, InvalidationPolicy::None, 0.01);
+            params.invalidation.groups = groups;
+            simulate_two_tier(&params).unwrap_err().to_string()
+        };
+        let err = error(KeyGroups {
+            class_weights: Vec::new(),
+            groups_per_class: 1,
+        });
+        assert!(err.contains("class_weights"), "{err}");
+        let err = error(KeyGroups {
+            class_weights: vec![1.0, -1.0],
+            groups_per_class: 1,
+        });
+        assert!(err.contains("class_weights[1]"), "{err}");
+        let err = error(KeyGroups {
+            class_weights: vec![0.0, 0.0],
+            groups_per_class: 1,
+        });
+        assert!(err.contains("positive sum"), "{err}");
+        let err = error(KeyGroups {
+            class_weights: vec![1.0],
+            groups_per_class: 0,
+        });
+        assert!(err.contains("groups_per_class"), "{err}");
+        let mut huge = grouped(50, 500, InvalidationPolicy::None, 0.01);
+        huge.catalog_keys = MAX_CATALOG_KEYS;
+        huge.invalidation.groups.groups_per_class = MAX_KEY_GROUPS;
+        let err = simulate_two_tier(&huge).unwrap_err().to_string();
+        assert!(err.contains("key groups"), "{err}");
     }
 
     /// Speed check: `cargo test --release -p scalewise-core cache_speed -- --ignored`.
