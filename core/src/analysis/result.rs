@@ -817,6 +817,89 @@ pub(crate) mod tests {
         ));
     }
 
+    /// Every numeric leaf of `value` (outside `skip`), with its path in
+    /// [`json_diff`]'s notation.
+    fn numeric_leaves(value: &Value, path: String, out: &mut Vec<String>) {
+        match value {
+            Value::Number(_) => out.push(path),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    numeric_leaves(item, format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    numeric_leaves(item, child, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn pointer_of(path: &str) -> String {
+        let mut pointer = String::new();
+        for part in path.split('.') {
+            let (key, indices) = part
+                .split_once('[')
+                .map_or((part, ""), |(k, rest)| (k, rest));
+            pointer.push('/');
+            pointer.push_str(key);
+            for index in indices.split('[').filter(|s| !s.is_empty()) {
+                pointer.push('/');
+                pointer.push_str(index.trim_end_matches(']'));
+            }
+        }
+        pointer
+    }
+
+    #[test]
+    fn verify_catches_an_edit_of_any_number_and_names_it() {
+        // Outputs: every number in the document except the inputs recorded
+        // under `reproducibility` (those change what is recomputed; the
+        // session tests cover them).
+        let recomputed = document().to_value();
+        let mut paths = Vec::new();
+        numeric_leaves(&recomputed, String::new(), &mut paths);
+        paths.retain(|p| !p.starts_with("reproducibility"));
+        assert!(paths.len() > 500, "only {} numbers?", paths.len());
+        // Every section, evenly sampled (every number takes a minute in debug).
+        let stride = (paths.len() / 250).max(1);
+        let sample: Vec<&String> = paths.iter().step_by(stride).chain(paths.last()).collect();
+        for section in [
+            "profile",
+            "timing",
+            "calibration",
+            "scaling",
+            "projections",
+            "crossover",
+            "failure_modes",
+            "scoring",
+        ] {
+            assert!(
+                sample.iter().any(|p| p.starts_with(section)),
+                "{section} not sampled"
+            );
+        }
+        for path in sample {
+            let mut edited = recomputed.clone();
+            let leaf = edited.pointer_mut(&pointer_of(path)).unwrap();
+            *leaf = match leaf.as_u64() {
+                Some(n) => serde_json::json!(n.wrapping_add(1)),
+                None => serde_json::json!(leaf.as_f64().unwrap() * 1.000_001 + 1e-9),
+            };
+            match compare(&edited, &recomputed) {
+                Verification::Differs { first_field, .. } => assert_eq!(&first_field, path),
+                Verification::Reproduced => panic!("an edit of {path} verified"),
+            }
+        }
+        assert_eq!(compare(&recomputed, &recomputed), Verification::Reproduced);
+    }
+
     #[test]
     fn json_diff_lists_paths_sorted_and_limited() {
         let a = serde_json::json!({"b": [1, 2, {"x": 1}], "a": 1, "c": "s"});
