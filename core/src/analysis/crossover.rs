@@ -604,21 +604,13 @@ fn answer(parts: &AnswerParts) -> String {
 mod tests {
     use super::*;
     use crate::analysis::fixtures;
-    use crate::analysis::projection::{Context, ProjectionConfig};
+    use crate::analysis::projection::Context;
     use crate::review::Review;
-
-    fn fast_config() -> ProjectionConfig {
-        ProjectionConfig {
-            cache_sim_max_keys: 5_000,
-            cache_sim_requests: 20_000,
-            ..ProjectionConfig::default()
-        }
-    }
 
     fn run(review: &Review, sweep: &SweepConfig) -> (Crossover, Vec<Projector>) {
         let cost = fixtures::cost_model();
         let facts = fixtures::data_facts();
-        let context = Context::new(review, &cost, &facts, fast_config()).unwrap();
+        let context = Context::new(review, &cost, &facts, fixtures::fast_config()).unwrap();
         let projectors = context.projectors().unwrap();
         (crossover(&projectors, sweep).unwrap(), projectors)
     }

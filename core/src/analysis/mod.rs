@@ -447,6 +447,15 @@ impl From<&crate::profiler::DataProfile> for DataFacts {
 pub(crate) mod fixtures {
     use super::*;
 
+    /// The default projection with small cache simulations (fast in debug).
+    pub fn fast_config() -> projection::ProjectionConfig {
+        projection::ProjectionConfig {
+            cache_sim_max_keys: 5_000,
+            cache_sim_requests: 20_000,
+            ..projection::ProjectionConfig::default()
+        }
+    }
+
     /// Zipf(α) shares over `n` domains.
     pub fn zipf_shares(n: usize, alpha: f64) -> Vec<f64> {
         let weights: Vec<f64> = (1..=n).map(|k| libm::pow(k as f64, -alpha)).collect();

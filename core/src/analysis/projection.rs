@@ -737,21 +737,13 @@ mod tests {
     use crate::analysis::fixtures;
     use crate::review::Partitioning;
 
-    fn fast_config() -> ProjectionConfig {
-        ProjectionConfig {
-            cache_sim_max_keys: 5_000,
-            cache_sim_requests: 20_000,
-            ..ProjectionConfig::default()
-        }
-    }
-
     /// Projects alternative `index` of the (mutated) example at `events`.
     fn check(mutate: impl FnOnce(&mut Review), index: usize, events: f64) -> Projection {
         let mut review = Review::example();
         mutate(&mut review);
         let cost = fixtures::cost_model();
         let facts = fixtures::data_facts();
-        let context = Context::new(&review, &cost, &facts, fast_config()).unwrap();
+        let context = Context::new(&review, &cost, &facts, fixtures::fast_config()).unwrap();
         Projector::new(&context, index)
             .unwrap()
             .project(events, 200)
@@ -895,7 +887,8 @@ mod tests {
                     let review = Review::example();
                     let cost = fixtures::cost_model();
                     let facts = fixtures::data_facts();
-                    let context = Context::new(&review, &cost, &facts, fast_config()).unwrap();
+                    let context =
+                        Context::new(&review, &cost, &facts, fixtures::fast_config()).unwrap();
                     context
                         .projectors()
                         .unwrap()

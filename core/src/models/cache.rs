@@ -528,17 +528,7 @@ impl GroupDrift {
                     "classes × groups_per_class ≤ 2^64 − 1",
                 )
             })?;
-        let mut running = 0.0;
-        let mut cumulative: Vec<f64> = weights
-            .iter()
-            .map(|w| {
-                running += w;
-                running / total
-            })
-            .collect();
-        if let Some(last) = cumulative.last_mut() {
-            *last = 1.0;
-        }
+        let cumulative = super::cumulative_shares(weights, total);
         Ok(Self {
             groups: count,
             groups_per_class,

@@ -100,3 +100,21 @@ pub(crate) fn check_range(name: &str, value: f64, min: f64, max: f64) -> Result<
         ))
     }
 }
+
+/// Running shares of `weights` (summing to `total`): element i is the share of
+/// the first i + 1 weights. The last is exactly 1, so a uniform draw in
+/// [0, 1) always finds a bucket despite rounding.
+pub(crate) fn cumulative_shares(weights: &[f64], total: f64) -> Vec<f64> {
+    let mut running = 0.0;
+    let mut cumulative: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            running += w;
+            running / total
+        })
+        .collect();
+    if let Some(last) = cumulative.last_mut() {
+        *last = 1.0;
+    }
+    cumulative
+}

@@ -59,17 +59,7 @@ impl ZipfTable {
         // Summed in rank order: deterministic.
         let total: f64 = weights.iter().sum();
         let probabilities: Vec<f64> = weights.iter().map(|w| w / total).collect();
-        let mut running = 0.0;
-        let mut cumulative: Vec<f64> = weights
-            .iter()
-            .map(|w| {
-                running += w;
-                running / total
-            })
-            .collect();
-        if let Some(last) = cumulative.last_mut() {
-            *last = 1.0;
-        }
+        let cumulative = super::cumulative_shares(&weights, total);
         Ok(Self {
             alpha,
             probabilities,
