@@ -16,6 +16,11 @@ const chromium = {
   headless: true,
 };
 
+// Ports 8091–8093 unless E2E_PORT sets the first (several checkouts can then
+// run their suites side by side).
+const base = Number(process.env.E2E_PORT || 8091);
+const ports = [base, base + 1, base + 2];
+
 const server = (port, flags) => ({
   command: `node serve.mjs --port ${port} ${flags}`,
   url: `http://127.0.0.1:${port}${flags.includes('--base') ? '/scalewise/' : '/'}`,
@@ -33,15 +38,15 @@ export default defineConfig({
   reporter: [['list']],
   use: chromium,
   webServer: [
-    server(8091, '--dir ../dist --isolated'),
-    server(8092, '--dir ../dist'),
-    server(8093, '--dir ../dist-subpath --isolated --base /scalewise/'),
+    server(ports[0], '--dir ../dist --isolated'),
+    server(ports[1], '--dir ../dist'),
+    server(ports[2], '--dir ../dist-subpath --isolated --base /scalewise/'),
   ],
   projects: [
-    { name: 'isolated', use: { ...chromium, baseURL: 'http://127.0.0.1:8091/' }, testIgnore: /plain|subpath|service-worker/ },
-    { name: 'plain', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/', serviceWorkers: 'block' }, testMatch: /plain\.spec/ },
+    { name: 'isolated', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[0]}/` }, testIgnore: /plain|subpath|service-worker/ },
+    { name: 'plain', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[1]}/`, serviceWorkers: 'block' }, testMatch: /plain\.spec/ },
     // The same header-less host, service workers allowed: ours adds the headers.
-    { name: 'service-worker', use: { ...chromium, baseURL: 'http://127.0.0.1:8092/' }, testMatch: /service-worker/ },
-    { name: 'subpath', use: { ...chromium, baseURL: 'http://127.0.0.1:8093/scalewise/' }, testMatch: /subpath/ },
+    { name: 'service-worker', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[1]}/` }, testMatch: /service-worker/ },
+    { name: 'subpath', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[2]}/scalewise/` }, testMatch: /subpath/ },
   ],
 });

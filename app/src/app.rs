@@ -1,18 +1,34 @@
-//! The page: header with the engine's thread mode, then the workbench panels.
+//! The page: a top bar with the engine's thread mode; a sidebar with the
+//! stepper and the run controls (visible from every step); the current step.
 
 use leptos::prelude::*;
 
 use crate::components::{
-    answer_panel::AnswerPanel, engine_badge::EngineBadge, partition_panel::PartitionPanel,
-    run_panel::RunPanel,
+    engine_badge::EngineBadge, run_panel::RunPanel, step_alternatives::AlternativesStep,
+    step_crossover::CrossoverStep, step_data::DataStep, step_failure_modes::FailureModesStep,
+    step_profile::ProfileStep, step_run::RunStep, step_scenario::ScenarioStep, stepper::Stepper,
 };
 use crate::state::Workbench;
+use crate::step::Step;
 
 #[component]
 pub fn App() -> impl IntoView {
     let bench = Workbench::new();
     provide_context(bench);
+    let current = move || match bench.step.get() {
+        Step::Scenario => view! { <ScenarioStep /> }.into_any(),
+        Step::Data => view! { <DataStep /> }.into_any(),
+        Step::Alternatives => view! { <AlternativesStep /> }.into_any(),
+        Step::Run => view! { <RunStep /> }.into_any(),
+        Step::Profile => view! { <ProfileStep /> }.into_any(),
+        Step::Crossover => view! { <CrossoverStep /> }.into_any(),
+        Step::FailureModes => view! { <FailureModesStep /> }.into_any(),
+    };
     view! {
+        <a class="skip-link" href="#step-heading" on:click=move |ev| {
+            ev.prevent_default();
+            crate::state::focus_element("step-heading");
+        }>"Skip to the current step"</a>
         <header class="topbar">
             <div class="brand">
                 <svg class="logo" viewBox="0 0 64 64" aria-hidden="true">
@@ -26,10 +42,14 @@ pub fn App() -> impl IntoView {
             </div>
             <EngineBadge />
         </header>
-        <main class="workbench">
-            <RunPanel />
-            <AnswerPanel />
-            <PartitionPanel />
-        </main>
+        <div class="layout">
+            <aside class="sidebar">
+                <Stepper />
+                <RunPanel />
+            </aside>
+            <main class="workbench" data-step=move || bench.step.get().slug()>
+                {current}
+            </main>
+        </div>
     }
 }

@@ -16,11 +16,13 @@ pub fn count(value: f64) -> String {
     format!("{}{suffix}", three_significant(scaled))
 }
 
-/// A duration: µs, ms, s, min or h, whichever reads best.
+/// A duration: µs, ms, s, min, h, d or y, whichever reads best.
 pub fn seconds(value: f64) -> String {
     let magnitude = value.abs();
     if !value.is_finite() {
         "—".into()
+    } else if value == 0.0 {
+        "0 s".into()
     } else if magnitude < 1e-3 {
         format!("{} µs", three_significant(value * 1e6))
     } else if magnitude < 1.0 {
@@ -29,8 +31,12 @@ pub fn seconds(value: f64) -> String {
         format!("{} s", three_significant(value))
     } else if magnitude < 7200.0 {
         format!("{} min", three_significant(value / 60.0))
-    } else {
+    } else if magnitude < 172_800.0 {
         format!("{} h", three_significant(value / 3600.0))
+    } else if magnitude < 63_072_000.0 {
+        format!("{} d", three_significant(value / 86_400.0))
+    } else {
+        format!("{} y", three_significant(value / 31_536_000.0))
     }
 }
 
@@ -67,6 +73,127 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
+/// A plain number with three significant digits and no unit.
+pub fn number(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    if value != 0.0 && value.abs() < 0.01 {
+        return format!("{value:.2e}");
+    }
+    three_significant(value)
+}
+
+/// An event volume: `320 M events`.
+pub fn events(value: f64) -> String {
+    format!("{} events", count(value))
+}
+
+/// Short forms for chart axes: `1 M`, `10 s`, `$0.5`, `2 GB`; trailing
+/// zeros trimmed, so log-axis ticks read cleanly.
+pub fn short(kind: Unit, value: f64) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    let long = match kind {
+        Unit::Seconds => seconds(value),
+        Unit::Bytes => bytes(value),
+        Unit::Count => count(value),
+        Unit::EventsPerS => count(value),
+        Unit::Usd => {
+            if value.abs() >= 1.0 || value == 0.0 {
+                format!("${}", three_significant(value))
+            } else {
+                format!("${}", significant(value, 2))
+            }
+        }
+        Unit::Percent => format!("{}%", three_significant(value * 100.0)),
+        Unit::Plain => number(value),
+    };
+    // Trim zeros of the number part only: "1.00 M" → "1 M", "$0.50" → "$0.5".
+    let split = long.find([' ', '%']).unwrap_or(long.len());
+    let (number, rest) = long.split_at(split);
+    format!("{}{rest}", trim_zeros(number))
+}
+
+/// The unit of a chart value (see [`short`] and [`long`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    Seconds,
+    Bytes,
+    Count,
+    EventsPerS,
+    Usd,
+    Percent,
+    Plain,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 7] = [
+        Unit::Seconds,
+        Unit::Bytes,
+        Unit::Count,
+        Unit::EventsPerS,
+        Unit::Usd,
+        Unit::Percent,
+        Unit::Plain,
+    ];
+
+    /// The marker a chart spec carries where a formatter function goes
+    /// (see `components::chart`).
+    pub const fn marker(self, short: bool) -> &'static str {
+        match (self, short) {
+            (Unit::Seconds, true) => "@fmt:short:seconds",
+            (Unit::Bytes, true) => "@fmt:short:bytes",
+            (Unit::Count, true) => "@fmt:short:count",
+            (Unit::EventsPerS, true) => "@fmt:short:events_per_s",
+            (Unit::Usd, true) => "@fmt:short:usd",
+            (Unit::Percent, true) => "@fmt:short:percent",
+            (Unit::Plain, true) => "@fmt:short:plain",
+            (Unit::Seconds, false) => "@fmt:long:seconds",
+            (Unit::Bytes, false) => "@fmt:long:bytes",
+            (Unit::Count, false) => "@fmt:long:count",
+            (Unit::EventsPerS, false) => "@fmt:long:events_per_s",
+            (Unit::Usd, false) => "@fmt:long:usd",
+            (Unit::Percent, false) => "@fmt:long:percent",
+            (Unit::Plain, false) => "@fmt:long:plain",
+        }
+    }
+}
+
+/// The value with its unit, for tooltips and tables.
+pub fn long(kind: Unit, value: f64) -> String {
+    match kind {
+        Unit::Seconds => seconds(value),
+        Unit::Bytes => bytes(value),
+        Unit::Count => count(value),
+        Unit::EventsPerS => events_per_s(value),
+        Unit::Usd => usd(value),
+        Unit::Percent => percent(value),
+        Unit::Plain => number(value),
+    }
+}
+
+fn significant(value: f64, digits: usize) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let magnitude = libm::floor(libm::log10(value.abs())) as i32;
+    let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
+    format!("{value:.decimals$}")
+}
+
+fn trim_zeros(number: &str) -> String {
+    if number.contains('.') && !number.contains('e') {
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        number.to_string()
+    }
+}
+
 fn three_significant(value: f64) -> String {
     let magnitude = value.abs();
     if magnitude >= 100.0 {
@@ -91,9 +218,50 @@ mod tests {
         assert_eq!(seconds(0.34), "340 ms");
         assert_eq!(seconds(12.0), "12.0 s");
         assert_eq!(seconds(600.0), "10.0 min");
+        assert_eq!(seconds(36_000.0), "10.0 h");
+        assert_eq!(seconds(1e6), "11.6 d");
+        assert_eq!(seconds(1e8), "3.17 y");
+        assert_eq!(seconds(0.0), "0 s");
         assert_eq!(bytes(4.1e9), "4.10 GB");
         assert_eq!(usd(12.4), "$12.40");
         assert_eq!(percent(0.853), "85.3%");
         assert_eq!(events_per_s(2.0e7), "20.0 M events/s");
+        assert_eq!(events(3.2e8), "320 M events");
+        assert_eq!(number(0.0421), "0.04");
+        assert_eq!(number(0.004), "4.00e-3");
+    }
+
+    #[test]
+    fn short_forms_trim_zeros_for_axes() {
+        assert_eq!(short(Unit::Count, 1e6), "1 M");
+        assert_eq!(short(Unit::Count, 1e8), "100 M");
+        assert_eq!(short(Unit::Count, 2.5e9), "2.5 G");
+        assert_eq!(short(Unit::Count, 500.0), "500");
+        assert_eq!(short(Unit::Seconds, 7200.0), "2 h");
+        assert_eq!(short(Unit::Seconds, 0.5), "500 ms");
+        assert_eq!(short(Unit::Seconds, 10.0), "10 s");
+        assert_eq!(short(Unit::Bytes, 4e9), "4 GB");
+        assert_eq!(short(Unit::Usd, 0.5), "$0.5");
+        assert_eq!(short(Unit::Usd, 0.0123), "$0.012");
+        assert_eq!(short(Unit::Usd, 25.0), "$25");
+        assert_eq!(short(Unit::Usd, 1500.0), "$1500");
+        assert_eq!(short(Unit::Percent, 0.25), "25%");
+        assert_eq!(short(Unit::EventsPerS, 2e7), "20 M");
+        assert_eq!(short(Unit::Seconds, f64::NAN), "—");
+        assert_eq!(short(Unit::Seconds, 0.0), "0 s");
+        assert_eq!(short(Unit::Seconds, 1e5), "27.8 h");
+        assert_eq!(short(Unit::Percent, 0.0), "0%");
+    }
+
+    #[test]
+    fn long_forms_carry_units() {
+        assert_eq!(long(Unit::Usd, 12.4), "$12.40");
+        assert_eq!(long(Unit::EventsPerS, 2e7), "20.0 M events/s");
+        assert_eq!(long(Unit::Percent, 0.5), "50.0%");
+        let markers: std::collections::BTreeSet<_> = Unit::ALL
+            .iter()
+            .flat_map(|u| [u.marker(true), u.marker(false)])
+            .collect();
+        assert_eq!(markers.len(), 14);
     }
 }

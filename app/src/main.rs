@@ -3,12 +3,15 @@
 //! the evidence. It never runs engine work on the main thread.
 
 mod app;
+mod bind;
+mod charts;
 mod components;
 mod engine_client;
 mod format;
 mod isolation;
-mod schedule;
+mod review_diff;
 mod state;
+mod step;
 
 fn main() {
     console_error_panic_hook::set_once();

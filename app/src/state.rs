@@ -1,12 +1,22 @@
-//! The workbench's state, in one place. Components read and write these
-//! signals; only `Workbench` methods talk to the engine worker.
+//! The workbench's state, in one place. Components read these signals; every
+//! change to the review goes through [`Workbench::edit`] (issue 5 hangs undo,
+//! redo and autosave on that one entry point), and only `Workbench` methods
+//! talk to the engine worker.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use scalewise_core::analysis::result::ResultDocument;
+use scalewise_core::models::usl::{ScalingPoint, UslFit};
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
-use scalewise_core::review::Review;
+use scalewise_core::review::{Alternative, FieldError, Review, Workload};
+use scalewise_core::sample::EventSample;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::engine_client::EngineClient;
+use crate::step::Step;
 
 /// What the UI knows about the engine worker.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,34 +48,336 @@ pub struct Finished {
     pub review: Review,
     pub result: ResultDocument,
     pub elapsed_s: f64,
+    /// Local wall-clock time of arrival, e.g. "14:03:12".
+    pub finished_at: String,
 }
+
+/// The Data step's sample of the workload (computed by the engine worker).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SampleState {
+    /// Not asked for yet (the engine is starting).
+    Waiting,
+    Ready(Arc<EventSample>),
+    /// The workload is invalid; the fields show why.
+    Invalid(Vec<FieldError>),
+}
+
+/// The user's own scaling measurements and their USL fit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UslState {
+    Empty,
+    Fitting,
+    Fitted {
+        points: Vec<ScalingPoint>,
+        fit: UslFit,
+    },
+    Failed {
+        points: Vec<ScalingPoint>,
+        message: String,
+    },
+}
+
+/// A shared value compared by identity: a new reply is a new value, without
+/// comparing hundreds of rows (for `Memo`s over large data).
+#[derive(Clone, Debug)]
+pub struct ByAddress<T>(pub Arc<T>);
+
+impl<T> PartialEq for ByAddress<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Rows of the Data step's event table.
+pub const SAMPLE_ROWS: u32 = 200;
+/// Quiet time after the last workload edit before a new sample is asked for.
+const SAMPLE_DEBOUNCE_MS: u32 = 150;
 
 #[derive(Clone, Copy)]
 pub struct Workbench {
     pub review: RwSignal<Review>,
+    /// Number fields whose text did not parse: path → (text, message). The
+    /// review keeps its last valid value; the field shows the text and the
+    /// message, and Run waits until it is fixed.
+    pub drafts: RwSignal<BTreeMap<String, (String, String)>>,
+    /// Every problem of the current inputs: unparsed drafts and the core's
+    /// validation, by field path.
+    pub issues: Memo<Vec<FieldError>>,
+    /// Whether the shown result was computed from other inputs.
+    pub stale: Memo<bool>,
+    pub step: RwSignal<Step>,
     pub engine: RwSignal<EngineStatus>,
     pub run: RwSignal<RunStatus>,
     pub finished: RwSignal<Option<Finished>>,
-    next_run_id: StoredValue<u64>,
+    pub sample: RwSignal<SampleState>,
+    pub usl_csv: RwSignal<String>,
+    pub usl: RwSignal<UslState>,
+    /// The system colour scheme (charts follow it).
+    pub dark: RwSignal<bool>,
+    next_id: StoredValue<u64>,
     /// The review of the run in flight (sent with `Run`).
     in_flight: StoredValue<Option<(u64, Review)>>,
+    sample_request: StoredValue<u64>,
+    /// The workload and seed of the last sample asked for.
+    sampled: StoredValue<Option<(Workload, u64)>>,
+    /// Whether the sample is behind the inputs because a run is in flight.
+    pub sample_waits: RwSignal<bool>,
+    usl_request: StoredValue<u64>,
+    sample_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
     client: StoredValue<Option<EngineClient>, LocalStorage>,
 }
 
 impl Workbench {
     pub fn new() -> Self {
+        let review = RwSignal::new(Review::example());
+        let drafts = RwSignal::new(BTreeMap::<String, (String, String)>::new());
+        let issues = Memo::new(move |_| {
+            let mut issues: Vec<FieldError> = Vec::new();
+            if let Err(errors) = review.with(Review::validate) {
+                drafts.with(|d| {
+                    issues.extend(errors.0.into_iter().filter(|e| !d.contains_key(&e.path)))
+                });
+            }
+            drafts.with(|d| {
+                issues.extend(d.iter().map(|(path, (_, message))| FieldError {
+                    path: path.clone(),
+                    message: message.clone(),
+                }))
+            });
+            issues
+        });
+        let finished: RwSignal<Option<Finished>> = RwSignal::new(None);
+        let stale = Memo::new(move |_| {
+            finished.with(|f| f.as_ref().is_some_and(|f| review.with(|r| *r != f.review)))
+        });
         let bench = Self {
-            review: RwSignal::new(Review::example()),
+            review,
+            drafts,
+            issues,
+            stale,
+            step: RwSignal::new(initial_step()),
             engine: RwSignal::new(EngineStatus::Starting),
             run: RwSignal::new(RunStatus::Idle),
-            finished: RwSignal::new(None),
-            next_run_id: StoredValue::new(1),
+            finished,
+            sample: RwSignal::new(SampleState::Waiting),
+            usl_csv: RwSignal::new(String::new()),
+            usl: RwSignal::new(UslState::Empty),
+            dark: RwSignal::new(prefers_dark()),
+            next_id: StoredValue::new(1),
             in_flight: StoredValue::new(None),
+            sample_request: StoredValue::new(0),
+            sampled: StoredValue::new(None),
+            sample_waits: RwSignal::new(false),
+            usl_request: StoredValue::new(0),
+            sample_timer: StoredValue::new_local(None),
             client: StoredValue::new_local(None),
         };
         bench.start_engine();
+        bench.follow_location_hash();
+        bench.follow_color_scheme();
+        bench.keep_sample_fresh();
         bench
     }
+
+    // ---------------------------------------------------------------------
+    // Editing
+
+    /// The one entry point for changes to the review. `what` names the edit
+    /// (a field path, or an action such as `alternatives: add`).
+    pub fn edit(self, what: &str, change: impl FnOnce(&mut Review)) {
+        let _ = what; // issue 5: undo/redo history and autosave hang here.
+        self.review.update(change);
+    }
+
+    /// Applies the text of a number field: parsed, it updates the review
+    /// (and clears the field's draft); unparsable, it stays as a draft with
+    /// a message next to the field.
+    pub fn set_number(
+        self,
+        path: &str,
+        text: &str,
+        integer: bool,
+        apply: impl FnOnce(&mut Review, f64),
+    ) {
+        match parse_number(text, integer) {
+            Ok(value) => {
+                if self.drafts.with_untracked(|d| d.contains_key(path)) {
+                    self.drafts.update(|d| {
+                        d.remove(path);
+                    });
+                }
+                self.edit(path, |review| apply(review, value));
+            }
+            Err(message) => self.drafts.update(|d| {
+                d.insert(path.to_string(), (text.to_string(), message));
+            }),
+        }
+    }
+
+    /// The unparsed text of a number field, if any.
+    pub fn draft(self, path: &str) -> Option<String> {
+        self.drafts
+            .with(|d| d.get(path).map(|(text, _)| text.clone()))
+    }
+
+    /// Messages for the field at `path` (drafts and validation).
+    pub fn errors_at(self, path: &str) -> Vec<String> {
+        self.issues.with(|issues| {
+            issues
+                .iter()
+                .filter(|e| e.path == path)
+                .map(|e| e.message.clone())
+                .collect()
+        })
+    }
+
+    /// Structural edits renumber alternatives: drafts keyed by their old
+    /// indices would point at the wrong card.
+    fn forget_alternative_drafts(self) {
+        if self
+            .drafts
+            .with_untracked(|d| d.keys().any(|k| k.starts_with("alternatives")))
+        {
+            self.drafts
+                .update(|d| d.retain(|k, _| !k.starts_with("alternatives")));
+        }
+    }
+
+    pub fn add_alternative(self) {
+        self.forget_alternative_drafts();
+        self.edit("alternatives: add", |review| {
+            let template = Review::example()
+                .alternatives
+                .pop()
+                .or_else(|| review.alternatives.last().cloned());
+            if let Some(mut alternative) = template {
+                alternative.option = unique_option(&review.alternatives, "alternative");
+                alternative.strength.clear();
+                alternative.risk.clear();
+                alternative.evidence.clear();
+                review.alternatives.push(alternative);
+            }
+        });
+    }
+
+    pub fn duplicate_alternative(self, index: usize) {
+        self.forget_alternative_drafts();
+        self.edit("alternatives: duplicate", |review| {
+            if let Some(original) = review.alternatives.get(index) {
+                let mut copy = original.clone();
+                copy.option =
+                    unique_option(&review.alternatives, &format!("{}_copy", original.option));
+                review.alternatives.insert(index + 1, copy);
+            }
+        });
+    }
+
+    pub fn remove_alternative(self, index: usize) {
+        self.forget_alternative_drafts();
+        self.edit("alternatives: remove", |review| {
+            if index < review.alternatives.len() {
+                review.alternatives.remove(index);
+            }
+        });
+    }
+
+    /// Moves alternative `index` one place earlier (`-1`) or later (`+1`).
+    pub fn move_alternative(self, index: usize, later: bool) {
+        self.forget_alternative_drafts();
+        self.edit("alternatives: move", |review| {
+            let other = if later {
+                index + 1
+            } else {
+                index.wrapping_sub(1)
+            };
+            if index < review.alternatives.len() && other < review.alternatives.len() {
+                review.alternatives.swap(index, other);
+            }
+        });
+    }
+
+    /// A fresh seed from the browser's CSPRNG.
+    pub fn new_seed(self) {
+        match getrandom::u64() {
+            Ok(seed) => {
+                // Keep it readable and exactly representable in JSON numbers
+                // that other tools read as doubles.
+                let seed = seed % 1_000_000_000_000;
+                self.drafts.update(|d| {
+                    d.remove("seed");
+                });
+                self.edit("seed", |review| review.seed = seed);
+            }
+            Err(e) => leptos::logging::warn!("no randomness available: {e}"),
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Navigation
+
+    /// Shows `step` and moves keyboard focus to its heading.
+    pub fn goto(self, step: Step) {
+        self.step.set(step);
+        in_next_task(|| {
+            focus_element("step-heading");
+        });
+    }
+
+    /// Shows the step holding the field at `path` and focuses the field.
+    pub fn goto_field(self, path: &str) {
+        self.step.set(Step::owning(path));
+        let id = field_id(path);
+        in_next_task(move || {
+            if !focus_element(&id) {
+                focus_element("step-heading");
+            }
+        });
+    }
+
+    fn follow_location_hash(self) {
+        // Step → fragment (a history entry per step: Back goes back a step).
+        Effect::new(move |_| {
+            let slug = self.step.get().slug();
+            if let Some(location) = web_sys::window().map(|w| w.location()) {
+                let current = location.hash().unwrap_or_default();
+                if current.trim_start_matches('#') != slug {
+                    let _ = location.set_hash(slug);
+                }
+            }
+        });
+        // Fragment → step (Back/Forward, edited URLs).
+        let on_hash = Closure::<dyn FnMut()>::new(move || {
+            if let Some(step) = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .and_then(|hash| Step::from_slug(&hash))
+            {
+                if self.step.get_untracked() != step {
+                    self.step.set(step);
+                }
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+        }
+        // The page lives as long as the workbench.
+        on_hash.forget();
+    }
+
+    fn follow_color_scheme(self) {
+        let Some(query) = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        else {
+            return;
+        };
+        let on_change = Closure::<dyn FnMut()>::new(move || self.dark.set(prefers_dark()));
+        let _ =
+            query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        on_change.forget();
+    }
+
+    // ---------------------------------------------------------------------
+    // The engine worker
 
     fn start_engine(self) {
         let on_response = move |response| self.on_response(response);
@@ -120,12 +432,13 @@ impl Workbench {
                 self.in_flight.set_value(None);
                 // Parsing the result was this task's work; rendering it is
                 // the next one's (keeps each main-thread task short).
-                crate::schedule::in_next_task(move || {
+                in_next_task(move || {
                     self.finished.set(Some(Finished {
                         run_id,
                         review,
                         result: *result,
                         elapsed_s,
+                        finished_at: clock_time(),
                     }));
                     self.run.set(RunStatus::Idle);
                 });
@@ -159,6 +472,26 @@ impl Workbench {
             EngineResponse::Fatal { message } => {
                 self.engine.set(EngineStatus::Crashed(message));
             }
+            EngineResponse::Sampled { request_id, result } => {
+                if request_id == self.sample_request.get_value() {
+                    self.sample.set(match result {
+                        Ok(sample) => SampleState::Ready(Arc::from(sample)),
+                        Err(errors) => SampleState::Invalid(errors),
+                    });
+                }
+            }
+            EngineResponse::UslFitted {
+                request_id,
+                points,
+                result,
+            } => {
+                if request_id == self.usl_request.get_value() {
+                    self.usl.set(match result {
+                        Ok(fit) => UslState::Fitted { points, fit },
+                        Err(message) => UslState::Failed { points, message },
+                    });
+                }
+            }
         }
     }
 
@@ -167,13 +500,37 @@ impl Workbench {
             .with_value(|f| f.as_ref().is_some_and(|(id, _)| *id == run_id))
     }
 
+    fn next_id(self) -> u64 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        id
+    }
+
+    /// Why Run is disabled, if it is.
+    pub fn run_blocked(self) -> Option<String> {
+        match self.engine.get() {
+            EngineStatus::Starting => return Some("The engine is starting.".to_string()),
+            EngineStatus::Crashed(message) => return Some(message),
+            EngineStatus::Ready { .. } => {}
+        }
+        let count = self.issues.with(Vec::len);
+        (count > 0).then(|| {
+            format!(
+                "Fix {count} invalid field{} first.",
+                if count == 1 { "" } else { "s" }
+            )
+        })
+    }
+
     /// Starts a run of the current review. A run already in flight is cancelled.
     pub fn run_profiler(self) {
+        if self.run_blocked_untracked() {
+            return;
+        }
         if let RunStatus::Running { run_id, .. } = self.run.get_untracked() {
             self.send(EngineRequest::Cancel { run_id });
         }
-        let run_id = self.next_run_id.get_value();
-        self.next_run_id.set_value(run_id + 1);
+        let run_id = self.next_id();
         let review = self.review.get_untracked();
         self.in_flight.set_value(Some((run_id, review.clone())));
         self.run.set(RunStatus::Running {
@@ -189,11 +546,27 @@ impl Workbench {
         });
     }
 
+    fn run_blocked_untracked(self) -> bool {
+        !matches!(self.engine.get_untracked(), EngineStatus::Ready { .. })
+            || self.issues.with_untracked(|i| !i.is_empty())
+    }
+
     /// Cancels the run in flight; the previous result stays.
     pub fn cancel(self) {
         if let RunStatus::Running { run_id, .. } = self.run.get_untracked() {
             self.send(EngineRequest::Cancel { run_id });
         }
+    }
+
+    /// Fits the USL to the pasted CSV (in the engine worker: up to 10 000
+    /// points and a Levenberg–Marquardt fit from several starts is not
+    /// main-thread work).
+    pub fn fit_usl(self) {
+        let request_id = self.next_id();
+        self.usl_request.set_value(request_id);
+        self.usl.set(UslState::Fitting);
+        let csv = self.usl_csv.get_untracked();
+        self.send(EngineRequest::FitUsl { request_id, csv });
     }
 
     fn send(self, request: EngineRequest) {
@@ -202,17 +575,150 @@ impl Workbench {
             None => Err("the engine is not running".into()),
         });
         if let Err(message) = sent {
-            self.run.set(RunStatus::Failed(message));
+            match request {
+                EngineRequest::FitUsl { .. } => self.usl.set(UslState::Failed {
+                    points: Vec::new(),
+                    message,
+                }),
+                EngineRequest::Sample { .. } => {}
+                _ => self.run.set(RunStatus::Failed(message)),
+            }
         }
     }
 
-    /// Whether the shown result was computed from other inputs than the
-    /// current review.
-    pub fn is_stale(self) -> bool {
-        self.finished.with(|f| {
-            f.as_ref()
-                .is_some_and(|f| self.review.with(|r| *r != f.review))
-        })
+    /// Asks the engine for a new sample whenever the workload or the seed
+    /// changes (after a short quiet time, so dragging a slider does not
+    /// queue dozens of requests). While a run is in flight the request waits
+    /// for its end: the engine is busy, and drawing a new table and four
+    /// charts on a main thread that shares the CPU with the run's pool
+    /// would make long tasks.
+    fn keep_sample_fresh(self) {
+        let key = Memo::new(move |_| {
+            let ready = matches!(self.engine.get(), EngineStatus::Ready { .. });
+            ready.then(|| self.review.with(|r| (r.workload.clone(), r.seed)))
+        });
+        let running = Memo::new(move |_| matches!(self.run.get(), RunStatus::Running { .. }));
+        Effect::new(move |_| {
+            let Some((workload, seed)) = key.get() else {
+                return;
+            };
+            let fresh = self.sampled.with_value(|last| {
+                last.as_ref()
+                    .is_some_and(|(w, s)| *s == seed && *w == workload)
+            });
+            if fresh {
+                self.sample_waits.set(false);
+                return;
+            }
+            if running.get() {
+                self.sample_waits.set(true);
+                self.sample_timer.set_value(None);
+                return;
+            }
+            self.sample_waits.set(false);
+            let timer = gloo_timers::callback::Timeout::new(SAMPLE_DEBOUNCE_MS, move || {
+                self.request_sample(workload, seed);
+            });
+            // Dropping the previous timeout cancels it.
+            self.sample_timer.set_value(Some(timer));
+        });
+    }
+
+    fn request_sample(self, workload: Workload, seed: u64) {
+        self.sampled.set_value(Some((workload.clone(), seed)));
+        let request_id = self.next_id();
+        self.sample_request.set_value(request_id);
+        self.send(EngineRequest::Sample {
+            request_id,
+            workload: Box::new(workload),
+            seed,
+            rows: SAMPLE_ROWS,
+        });
+    }
+}
+
+/// Parses a number field: spaces, thin spaces and `_` as digit-group
+/// separators are ignored; integers must be whole and ≥ 0.
+pub fn parse_number(text: &str, integer: bool) -> Result<f64, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '\u{2009}' | '\u{202f}' | '\u{a0}'))
+        .collect();
+    if cleaned.is_empty() {
+        return Err("is empty: enter a number".to_string());
+    }
+    if integer {
+        match cleaned.parse::<u64>() {
+            Ok(value) => Ok(value as f64),
+            Err(_) => Err(format!("must be a whole number ≥ 0, got “{}”", text.trim())),
+        }
+    } else {
+        match cleaned.parse::<f64>() {
+            Ok(value) => Ok(value),
+            Err(_) => Err(format!("must be a number, got “{}”", text.trim())),
+        }
+    }
+}
+
+/// `prefix`, `prefix_2`, `prefix_3`, … whichever is not taken yet.
+pub fn unique_option(alternatives: &[Alternative], prefix: &str) -> String {
+    let taken = |name: &str| alternatives.iter().any(|a| a.option == name);
+    if !taken(prefix) {
+        return prefix.to_string();
+    }
+    (2..)
+        .map(|n| format!("{prefix}_{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| prefix.to_string())
+}
+
+/// The element id of the form control for a field path:
+/// `alternatives[1].design.nodes` → `f-alternatives-1-design-nodes`.
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    let mut last_dash = true;
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            id.push(c);
+            last_dash = false;
+        } else if !last_dash {
+            id.push('-');
+            last_dash = true;
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+fn initial_step() -> Step {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .and_then(|hash| Step::from_slug(&hash))
+        .unwrap_or(Step::Scenario)
+}
+
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Focuses the element with this id; whether it exists.
+pub fn focus_element(id: &str) -> bool {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match element {
+        Some(element) => element.focus().is_ok(),
+        None => false,
+    }
+}
+
+/// Runs `f` in a task of its own (after the current one and its DOM updates).
+pub fn in_next_task(f: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
     }
 }
 
@@ -221,4 +727,61 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
+}
+
+fn clock_time() -> String {
+    let date = js_sys::Date::new_0();
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_with_group_separators_and_explain_failures() {
+        assert_eq!(parse_number("2 000 000", true), Ok(2e6));
+        assert_eq!(parse_number("1_000", true), Ok(1e3));
+        assert_eq!(parse_number(" 42 ", true), Ok(42.0));
+        assert_eq!(parse_number("0.25", false), Ok(0.25));
+        assert_eq!(parse_number("1e9", false), Ok(1e9));
+        assert!(parse_number("2.5", true)
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse_number("-1", true).unwrap_err().contains("≥ 0"));
+        assert!(parse_number("abc", false).unwrap_err().contains("“abc”"));
+        assert!(parse_number("", false).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn option_names_are_made_unique() {
+        let alternatives = Review::example().alternatives;
+        assert_eq!(unique_option(&alternatives, "alternative"), "alternative");
+        assert_eq!(
+            unique_option(&alternatives, "single_node_baseline"),
+            "single_node_baseline_2"
+        );
+    }
+
+    #[test]
+    fn field_ids_are_valid_and_distinct() {
+        assert_eq!(
+            field_id("alternatives[1].design.nodes"),
+            "f-alternatives-1-design-nodes"
+        );
+        assert_eq!(field_id("seed"), "f-seed");
+        assert_eq!(
+            field_id("workload.access_mix.roles.data_engineer"),
+            "f-workload-access_mix-roles-data_engineer"
+        );
+        assert_ne!(
+            field_id("alternatives[1].design.nodes"),
+            field_id("alternatives[11].design.nodes")
+        );
+    }
 }

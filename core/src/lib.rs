@@ -33,6 +33,7 @@ pub mod profiler;
 pub mod protocol;
 pub mod review;
 pub mod rng;
+pub mod sample;
 pub mod session;
 pub mod units;
 

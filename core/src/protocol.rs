@@ -13,8 +13,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::result::ResultDocument;
+use crate::models::usl::{ScalingPoint, UslFit};
 use crate::profiler::Calibration;
-use crate::review::{FieldError, Review};
+use crate::review::{FieldError, Review, Workload};
+use crate::sample::EventSample;
 
 /// UI → engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,6 +31,19 @@ pub enum EngineRequest {
     },
     /// Stop run `run_id` at its next step boundary. Unknown ids are ignored.
     Cancel { run_id: u64 },
+    /// The Data step's look at the workload: the first `rows` events and
+    /// their distributions ([`crate::sample::sample`]). Answered at once,
+    /// between the steps of a run in flight, which it does not disturb.
+    Sample {
+        request_id: u64,
+        workload: Box<Workload>,
+        seed: u64,
+        rows: u32,
+    },
+    /// Fit the Universal Scalability Law to the user's `workers,throughput`
+    /// CSV ([`crate::models::usl::parse_points_csv`], then
+    /// [`crate::models::usl::fit_usl`]). Answered at once, like `Sample`.
+    FitUsl { request_id: u64, csv: String },
 }
 
 /// How the engine got its threads.
@@ -75,4 +90,91 @@ pub enum EngineResponse {
     Fatal {
         message: String,
     },
+    /// The answer to `Sample`: the sample, or why the workload is invalid.
+    Sampled {
+        request_id: u64,
+        result: Result<Box<EventSample>, Vec<FieldError>>,
+    },
+    /// The answer to `FitUsl`: the points read (empty when the CSV does not
+    /// parse) and the fit, or what is wrong (the message names the line and
+    /// column of a CSV error).
+    UslFitted {
+        request_id: u64,
+        points: Vec<ScalingPoint>,
+        result: Result<UslFit, String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::usl::{fit_usl, parse_points_csv};
+    use crate::sample::sample;
+
+    fn round_trip_request(request: EngineRequest) -> String {
+        let text = serde_json::to_string(&request).unwrap();
+        assert_eq!(
+            serde_json::from_str::<EngineRequest>(&text).unwrap(),
+            request
+        );
+        text
+    }
+
+    fn round_trip_response(response: EngineResponse) -> String {
+        let text = serde_json::to_string(&response).unwrap();
+        assert_eq!(
+            serde_json::from_str::<EngineResponse>(&text).unwrap(),
+            response
+        );
+        text
+    }
+
+    #[test]
+    fn requests_are_externally_tagged_and_round_trip() {
+        let review = Review::example();
+        let text = round_trip_request(EngineRequest::Sample {
+            request_id: 3,
+            workload: Box::new(review.workload.clone()),
+            seed: review.seed,
+            rows: 200,
+        });
+        assert!(text.starts_with(r#"{"sample":{"request_id":3,"#), "{text}");
+        let text = round_trip_request(EngineRequest::FitUsl {
+            request_id: 4,
+            csv: "workers,throughput\n1,100\n".to_string(),
+        });
+        assert!(text.starts_with(r#"{"fit_usl":{"#), "{text}");
+        round_trip_request(EngineRequest::Cancel { run_id: 9 });
+    }
+
+    #[test]
+    fn sample_and_fit_replies_round_trip() {
+        let review = Review::example();
+        let events = sample(&review.workload, review.seed, 20).unwrap();
+        let text = round_trip_response(EngineResponse::Sampled {
+            request_id: 1,
+            result: Ok(Box::new(events)),
+        });
+        assert!(text.starts_with(r#"{"sampled":{"request_id":1,"result":{"Ok":"#));
+        round_trip_response(EngineResponse::Sampled {
+            request_id: 2,
+            result: Err(vec![FieldError {
+                path: "workload.domains".to_string(),
+                message: "must be ≥ 1, got 0 (allowed 1 to 4096)".to_string(),
+            }]),
+        });
+        let points = parse_points_csv("1,100\n2,190\n4,340\n8,560\n").unwrap();
+        let fit = fit_usl(&points).unwrap();
+        let text = round_trip_response(EngineResponse::UslFitted {
+            request_id: 5,
+            points,
+            result: Ok(fit),
+        });
+        assert!(text.contains(r#""sigma":"#), "{text}");
+        round_trip_response(EngineResponse::UslFitted {
+            request_id: 6,
+            points: Vec::new(),
+            result: Err("line 2, column `throughput`: `x` is not a number".to_string()),
+        });
+    }
 }

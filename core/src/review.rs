@@ -630,6 +630,14 @@ impl Scenario {
 }
 
 impl Workload {
+    /// Validates the workload alone, with the same messages and paths
+    /// (`workload.…`) as [`Review::validate`].
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::default();
+        self.validate(&mut v, "workload");
+        v.finish()
+    }
+
     fn validate(&self, v: &mut Validator, path: &str) {
         let p = |field: &str| format!("{path}.{field}");
         v.int(&p("events"), self.events, 1, limits::MAX_EVENTS_PER_RUN);

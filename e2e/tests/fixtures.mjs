@@ -67,3 +67,26 @@ export function runCli(review, extraArgs = []) {
 export function cliExample() {
   return JSON.parse(execFileSync(cliPath, ['example'], { encoding: 'utf8' }));
 }
+
+/** Shows a workbench step by clicking it in the sidebar stepper. */
+export async function gotoStep(page, slug) {
+  const link = page.locator(`nav[aria-label="Workbench steps"] button[data-step="${slug}"]`);
+  await link.click();
+  await expect(link).toHaveAttribute('aria-current', 'step');
+}
+
+/** Opaque pixels on the first canvas inside `selector` (0 if none). */
+export async function paintedPixels(page, selector) {
+  return page.locator(`${selector} canvas`).first().evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let opaque = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) opaque++;
+    return opaque;
+  });
+}
+
+/** Waits until the chart in `selector` has drawn more than `min` opaque pixels. */
+export async function expectPainted(page, selector, min = 1000) {
+  await expect(page.locator(`${selector} canvas`).first()).toBeAttached();
+  await expect.poll(() => paintedPixels(page, selector), { message: `${selector} is drawn` }).toBeGreaterThan(min);
+}

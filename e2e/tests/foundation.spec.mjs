@@ -1,5 +1,5 @@
 // Issue 2: the whole build-and-run path, cross-origin isolated (threads).
-import { test, expect, openWorkbench, runProfiler, runCli, cliExample } from './fixtures.mjs';
+import { test, expect, openWorkbench, runProfiler, runCli, cliExample, gotoStep } from './fixtures.mjs';
 
 test('isolated: runs on a thread pool and matches the native CLI', async ({ page }) => {
   const engine = await openWorkbench(page);
@@ -8,6 +8,7 @@ test('isolated: runs on a thread pool and matches the native CLI', async ({ page
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
   await runProfiler(page);
+  await gotoStep(page, 'profile');
   const digest = (await page.getByTestId('data-digest').textContent()).trim();
   const maxEvents = await page.getByTestId('max-events').allTextContents();
 
@@ -28,8 +29,11 @@ test('isolated: runs on a thread pool and matches the native CLI', async ({ page
 
 test('the main thread stays responsive during a long run', async ({ page }) => {
   await openWorkbench(page);
+  await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('40000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  // Watch the run from the Run step.
+  await gotoStep(page, 'run');
   await page.evaluate(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
@@ -72,8 +76,10 @@ test('the main thread stays responsive during a long run', async ({ page }) => {
 test('Cancel stops a long run promptly and keeps the previous result', async ({ page }) => {
   await openWorkbench(page);
   await runProfiler(page);
+  await gotoStep(page, 'profile');
   const before = (await page.getByTestId('data-digest').textContent()).trim();
 
+  await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('150000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run profiler' }).click();
@@ -82,6 +88,7 @@ test('Cancel stops a long run promptly and keeps the previous result', async ({ 
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('run-status')).toContainText('Cancelled');
   expect(Date.now() - cancelledAt).toBeLessThan(2000);
+  await gotoStep(page, 'profile');
   expect((await page.getByTestId('data-digest').textContent()).trim()).toBe(before);
   await expect(page.getByTestId('stale-marker')).toBeVisible();
 });

@@ -8,6 +8,7 @@
 //! the results.
 
 use scalewise_core::clock::Clock;
+use scalewise_core::models;
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::session::{CalibrateConfig, Plan, Session, Step};
 use scalewise_core::units::Seconds;
@@ -117,6 +118,33 @@ impl Engine {
                 }
                 _ => Vec::new(),
             },
+            // Small, bounded requests (≤ 50 000 events; ≤ 10 000 CSV lines):
+            // answered at once, between the steps of a run in flight.
+            EngineRequest::Sample {
+                request_id,
+                workload,
+                seed,
+                rows,
+            } => vec![encode(&EngineResponse::Sampled {
+                request_id,
+                result: scalewise_core::sample::sample(&workload, seed, rows)
+                    .map(Box::new)
+                    .map_err(|errors| errors.0),
+            })],
+            EngineRequest::FitUsl { request_id, csv } => {
+                let (points, result) = match models::parse_points_csv(&csv) {
+                    Ok(points) => {
+                        let fit = models::fit_usl(&points).map_err(|e| e.to_string());
+                        (points, fit)
+                    }
+                    Err(e) => (Vec::new(), Err(e.to_string())),
+                };
+                vec![encode(&EngineResponse::UslFitted {
+                    request_id,
+                    points,
+                    result,
+                })]
+            }
         }
     }
 

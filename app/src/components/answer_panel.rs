@@ -1,59 +1,53 @@
-//! The answer to the module question in one sentence, and each
-//! alternative's projection at the review's own volume.
+//! The answer to the module question in one plain sentence with the
+//! numbers, and the crossing points it rests on.
 
 use leptos::prelude::*;
+use scalewise_core::analysis::crossover::{format_volume, Crossing};
 
 use crate::format;
 use crate::state::Workbench;
 
+fn crossing(c: Crossing) -> String {
+    match c {
+        Crossing::BelowRange { events } => format!(
+            "already at {} (the smallest volume swept)",
+            format_volume(events)
+        ),
+        Crossing::At { events } => format!("from {} events", format_volume(events)),
+        Crossing::NeverInRange { events } => format!("not up to {} events", format_volume(events)),
+    }
+}
+
 #[component]
 pub fn AnswerPanel() -> impl IntoView {
     let bench = expect_context::<Workbench>();
-    let answer = move || {
-        bench
-            .finished
-            .with(|f| f.as_ref().map(|f| f.result.crossover.answer.clone()))
-    };
-    let rows = move || {
+    let data = Memo::new(move |_| {
         bench.finished.with(|f| {
-            f.as_ref()
-                .map(|f| f.result.projections.clone())
-                .unwrap_or_default()
+            f.as_ref().map(|f| {
+                let c = &f.result.crossover;
+                (
+                    c.answer.clone(),
+                    c.single_node_option.clone(),
+                    c.distributed_option.clone(),
+                    c.single_node_misses_deadline,
+                    c.single_node_out_of_memory,
+                    c.distributed_cheaper_from,
+                    c.deadline_s,
+                )
+            })
         })
-    };
+    });
     view! {
-        <section class="panel" aria-labelledby="answer-heading">
-            <h2 id="answer-heading">"When does scale require distributed computation?"</h2>
-            {move || match answer() {
-                Some(text) => view! { <p class="answer" data-testid="answer">{text}</p> }.into_any(),
-                None => view! { <p class="hint">"The answer appears after a run."</p> }.into_any(),
-            }}
-            <Show when=move || !rows().is_empty()>
-                <div class="table-scroll">
-                    <table data-testid="projection-table">
-                        <thead>
-                            <tr>
-                                <th>"Alternative"</th>
-                                <th class="num">"Makespan p50"</th>
-                                <th class="num">"Makespan p95"</th>
-                                <th class="num">"Cost per run"</th>
-                                <th>"Deadline"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {move || rows().into_iter().map(|p| view! {
-                                <tr>
-                                    <td>{p.option.clone()}</td>
-                                    <td class="num">{format::seconds(p.makespan_p50_s)}</td>
-                                    <td class="num">{format::seconds(p.makespan_p95_s)}</td>
-                                    <td class="num">{format::usd(p.cost_per_run_usd)}</td>
-                                    <td>{if p.meets_deadline { "met" } else { "missed" }}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            </Show>
+        <section class="panel answer-panel" aria-labelledby="answer-heading">
+            <h3 id="answer-heading">"When does scale require distributed computation?"</h3>
+            {move || data.get().map(|(answer, single, dist, misses, oom, cheaper, deadline)| view! {
+                <p class="answer" data-testid="answer">{answer}</p>
+                <dl class="facts">
+                    <div><dt>{format!("{single} misses the {} deadline", format::seconds(deadline))}</dt><dd>{crossing(misses)}</dd></div>
+                    <div><dt>{format!("{single} outgrows its memory")}</dt><dd>{crossing(oom)}</dd></div>
+                    <div><dt>{format!("{dist} is cheaper per run")}</dt><dd>{crossing(cheaper)}</dd></div>
+                </dl>
+            })}
         </section>
     }
 }

@@ -1,19 +1,35 @@
 //! A charming chart in a `<div>`, drawn by ECharts (served from our own
 //! origin).
 //!
-//! charming builds the chart specification; we hand it to ECharts as plain
-//! JSON (`JSON.parse` of charming's serde_json output) through the few
-//! bindings below, rather than through charming's `WasmRenderer`, whose
-//! `serde_wasm_bindgen` conversion produces objects ECharts 5 cannot merge.
-//! The instance is kept and updated in place, resized with its container, and
-//! disposed with the component.
+//! charming builds the chart specification (see `crate::charts`); we hand it
+//! to ECharts as plain JSON (`JSON.parse` of charming's serde_json output)
+//! through the few bindings below, rather than through charming's
+//! `WasmRenderer`, whose `serde_wasm_bindgen` conversion produces objects
+//! ECharts 5 cannot merge.
+//!
+//! **Formatters.** A spec cannot carry JavaScript functions through JSON, and
+//! the CSP forbids `eval`. So specs carry marker strings
+//! (`"@fmt:short:seconds"`, see `format::Unit::marker`) wherever a formatter
+//! goes; after parsing, each marker is replaced by a Rust closure exported as
+//! a JS function that formats with `crate::format`.
+//!
+//! **Work per task.** Creating an instance and drawing each run in a task of
+//! their own, after the DOM update that brought the data, so that no piece
+//! of main-thread work gets long. The instance follows its container's width
+//! and the system colour scheme (dark ↔ light re-creates it), and is disposed
+//! with the component.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use charming::Chart as ChartSpec;
 use leptos::prelude::*;
-
-use crate::schedule::in_next_task;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+use crate::format::{self, Unit};
+use crate::state::{in_next_task, Workbench};
 
 #[wasm_bindgen]
 extern "C" {
@@ -40,20 +56,14 @@ extern "C" {
     fn get_data_url(this: &Echarts, options: &JsValue) -> String;
 }
 
-fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
 /// Creates the ECharts instance on the element `id` (the costly part:
 /// canvas, fonts, theme).
-fn init(id: &str) -> Result<Echarts, String> {
+fn init(id: &str, dark: bool) -> Result<Echarts, String> {
     let element = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
         .ok_or_else(|| format!("no element #{id}"))?;
-    let theme = if prefers_dark() {
+    let theme = if dark {
         JsValue::from_str("dark")
     } else {
         JsValue::NULL
@@ -63,13 +73,125 @@ fn init(id: &str) -> Result<Echarts, String> {
     echarts_init(&element, theme, &options).map_err(|e| format!("{e:?}"))
 }
 
-fn draw(slot: &mut Option<Echarts>, id: &str, chart: &ChartSpec) -> Result<(), String> {
+/// One step of a path into a JSON value.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Field(String),
+    Index(usize),
+}
+
+/// Where formatter markers sit in a spec, and which.
+fn find_markers(value: &Value, path: &mut Vec<Key>, out: &mut Vec<(Vec<Key>, String)>) {
+    match value {
+        Value::String(s) if s.starts_with("@fmt:") => out.push((path.clone(), s.clone())),
+        Value::Object(map) => {
+            for (key, child) in map {
+                // Series data are numbers: skip them (they can be large).
+                if key == "data" && child.as_array().is_some_and(|a| a.len() > 16) {
+                    continue;
+                }
+                path.push(Key::Field(key.clone()));
+                find_markers(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(Key::Index(i));
+                find_markers(child, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn parse_marker(marker: &str) -> Option<(bool, Unit)> {
+    let short = marker.starts_with("@fmt:short:");
+    Unit::ALL
+        .into_iter()
+        .find(|u| u.marker(short) == marker)
+        .map(|u| (short, u))
+}
+
+thread_local! {
+    /// One JS function per marker, made once and kept for the page's life.
+    static FORMATTERS: RefCell<BTreeMap<String, JsValue>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The number a formatter receives: a number, a numeric string, or the last
+/// element of a `[x, y]` value.
+fn number_of(value: &JsValue) -> Option<f64> {
+    if let Some(x) = value.as_f64() {
+        return Some(x);
+    }
+    if let Some(s) = value.as_string() {
+        return s.trim().parse().ok();
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        return array.get(array.length().saturating_sub(1)).as_f64();
+    }
+    None
+}
+
+fn formatter(marker: &str) -> Option<JsValue> {
+    let (short, unit) = parse_marker(marker)?;
+    Some(FORMATTERS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(marker.to_string())
+            .or_insert_with(|| {
+                Closure::<dyn Fn(JsValue) -> JsValue>::new(move |value: JsValue| {
+                    match number_of(&value) {
+                        Some(x) if short => JsValue::from_str(&format::short(unit, x)),
+                        Some(x) => JsValue::from_str(&format::long(unit, x)),
+                        None => value,
+                    }
+                })
+                .into_js_value()
+            })
+            .clone()
+    }))
+}
+
+/// Replaces the marker at `path` in the parsed option with its function.
+fn install(option: &JsValue, path: &[Key], function: &JsValue) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut target = option.clone();
+    for key in parents {
+        target = match key {
+            Key::Field(name) => js_sys::Reflect::get(&target, &JsValue::from_str(name)),
+            Key::Index(i) => js_sys::Reflect::get_u32(&target, *i as u32),
+        }
+        .unwrap_or(JsValue::UNDEFINED);
+        if !target.is_object() {
+            return;
+        }
+    }
+    let _ = match last {
+        Key::Field(name) => js_sys::Reflect::set(&target, &JsValue::from_str(name), function),
+        Key::Index(i) => js_sys::Reflect::set_u32(&target, *i as u32, function),
+    };
+}
+
+fn draw(slot: &mut Option<Echarts>, id: &str, dark: bool, chart: &ChartSpec) -> Result<(), String> {
+    let value = serde_json::to_value(chart).map_err(|e| e.to_string())?;
+    let mut markers = Vec::new();
+    find_markers(&value, &mut Vec::new(), &mut markers);
     // Compact JSON: charming's `Display` pretty-prints, which costs tens of
     // milliseconds on the main thread for a large chart.
-    let json = serde_json::to_string(chart).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
     let option = js_sys::JSON::parse(&json).map_err(|e| format!("{e:?}"))?;
+    for (path, marker) in &markers {
+        if let Some(function) = formatter(marker) {
+            install(&option, path, &function);
+        }
+    }
     if slot.is_none() {
-        *slot = Some(init(id)?);
+        *slot = Some(init(id, dark)?);
     }
     if let Some(instance) = slot {
         instance
@@ -86,37 +208,58 @@ pub fn Chart(
     /// A document-unique id for the chart's element.
     id: &'static str,
     /// What the chart shows, for screen readers.
+    #[prop(into)]
     label: Signal<String>,
     spec: Signal<Option<ChartSpec>>,
     #[prop(default = 320)] height: u32,
 ) -> impl IntoView {
+    let bench = expect_context::<Workbench>();
     let instance = StoredValue::new_local(None::<Echarts>);
-    // Create the instance as soon as the element exists, before any data:
-    // then a result only costs a `setOption`.
-    Effect::new(move |_| {
+    let last = StoredValue::new_local(None::<ChartSpec>);
+    // Create the instance as soon as the element exists; re-create it (and
+    // redraw) when the colour scheme changes.
+    Effect::new(move |previous: Option<bool>| {
+        let dark = bench.dark.get();
+        let redraw = previous.is_some_and(|was| was != dark);
         in_next_task(move || {
             instance.try_update_value(|slot| {
-                if slot.is_none() {
-                    match init(id) {
-                        Ok(echarts) => *slot = Some(echarts),
-                        Err(e) => leptos::logging::warn!("chart {id} not created: {e}"),
-                    }
+                if let Some(old) = slot.take() {
+                    old.dispose();
+                }
+                match init(id, dark) {
+                    Ok(echarts) => *slot = Some(echarts),
+                    Err(e) => leptos::logging::warn!("chart {id} not created: {e}"),
                 }
             });
+            if redraw {
+                in_next_task(move || {
+                    let chart = last.try_with_value(Clone::clone).flatten();
+                    if let Some(chart) = chart {
+                        instance.try_update_value(|slot| {
+                            if let Err(e) = draw(slot, id, dark, &chart) {
+                                leptos::logging::warn!("chart {id} not drawn: {e}");
+                            }
+                        });
+                    }
+                });
+            }
         });
+        dark
     });
+    // Draw each new spec after the DOM update that brought the data.
     Effect::new(move |_| {
         let Some(chart) = spec.get() else { return };
-        // Draw after the DOM update that brought the data.
+        last.set_value(Some(chart.clone()));
+        let dark = bench.dark.get_untracked();
         in_next_task(move || {
             instance.try_update_value(|slot| {
-                if let Err(e) = draw(slot, id, &chart) {
+                if let Err(e) = draw(slot, id, dark, &chart) {
                     leptos::logging::warn!("chart {id} not drawn: {e}");
                 }
             });
         });
     });
-    // Follow the container's width (sidebar toggles, window resizes).
+    // Follow the container's width (window resizes).
     let on_resize = Closure::<dyn FnMut()>::new(move || {
         instance.with_value(|slot| {
             if let Some(echarts) = slot {
@@ -144,7 +287,7 @@ pub fn Chart(
         });
     });
     view! {
-        <div class="chart" id=id role="img" aria-label=label style:height=format!("{height}px")></div>
+        <div class="chart" id=id role="img" aria-label=move || label.get() style:height=format!("{height}px")></div>
     }
 }
 
@@ -168,4 +311,49 @@ pub fn png_data_url(id: &str) -> Option<String> {
     let _ = js_sys::Reflect::set(&options, &"type".into(), &"png".into());
     let _ = js_sys::Reflect::set(&options, &"pixelRatio".into(), &JsValue::from_f64(2.0));
     Some(instance.get_data_url(&options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_found_with_their_paths() {
+        let value = serde_json::json!({
+            "xAxis": {"axisLabel": {"formatter": "@fmt:short:count"}},
+            "yAxis": [{"axisLabel": {"formatter": "@fmt:short:seconds"}}],
+            "tooltip": {"valueFormatter": "@fmt:long:seconds"},
+            "title": [{"text": "@fmt is not a marker unless it is the prefix"}],
+        });
+        let mut found = Vec::new();
+        find_markers(&value, &mut Vec::new(), &mut found);
+        let markers: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            markers,
+            [
+                "@fmt:long:seconds",
+                "@fmt:short:count",
+                "@fmt:short:seconds"
+            ]
+        );
+        assert_eq!(
+            found[2].0,
+            vec![
+                Key::Field("yAxis".into()),
+                Key::Index(0),
+                Key::Field("axisLabel".into()),
+                Key::Field("formatter".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn markers_parse_back_to_units() {
+        for unit in Unit::ALL {
+            assert_eq!(parse_marker(unit.marker(true)), Some((true, unit)));
+            assert_eq!(parse_marker(unit.marker(false)), Some((false, unit)));
+        }
+        assert_eq!(parse_marker("@fmt:short:furlongs"), None);
+        assert_eq!(parse_marker("plain text"), None);
+    }
 }

@@ -1,7 +1,30 @@
 //! One component per file. Components read state from the `Workbench` context.
 
+pub mod alternative_card;
 pub mod answer_panel;
 pub mod chart;
 pub mod engine_badge;
+pub mod event_table;
+pub mod field_errors;
+pub mod number_field;
 pub mod partition_panel;
+pub mod pipeline_panel;
+pub mod projection_table;
+pub mod result_meta;
 pub mod run_panel;
+pub mod scaling_panel;
+pub mod seed_field;
+pub mod select_field;
+pub mod stage_panel;
+pub mod step_alternatives;
+pub mod step_crossover;
+pub mod step_data;
+pub mod step_failure_modes;
+pub mod step_header;
+pub mod step_nav;
+pub mod step_profile;
+pub mod step_run;
+pub mod step_scenario;
+pub mod stepper;
+pub mod text_field;
+pub mod usl_fit;

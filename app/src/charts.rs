@@ -1,0 +1,956 @@
+//! Every chart's specification, built with charming from core types. Pure
+//! functions (tested natively): `components::chart::Chart` draws them.
+//!
+//! House rules, checked by the tests: a title, named axes with units, a
+//! legend and a tooltip on every chart; values formatted with units through
+//! the formatter markers of [`Unit::marker`] (replaced by functions when
+//! drawn); a transparent background, so light and dark themes show through.
+
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::datatype::{CompositeValue, DataPoint};
+use charming::element::{
+    AxisLabel, AxisType, Color, Formatter, ItemStyle, Label, LabelPosition, LineStyle,
+    LineStyleType, MarkLine, MarkLineData, MarkLineVariant, NameLocation, Symbol, TextStyle,
+    Tooltip, Trigger,
+};
+use charming::series::{Bar, Line, Scatter};
+use charming::Chart as ChartSpec;
+use scalewise_core::analysis::crossover::{format_volume, Crossover};
+use scalewise_core::analysis::failure_modes::FailureMode;
+use scalewise_core::analysis::result::ScalingSummary;
+use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
+use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
+use scalewise_core::sample::{EventSample, Histogram};
+
+use crate::format::{self, Unit};
+
+/// Series colours, readable on light and dark backgrounds.
+pub const PALETTE: [&str; 8] = [
+    "#3b82f6", "#f59e0b", "#10b981", "#a855f7", "#ef4444", "#06b6d4", "#ec4899", "#84cc16",
+];
+const GOOD: &str = "#10b981";
+const WARN: &str = "#f59e0b";
+const BAD: &str = "#ef4444";
+const NEUTRAL: &str = "#3b82f6";
+const GUIDE: &str = "#94a3b8";
+
+fn base(title: &str, subtitle: &str) -> ChartSpec {
+    let mut heading = Title::new()
+        .text(title)
+        .left(8)
+        .text_style(TextStyle::new().font_size(14));
+    if !subtitle.is_empty() {
+        heading = heading.subtext(subtitle);
+    }
+    ChartSpec::new()
+        .background_color(Color::from("transparent"))
+        .color(PALETTE.to_vec())
+        .animation_duration(350)
+        .title(heading)
+        .legend(Legend::new().bottom(0))
+}
+
+/// The plot area: `top` leaves room for the title (and the y axis name
+/// above the axis); the bottom holds the x axis name and the legend.
+fn grid(top: i32) -> Grid {
+    Grid::new()
+        .left(16)
+        .right(28)
+        .top(top + 22)
+        .bottom(58)
+        .contain_label(true)
+}
+
+/// A numeric x axis named `name (unit)` below it, labels in short units.
+fn value_axis(name: &str, unit: Unit, log: bool) -> Axis {
+    Axis::new()
+        .type_(if log { AxisType::Log } else { AxisType::Value })
+        .name(name)
+        .name_location(NameLocation::Middle)
+        .name_gap(28)
+        .axis_label(AxisLabel::new().formatter(Formatter::String(unit.marker(true).into())))
+}
+
+/// A numeric y axis, its name above it (clear of the tick labels).
+fn y_axis(name: &str, unit: Unit, log: bool) -> Axis {
+    Axis::new()
+        .type_(if log { AxisType::Log } else { AxisType::Value })
+        .name(name)
+        .name_location(NameLocation::End)
+        .name_gap(10)
+        .name_text_style(TextStyle::new().align("left"))
+        .axis_label(AxisLabel::new().formatter(Formatter::String(unit.marker(true).into())))
+}
+
+fn category_axis(name: &str, labels: Vec<String>) -> Axis {
+    Axis::new()
+        .type_(AxisType::Category)
+        .name(name)
+        .name_location(NameLocation::Middle)
+        .name_gap(28)
+        .data(labels)
+}
+
+fn tooltip(trigger: Trigger, unit: Unit) -> Tooltip {
+    Tooltip::new()
+        .trigger(trigger)
+        .value_formatter(Formatter::String(unit.marker(false).into()))
+}
+
+fn dashed(color: &str) -> LineStyle {
+    LineStyle::new()
+        .type_(LineStyleType::Dashed)
+        .color(color)
+        .width(1.5)
+}
+
+fn vertical_marker(x: f64, text: String) -> MarkLineVariant {
+    MarkLineVariant::Simple(
+        MarkLineData::new().x_axis(x).label(
+            Label::new()
+                .formatter(Formatter::String(text))
+                .position(LabelPosition::InsideEndTop),
+        ),
+    )
+}
+
+fn marker_line(data: Vec<MarkLineVariant>, color: &str) -> MarkLine {
+    MarkLine::new()
+        .silent(true)
+        .symbol(vec![Symbol::None, Symbol::None])
+        .line_style(dashed(color))
+        .data(data)
+}
+
+// ---------------------------------------------------------------------------
+// Data step: distributions of the sample.
+
+/// Shares of a histogram split into two stacked series at `threshold`
+/// (by bin centre): counts below and above, as shares of `total`.
+fn split_shares(h: &Histogram, threshold: Option<f64>, total: f64) -> (Vec<f64>, Vec<f64>) {
+    let total = total.max(1.0);
+    let mut below = Vec::with_capacity(h.counts.len());
+    let mut above = Vec::with_capacity(h.counts.len());
+    for (k, &count) in h.counts.iter().enumerate() {
+        let lo = h.edges.get(k).copied().unwrap_or(0.0);
+        let hi = h.edges.get(k + 1).copied().unwrap_or(lo);
+        let centre = if h.log {
+            libm::sqrt(lo.max(0.0) * hi.max(0.0))
+        } else {
+            (lo + hi) / 2.0
+        };
+        let share = count as f64 / total;
+        if threshold.is_some_and(|t| centre > t) {
+            below.push(0.0);
+            above.push(share);
+        } else {
+            below.push(share);
+            above.push(0.0);
+        }
+    }
+    (below, above)
+}
+
+fn bin_labels(h: &Histogram, unit: Unit) -> Vec<String> {
+    h.edges
+        .iter()
+        .take(h.counts.len())
+        .map(|&edge| match unit {
+            Unit::Plain => format!("{edge:.2}"),
+            Unit::Percent => format!("{:.0}%", edge * 100.0),
+            _ => format::short(unit, edge),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn histogram(
+    title: &str,
+    subtitle: &str,
+    x_name: &str,
+    h: &Histogram,
+    label_unit: Unit,
+    threshold: Option<f64>,
+    names: (&str, &str),
+    colors: (&str, &str),
+    total: f64,
+) -> ChartSpec {
+    let (below, above) = split_shares(h, threshold, total);
+    base(title, subtitle)
+        .tooltip(tooltip(Trigger::Axis, Unit::Percent))
+        .grid(grid(if subtitle.is_empty() { 40 } else { 56 }))
+        .x_axis(category_axis(x_name, bin_labels(h, label_unit)))
+        .y_axis(y_axis("share of sampled events", Unit::Percent, false))
+        .series(
+            Bar::new()
+                .name(names.0)
+                .stack("share")
+                .item_style(ItemStyle::new().color(colors.0))
+                .data(below),
+        )
+        .series(
+            Bar::new()
+                .name(names.1)
+                .stack("share")
+                .item_style(ItemStyle::new().color(colors.1))
+                .data(above),
+        )
+}
+
+pub fn freshness(sample: &EventSample) -> ChartSpec {
+    let sla = sample.summary.freshness_sla_s;
+    histogram(
+        "Freshness lag",
+        &format!(
+            "{} of events breach the {} SLA",
+            format::percent(sample.summary.freshness_breach_share),
+            format::seconds(sla)
+        ),
+        "lag behind event time (log bins, lower edge)",
+        &sample.freshness_lag_s,
+        Unit::Seconds,
+        Some(sla),
+        ("within SLA", "beyond SLA"),
+        (NEUTRAL, BAD),
+        sample.histogram_events as f64,
+    )
+}
+
+pub fn lineage(sample: &EventSample) -> ChartSpec {
+    let with_upstreams = sample.histogram_events as f64 * (1.0 - sample.summary.source_share);
+    // The last bin holds complete lineage (1.0); everything left of it misses
+    // at least one declared upstream.
+    let last_edge = sample
+        .lineage_completeness
+        .edges
+        .iter()
+        .rev()
+        .nth(1)
+        .copied()
+        .unwrap_or(0.95);
+    histogram(
+        "Lineage completeness",
+        &format!(
+            "{} of declared upstream edges recorded; {} of events are sources",
+            format::percent(sample.summary.lineage_completeness),
+            format::percent(sample.summary.source_share)
+        ),
+        "share of an event's declared upstreams recorded",
+        &sample.lineage_completeness,
+        Unit::Percent,
+        Some(last_edge),
+        ("missing upstreams", "complete"),
+        (WARN, GOOD),
+        with_upstreams,
+    )
+}
+
+pub fn access_risk(sample: &EventSample) -> ChartSpec {
+    let threshold = sample.summary.high_risk_threshold;
+    histogram(
+        "Access risk",
+        &format!(
+            "{} of accesses above the high-risk threshold {threshold:.2}",
+            format::percent(sample.summary.high_risk_share)
+        ),
+        "risk score (sensitivity × action × role × volume)",
+        &sample.access_risk,
+        Unit::Plain,
+        Some(threshold),
+        ("below threshold", "high risk"),
+        (NEUTRAL, BAD),
+        sample.histogram_events as f64,
+    )
+}
+
+pub fn quality_over_time(sample: &EventSample) -> ChartSpec {
+    let buckets = &sample.quality_over_time;
+    let labels = buckets
+        .iter()
+        .map(|b| format::short(Unit::Seconds, b.to_s))
+        .collect();
+    let share = |f: fn(&scalewise_core::sample::TimeBucket) -> u64| -> Vec<f64> {
+        buckets
+            .iter()
+            .map(|b| f(b) as f64 / (b.events.max(1)) as f64)
+            .collect()
+    };
+    let line = |name: &str, data: Vec<f64>| Line::new().name(name).symbol_size(5).data(data);
+    base(
+        "Schema drift and quality defects over the batch",
+        &format!(
+            "drift {} · nulls {} · out of range {} of sampled events",
+            format::percent(sample.summary.schema_drift_share),
+            format::percent(sample.summary.null_share),
+            format::percent(sample.summary.out_of_range_share)
+        ),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Percent))
+    .grid(grid(56))
+    .x_axis(category_axis("event time (end of slice)", labels))
+    .y_axis(y_axis("share of events in slice", Unit::Percent, false))
+    .series(line("schema drift", share(|b| b.schema_drift)))
+    .series(line("nulls", share(|b| b.nulls)))
+    .series(line("out of range", share(|b| b.out_of_range)))
+    .series(line("freshness breaches", share(|b| b.freshness_breaches)))
+}
+
+// ---------------------------------------------------------------------------
+// Profile step.
+
+pub const fn stage_short(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Ingest => "ingest",
+        Stage::Quality => "quality",
+        Stage::Lineage => "lineage",
+        Stage::AccessPolicy => "access policy",
+        Stage::Aggregate => "aggregate",
+        Stage::Features => "features",
+    }
+}
+
+pub fn stages(profile: &Profile) -> ChartSpec {
+    let labels = profile
+        .stages
+        .iter()
+        .map(|s| stage_short(s.stage).to_string())
+        .collect();
+    let bottleneck = profile.bottleneck.stage;
+    let pick = |is_bottleneck: bool| -> Vec<f64> {
+        profile
+            .stages
+            .iter()
+            .map(|s| {
+                if (s.stage == bottleneck) == is_bottleneck {
+                    s.time_s
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
+    base(
+        "Time per stage, one thread",
+        &format!("{} events", format::count(profile.events as f64)),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Seconds))
+    .grid(grid(56))
+    .x_axis(value_axis(
+        "CPU time for all events (s)",
+        Unit::Seconds,
+        false,
+    ))
+    .y_axis(
+        Axis::new()
+            .type_(AxisType::Category)
+            .name("stage")
+            .name_location(NameLocation::Start)
+            .name_gap(10)
+            .name_text_style(TextStyle::new().align("right"))
+            .inverse(true)
+            .data(labels),
+    )
+    .series(
+        Bar::new()
+            .name("bottleneck")
+            .stack("time")
+            .item_style(ItemStyle::new().color(BAD))
+            .data(pick(true)),
+    )
+    .series(
+        Bar::new()
+            .name("other stages")
+            .stack("time")
+            .item_style(ItemStyle::new().color(NEUTRAL))
+            .data(pick(false)),
+    )
+}
+
+pub const fn scheme_label(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::ByDomain => "by domain",
+        Scheme::ByHash => "by hash",
+        Scheme::SaltedHotKeys => "salted hot keys",
+    }
+}
+
+pub fn partitions(load: &SchemeLoad) -> ChartSpec {
+    let labels = load
+        .loads
+        .iter()
+        .map(|p| format!("p{}", p.partition))
+        .collect();
+    let events: Vec<f64> = load.loads.iter().map(|p| p.events as f64).collect();
+    let skew = load
+        .skew_max_over_median
+        .map(|x| format!("skew {x:.2}× (largest / median)"))
+        .unwrap_or_else(|| "skew undefined (empty median)".to_string());
+    base(
+        &format!("Events per partition ({})", scheme_label(load.scheme)),
+        &format!("{} partitions · {skew}", load.partitions),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Count))
+    .grid(grid(56))
+    .x_axis(category_axis("partition", labels))
+    .y_axis(y_axis("events", Unit::Count, false))
+    .series(
+        Bar::new()
+            .name("events in partition")
+            .item_style(ItemStyle::new().color(NEUTRAL))
+            .data(events),
+    )
+    .series(
+        Line::new()
+            .name("median partition")
+            .symbol(Symbol::None)
+            .line_style(dashed(WARN))
+            .item_style(ItemStyle::new().color(WARN))
+            .data(vec![load.median_events; load.loads.len()]),
+    )
+}
+
+/// `X(N) = λN / (1 + σ(N − 1) + κN(N − 1))`.
+pub fn usl(lambda: f64, sigma: f64, kappa: f64, n: f64) -> f64 {
+    lambda * n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0))
+}
+
+/// Workers 1..=max, 60 points, for a smooth curve.
+fn curve(max: f64, f: impl Fn(f64) -> f64) -> Vec<Vec<f64>> {
+    let max = max.max(2.0);
+    (0..=60)
+        .map(|k| {
+            let n = 1.0 + (max - 1.0) * f64::from(k) / 60.0;
+            vec![n, f(n)]
+        })
+        .collect()
+}
+
+pub fn scaling(points: &[ScalingPoint], summary: &ScalingSummary) -> ChartSpec {
+    let measured: Vec<Vec<f64>> = points
+        .iter()
+        .map(|p| vec![f64::from(p.threads), p.events_per_s])
+        .collect();
+    let max_threads = points.iter().map(|p| p.threads).max().unwrap_or(1);
+    let peak = summary.fit.as_ref().and_then(|f| f.n_peak);
+    let x_max = match peak {
+        Some(n) if n.is_finite() => (2.0 * f64::from(max_threads)).max((n * 1.3).min(256.0)),
+        _ => 2.0 * f64::from(max_threads),
+    };
+    let (lambda, sigma, kappa, name) = match &summary.fit {
+        Some(fit) => (fit.lambda_events_per_s, fit.sigma, fit.kappa, "USL fit"),
+        None => (
+            summary.single_thread_events_per_s,
+            summary.used.sigma,
+            summary.used.kappa,
+            "assumed model (too few points to fit)",
+        ),
+    };
+    let subtitle = match &summary.fit {
+        Some(fit) => format!(
+            "σ = {:.4} · κ = {:.5} · N* = {} · R² = {:.3}",
+            fit.sigma,
+            fit.kappa,
+            fit.n_peak
+                .map(|n| format!("{n:.1}"))
+                .unwrap_or_else(|| "none (κ = 0)".into()),
+            fit.r2
+        ),
+        None => format!(
+            "{} measured thread counts; projections assume σ = {}, κ = {}",
+            points.len(),
+            summary.used.sigma,
+            summary.used.kappa
+        ),
+    };
+    let mut fit_line = Line::new()
+        .name(name)
+        .symbol(Symbol::None)
+        .line_style(LineStyle::new().width(2).color(NEUTRAL))
+        .item_style(ItemStyle::new().color(NEUTRAL))
+        .data(curve(x_max, |n| usl(lambda, sigma, kappa, n)));
+    if let Some(n) = peak.filter(|n| *n >= 1.0 && *n <= x_max) {
+        fit_line = fit_line.mark_line(marker_line(
+            vec![vertical_marker(n, format!("N* = {n:.1}"))],
+            WARN,
+        ));
+    }
+    base("Throughput by threads", &subtitle)
+        .tooltip(tooltip(Trigger::Item, Unit::EventsPerS))
+        .grid(grid(56))
+        .x_axis(
+            value_axis("threads", Unit::Plain, false)
+                .min(1)
+                .min_interval(1),
+        )
+        .y_axis(y_axis("throughput (events/s)", Unit::EventsPerS, false))
+        .series(
+            Scatter::new()
+                .name("measured")
+                .symbol_size(11)
+                .item_style(ItemStyle::new().color(WARN))
+                .data(measured),
+        )
+        .series(fit_line)
+        .series(
+            Line::new()
+                .name("linear scaling")
+                .symbol(Symbol::None)
+                .line_style(dashed(GUIDE))
+                .item_style(ItemStyle::new().color(GUIDE))
+                .data(curve(x_max, |n| lambda * n)),
+        )
+}
+
+pub fn user_usl(points: &[UserPoint], fit: Option<&UslFit>) -> ChartSpec {
+    let measured: Vec<Vec<f64>> = points
+        .iter()
+        .map(|p| vec![p.workers, p.throughput.0])
+        .collect();
+    let max_workers = points.iter().map(|p| p.workers).fold(1.0, f64::max);
+    let mut chart = base(
+        "Your measurements",
+        &fit.map(|f| format!("σ = {:.4} · κ = {:.5} · R² = {:.3}", f.sigma, f.kappa, f.r2))
+            .unwrap_or_default(),
+    )
+    .tooltip(tooltip(Trigger::Item, Unit::Plain))
+    .grid(grid(56))
+    .x_axis(value_axis("workers", Unit::Plain, false).min(1))
+    .y_axis(y_axis("throughput (your unit)", Unit::Plain, false))
+    .series(
+        Scatter::new()
+            .name("your points")
+            .symbol_size(11)
+            .item_style(ItemStyle::new().color(WARN))
+            .data(measured),
+    );
+    if let Some(fit) = fit {
+        chart = chart.series(
+            Line::new()
+                .name("USL fit")
+                .symbol(Symbol::None)
+                .item_style(ItemStyle::new().color(NEUTRAL))
+                .data(curve(max_workers * 1.25, |n| {
+                    usl(fit.lambda.0, fit.sigma, fit.kappa, n)
+                })),
+        );
+    }
+    chart
+}
+
+// ---------------------------------------------------------------------------
+// Crossover step.
+
+/// The swept volume range.
+fn sweep_range(crossover: &Crossover) -> (f64, f64) {
+    let xs = crossover
+        .sweep
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.events));
+    let (lo, hi) = xs.fold((f64::INFINITY, 0.0_f64), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    if lo.is_finite() && hi > 0.0 {
+        (lo, hi)
+    } else {
+        (crossover.config.min_events, crossover.config.max_events)
+    }
+}
+
+fn positive_points(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<f64>> {
+    points
+        .filter(|(x, y)| *x > 0.0 && *y > 0.0 && x.is_finite() && y.is_finite())
+        .map(|(x, y)| vec![x, y])
+        .collect()
+}
+
+fn horizontal(name: &str, y: f64, range: (f64, f64), color: &str) -> Line {
+    Line::new()
+        .name(name)
+        .symbol(Symbol::None)
+        .line_style(dashed(color))
+        .item_style(ItemStyle::new().color(color))
+        .data(vec![vec![range.0, y], vec![range.1, y]])
+}
+
+pub fn makespan(crossover: &Crossover, review_events: f64) -> ChartSpec {
+    let range = sweep_range(crossover);
+    let mut markers = vec![vertical_marker(
+        review_events,
+        format!("your volume {}", format_volume(review_events)),
+    )];
+    if let Some(limit) = crossover.single_node_limit_events {
+        markers.push(vertical_marker(
+            limit,
+            format!("one node not enough from {}", format_volume(limit)),
+        ));
+    }
+    let deadline = format::seconds(crossover.deadline_s);
+    let mut chart = base(
+        "Makespan p95 by event volume",
+        &format!("log–log · deadline {deadline}"),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Seconds))
+    .grid(grid(56))
+    .x_axis(value_axis("events per batch", Unit::Count, true))
+    .y_axis(y_axis("makespan p95", Unit::Seconds, true))
+    .series(
+        horizontal(
+            &format!("deadline ({deadline})"),
+            crossover.deadline_s,
+            range,
+            BAD,
+        )
+        .mark_line(marker_line(markers, GUIDE)),
+    );
+    for series in &crossover.sweep {
+        chart = chart.series(
+            Line::new()
+                .name(format!(
+                    "{} ({} node{})",
+                    series.option,
+                    series.nodes,
+                    plural(series.nodes)
+                ))
+                .symbol_size(5)
+                .data(positive_points(
+                    series.points.iter().map(|p| (p.events, p.makespan_p95_s)),
+                )),
+        );
+    }
+    chart
+}
+
+pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> ChartSpec {
+    let range = sweep_range(crossover);
+    let mut markers = vec![vertical_marker(
+        review_events,
+        format!("your volume {}", format_volume(review_events)),
+    )];
+    if let Some(from) = crossover.distributed_cheaper_from.at() {
+        markers.push(vertical_marker(
+            from,
+            format!("cluster cheaper from {}", format_volume(from)),
+        ));
+    }
+    let budget = format::usd(budget_usd);
+    let mut chart = base(
+        "Cost per run by event volume",
+        &format!("log–log · budget {budget}"),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Usd))
+    .grid(grid(56))
+    .x_axis(value_axis("events per batch", Unit::Count, true))
+    .y_axis(y_axis("cost per run ($)", Unit::Usd, true))
+    .series(
+        horizontal(&format!("budget ({budget})"), budget_usd, range, BAD)
+            .mark_line(marker_line(markers, GUIDE)),
+    );
+    for series in &crossover.sweep {
+        chart = chart.series(
+            Line::new()
+                .name(format!(
+                    "{} ({} node{})",
+                    series.option,
+                    series.nodes,
+                    plural(series.nodes)
+                ))
+                .symbol_size(5)
+                .data(positive_points(
+                    series.points.iter().map(|p| (p.events, p.cost_per_run_usd)),
+                )),
+        );
+    }
+    chart
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Failure modes step.
+
+/// The formatter unit of a failure mode's metric unit.
+pub fn failure_unit(unit: &str) -> Unit {
+    match unit {
+        "s" => Unit::Seconds,
+        "bytes" => Unit::Bytes,
+        "usd" => Unit::Usd,
+        u if u.starts_with("share") => Unit::Percent,
+        _ => Unit::Plain,
+    }
+}
+
+/// One small chart per failure mode (their units differ), side by side:
+/// each panel titled with its mode, bars without and with mitigation.
+pub fn failure_modes(modes: &[FailureMode]) -> ChartSpec {
+    let count = modes.len().max(1);
+    let width = 100.0 / count as f64;
+    let mut chart = base(
+        "Impact without and with mitigation",
+        "each panel in its own unit; lower is better",
+    )
+    .tooltip(Tooltip::new().trigger(Trigger::Item));
+    for (i, mode) in modes.iter().enumerate() {
+        let unit = failure_unit(&mode.unit);
+        let left = width * i as f64;
+        chart = chart
+            .title(
+                Title::new()
+                    .text(wrap(&mode.title, 24))
+                    .left(format!("{:.1}%", left + 1.0))
+                    .top(52)
+                    .text_style(TextStyle::new().font_size(12).font_weight("normal")),
+            )
+            .grid(
+                Grid::new()
+                    .left(format!("{:.1}%", left + 1.0))
+                    .width(format!("{:.1}%", width - 3.0))
+                    .top(118)
+                    .bottom(58)
+                    .contain_label(true),
+            )
+            .x_axis(
+                Axis::new()
+                    .type_(AxisType::Category)
+                    .grid_index(i as f64)
+                    .name("mitigation")
+                    .name_location(NameLocation::Middle)
+                    .name_gap(26)
+                    .data(vec!["without".to_string(), "with".to_string()]),
+            )
+            .y_axis(
+                Axis::new()
+                    .type_(AxisType::Value)
+                    .grid_index(i as f64)
+                    .name(unit_name(&mode.unit))
+                    .name_location(NameLocation::End)
+                    .name_gap(10)
+                    .name_text_style(TextStyle::new().align("left"))
+                    .axis_label(
+                        AxisLabel::new().formatter(Formatter::String(unit.marker(true).into())),
+                    ),
+            );
+        // Two series per panel (one bar each), so the legend names them.
+        for (name, value, slot, color) in [
+            ("without mitigation", mode.without_mitigation, 0, BAD),
+            ("with mitigation", mode.with_mitigation, 1, GOOD),
+        ] {
+            let mut data = vec![DataPoint::from(CompositeValue::from("-")); 2];
+            if let Some(cell) = data.get_mut(slot) {
+                *cell = DataPoint::from(value);
+            }
+            chart = chart.series(
+                Bar::new()
+                    .name(name)
+                    .x_axis_index(i as f64)
+                    .y_axis_index(i as f64)
+                    .stack(format!("panel{i}"))
+                    .bar_width("55%")
+                    .item_style(ItemStyle::new().color(color))
+                    .tooltip(
+                        Tooltip::new()
+                            .value_formatter(Formatter::String(unit.marker(false).into())),
+                    )
+                    .data(data),
+            );
+        }
+    }
+    chart
+}
+
+fn unit_name(unit: &str) -> String {
+    match unit {
+        "s" => "time (s)".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Breaks `text` into lines of at most about `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.chars().count() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.chars().count();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalewise_core::review::Review;
+    use scalewise_core::session::run_with;
+    use serde_json::Value;
+
+    /// One small run of the example (replayed calibration: no timing).
+    fn result() -> scalewise_core::analysis::result::ResultDocument {
+        let mut review = Review::example();
+        review.workload.events = 20_000;
+        run_with(review, fixture_calibration()).unwrap()
+    }
+
+    fn fixture_calibration() -> scalewise_core::profiler::Calibration {
+        let text = include_str!("../../core/tests/fixtures/calibration.json");
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn sample() -> EventSample {
+        let review = Review::example();
+        scalewise_core::sample::sample(&review.workload, review.seed, 10).unwrap()
+    }
+
+    fn json(chart: &ChartSpec) -> Value {
+        serde_json::to_value(chart).unwrap()
+    }
+
+    fn axes(value: &Value, key: &str) -> Vec<Value> {
+        match value.get(key) {
+            Some(Value::Array(items)) => items.clone(),
+            Some(item) => vec![item.clone()],
+            None => Vec::new(),
+        }
+    }
+
+    /// The house rules every chart must follow.
+    fn check(chart: &ChartSpec) {
+        let v = json(chart);
+        let title = &v["title"][0]["text"];
+        assert!(
+            title.as_str().is_some_and(|t| !t.is_empty()),
+            "no title: {v}"
+        );
+        assert!(v.get("legend").is_some(), "no legend: {title}");
+        assert!(v.get("tooltip").is_some(), "no tooltip: {title}");
+        assert_eq!(v["backgroundColor"], "transparent");
+        for key in ["xAxis", "yAxis"] {
+            let list = axes(&v, key);
+            assert!(!list.is_empty(), "{title}: no {key}");
+            for axis in list {
+                let name = axis["name"].as_str().unwrap_or_default();
+                assert!(!name.is_empty(), "{title}: unnamed {key}");
+            }
+        }
+        let series = v["series"].as_array().unwrap();
+        assert!(!series.is_empty(), "{title}: no series");
+        for s in series {
+            assert!(s["name"].as_str().is_some(), "{title}: unnamed series");
+        }
+        // Every value axis formats its labels with units.
+        for key in ["xAxis", "yAxis"] {
+            for axis in axes(&v, key) {
+                if axis["type"] == "value" || axis["type"] == "log" {
+                    let marker = axis["axisLabel"]["formatter"].as_str().unwrap_or_default();
+                    assert!(marker.starts_with("@fmt:short:"), "{title}: {key} {axis}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_chart_follows_the_house_rules() {
+        let result = result();
+        let s = sample();
+        let charts = vec![
+            freshness(&s),
+            lineage(&s),
+            access_risk(&s),
+            quality_over_time(&s),
+            stages(&result.timing),
+            partitions(&result.profile.partitioning.schemes[0]),
+            scaling(&result.calibration.scaling, &result.scaling),
+            user_usl(&[], None),
+            makespan(&result.crossover, 2e6),
+            cost(&result.crossover, 25.0, 2e6),
+            failure_modes(&result.failure_modes),
+        ];
+        for chart in &charts {
+            check(chart);
+        }
+    }
+
+    #[test]
+    fn histograms_show_shares_that_sum_to_one() {
+        let s = sample();
+        let v = json(&freshness(&s));
+        let total: f64 = v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|series| series["data"].as_array().unwrap().clone())
+            .map(|x| x.as_f64().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        // The beyond-SLA series carries about the breach share.
+        let beyond: f64 = v["series"][1]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .sum();
+        assert!((beyond - s.summary.freshness_breach_share).abs() < 0.02);
+    }
+
+    #[test]
+    fn the_crossover_chart_marks_deadline_and_limit() {
+        let result = result();
+        let v = json(&makespan(&result.crossover, 2e6));
+        let deadline = &v["series"][0];
+        assert_eq!(deadline["data"][0][1], result.crossover.deadline_s);
+        let marks = deadline["markLine"]["data"].as_array().unwrap();
+        let expected = 1 + usize::from(result.crossover.single_node_limit_events.is_some());
+        assert_eq!(marks.len(), expected);
+        // One series per alternative besides the deadline.
+        assert_eq!(
+            v["series"].as_array().unwrap().len(),
+            1 + result.crossover.sweep.len()
+        );
+        let axis = &v["xAxis"];
+        assert_eq!(axis["type"], "log");
+        assert_eq!(v["yAxis"]["type"], "log");
+    }
+
+    #[test]
+    fn the_usl_curve_passes_through_lambda_at_one() {
+        assert_eq!(usl(1000.0, 0.1, 0.01, 1.0), 1000.0);
+        let c = curve(8.0, |n| n);
+        assert_eq!(c.first().unwrap(), &vec![1.0, 1.0]);
+        assert_eq!(c.last().unwrap(), &vec![8.0, 8.0]);
+    }
+
+    #[test]
+    fn failure_panels_use_each_modes_unit() {
+        let result = result();
+        let v = json(&failure_modes(&result.failure_modes));
+        let grids = v["grid"].as_array().unwrap();
+        assert_eq!(grids.len(), result.failure_modes.len());
+        assert_eq!(
+            v["series"].as_array().unwrap().len(),
+            2 * result.failure_modes.len()
+        );
+        assert_eq!(failure_unit("s"), Unit::Seconds);
+        assert_eq!(failure_unit("share of reads"), Unit::Percent);
+        assert_eq!(failure_unit("per million accesses"), Unit::Plain);
+    }
+
+    #[test]
+    fn titles_wrap_at_word_boundaries() {
+        assert_eq!(
+            wrap("Skewed-partition straggler", 12),
+            "Skewed-partition\nstraggler"
+        );
+        assert_eq!(wrap("a b c", 80), "a b c");
+    }
+}

@@ -1,0 +1,75 @@
+//! Measured throughput at 1..N threads with the Universal Scalability Law fit
+//! (σ contention, κ coherency, N* peak), and what it implies per node.
+
+use leptos::prelude::*;
+use scalewise_core::analysis::projection::ScalingSource;
+
+use crate::charts;
+use crate::components::chart::Chart;
+use crate::format;
+use crate::state::Workbench;
+
+#[component]
+pub fn ScalingPanel() -> impl IntoView {
+    let bench = expect_context::<Workbench>();
+    let data = Memo::new(move |_| {
+        bench.finished.with(|f| {
+            f.as_ref().map(|f| {
+                (
+                    f.result.calibration.scaling.clone(),
+                    f.result.scaling.clone(),
+                )
+            })
+        })
+    });
+    let spec =
+        Signal::derive(move || data.with(|d| d.as_ref().map(|(p, s)| charts::scaling(p, s))));
+    view! {
+        <section class="panel" aria-labelledby="scaling-heading">
+            <h3 id="scaling-heading">"Scaling: throughput by threads"</h3>
+            <div class="split">
+                <Chart id="scaling-chart" label="Measured throughput by thread count with the USL fit" spec=spec height=300 />
+                <div>
+                    {move || data.with(|d| d.as_ref().map(|(points, s)| {
+                        let fit = s.fit.clone();
+                        view! {
+                            <dl class="facts" data-testid="scaling-facts">
+                                {match fit {
+                                    Some(fit) => view! {
+                                        <div><dt>"σ (contention)"</dt><dd>{format!("{:.4}", fit.sigma)}</dd></div>
+                                        <div><dt>"κ (coherency)"</dt><dd>{format!("{:.6}", fit.kappa)}</dd></div>
+                                        <div><dt>"N* (peak)"</dt><dd>{fit.n_peak.map(|n| format!("{n:.1} threads")).unwrap_or_else(|| "none: κ = 0".into())}</dd></div>
+                                        <div><dt>"λ (one thread)"</dt><dd>{format::events_per_s(fit.lambda_events_per_s)}</dd></div>
+                                        <div><dt>"R²"</dt><dd>{format!("{:.4}", fit.r2)}</dd></div>
+                                        <div><dt>"Amdahl serial fraction"</dt><dd>{format!("{:.4}", fit.amdahl_serial_fraction)}</dd></div>
+                                    }.into_any(),
+                                    None => view! {
+                                        <div class="wide"><dt>"USL fit"</dt><dd>{format!(
+                                            "not possible with {} measured thread count{} ({}); projections use {} σ = {}, κ = {}.",
+                                            points.len(), if points.len() == 1 { "" } else { "s" },
+                                            s.fit_error.clone().unwrap_or_default(),
+                                            if s.used.source == ScalingSource::Fitted { "the fitted" } else { "the documented assumption" },
+                                            s.used.sigma, s.used.kappa
+                                        )}</dd></div>
+                                    }.into_any(),
+                                }}
+                                <div><dt>"COST"</dt><dd>{s.cost_threads.map(|c| format!("{c} threads beat one")).unwrap_or_else(|| "no measured count beats one thread".into())}</dd></div>
+                            </dl>
+                            <table class="compact">
+                                <caption>"Per node, from the scaling model"</caption>
+                                <thead><tr><th>"Alternative"</th><th class="num">"Cores"</th><th class="num">"Speed-up"</th><th class="num">"Efficiency"</th></tr></thead>
+                                <tbody>
+                                    {s.nodes.iter().map(|n| view! {
+                                        <tr><td>{n.option.clone()}</td><td class="num">{n.cores_per_node}</td>
+                                            <td class="num">{format!("{:.2}×", n.speedup)}</td>
+                                            <td class="num">{format::percent(n.efficiency)}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    }))}
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,38 @@
+//! Step 5: the profile — what the pipeline saw, where the time goes (the
+//! bottleneck), per-partition load and skew, thread scaling with the USL
+//! fit, and a box to fit your own measurements.
+
+use leptos::prelude::*;
+
+use crate::components::partition_panel::PartitionPanel;
+use crate::components::pipeline_panel::PipelinePanel;
+use crate::components::result_meta::{NoResult, ResultMeta};
+use crate::components::scaling_panel::ScalingPanel;
+use crate::components::stage_panel::StagePanel;
+use crate::components::step_header::StepHeader;
+use crate::components::step_nav::StepNav;
+use crate::components::usl_fit::UslFitPanel;
+use crate::state::Workbench;
+use crate::step::Step;
+
+#[component]
+pub fn ProfileStep() -> impl IntoView {
+    let bench = expect_context::<Workbench>();
+    let has_result = move || bench.finished.with(Option::is_some);
+    view! {
+        <article class="step" aria-labelledby="step-heading">
+            <StepHeader step=Step::Profile>
+                <p>"Measured on this machine: the cost of each pipeline stage, how evenly each partitioning spreads the events, and how throughput grows with threads."</p>
+            </StepHeader>
+            <Show when=has_result fallback=|| view! { <NoResult /> }>
+                <ResultMeta />
+                <PipelinePanel />
+                <StagePanel />
+                <PartitionPanel />
+                <ScalingPanel />
+            </Show>
+            <UslFitPanel />
+            <StepNav step=Step::Profile />
+        </article>
+    }
+}
