@@ -1,6 +1,6 @@
 // Issue 2: a static host that cannot send headers still gets cross-origin
 // isolation (and threads) through our own service worker, after one reload.
-import { test, expect, runProfiler } from './fixtures.mjs';
+import { test, expect, runProfiler, gotoStep } from './fixtures.mjs';
 
 test('our service worker isolates a header-less host', async ({ page }) => {
   await page.goto('./');
@@ -14,5 +14,6 @@ test('our service worker isolates a header-less host', async ({ page }) => {
   const controller = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
   expect(controller).toMatch(/\/sw\.js$/);
   await runProfiler(page);
+  await gotoStep(page, 'profile');
   await expect(page.getByTestId('data-digest')).toHaveText(/^[0-9a-f]{64}$/);
 });
