@@ -85,8 +85,10 @@ pub fn RunStep() -> impl IntoView {
             )
         })
     };
+    // The phase in flight; past the last one when the last run finished.
     let current = move || match bench.run.get() {
         RunStatus::Running { stage, .. } => phase_index(&stage, threads()),
+        RunStatus::Idle if bench.finished.with(Option::is_some) => Some(usize::MAX),
         _ => None,
     };
     let running = move || matches!(bench.run.get(), RunStatus::Running { .. });
