@@ -6,7 +6,7 @@
 //! the formatter markers of [`Unit::marker`] (replaced by functions when
 //! drawn); a transparent background, so light and dark themes show through.
 
-use charming::component::{Axis, Grid, Legend, Title};
+use charming::component::{Axis, Grid, Legend, LegendType, Title};
 use charming::datatype::{CompositeValue, DataPoint};
 use charming::element::{
     AxisLabel, AxisType, Color, Formatter, ItemStyle, Label, LabelPosition, LineStyle,
@@ -47,7 +47,7 @@ fn base(title: &str, subtitle: &str) -> ChartSpec {
         .color(PALETTE.to_vec())
         .animation_duration(350)
         .title(heading)
-        .legend(Legend::new().bottom(0))
+        .legend(Legend::new().type_(LegendType::Scroll).bottom(0))
 }
 
 /// The plot area: `top` leaves room for the title (and the y axis name
@@ -704,7 +704,12 @@ pub fn failure_modes(modes: &[FailureMode]) -> ChartSpec {
                     .text(wrap(&mode.title, 24))
                     .left(format!("{:.1}%", left + 1.0))
                     .top(52)
-                    .text_style(TextStyle::new().font_size(12).font_weight("normal")),
+                    .text_style(
+                        TextStyle::new()
+                            .font_size(12)
+                            .line_height(16)
+                            .font_weight("normal"),
+                    ),
             )
             .grid(
                 Grid::new()

@@ -338,11 +338,28 @@ impl Workbench {
         // Step → fragment (a history entry per step: Back goes back a step).
         Effect::new(move |_| {
             let slug = self.step.get().slug();
-            if let Some(location) = web_sys::window().map(|w| w.location()) {
-                let current = location.hash().unwrap_or_default();
-                if current.trim_start_matches('#') != slug {
-                    let _ = location.set_hash(slug);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            let current = location.hash().unwrap_or_default();
+            if current.trim_start_matches('#') == slug {
+                return;
+            }
+            if current.is_empty() {
+                // The first step shown: name it without a history entry.
+                // (An absolute URL: a relative one resolves against <base>.)
+                let href = location.href().unwrap_or_default();
+                let page = href.split('#').next().unwrap_or_default();
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(
+                        &JsValue::NULL,
+                        "",
+                        Some(&format!("{page}#{slug}")),
+                    );
                 }
+            } else {
+                let _ = location.set_hash(slug);
             }
         });
         // Fragment → step (Back/Forward, edited URLs).

@@ -64,6 +64,12 @@ test('a run on the default review fills every step, and every chart draws', asyn
   await expect(page.locator('button[data-step="scenario"]')).toHaveAttribute('aria-current', 'step');
   await expect(page.locator('#step-heading')).toBeFocused();
   await expect(page.getByLabel('Boundary paragraph')).toHaveValue(/nightly batch/);
+  // The URL names the step: the browser's Back goes back a step, a reload stays.
+  await expect(page).toHaveURL(/#scenario$/);
+  await page.goBack();
+  await expect(page.locator('button[data-step="crossover"]')).toHaveAttribute('aria-current', 'step');
+  await page.reload();
+  await expect(page.locator('button[data-step="crossover"]')).toHaveAttribute('aria-current', 'step');
 });
 
 test('editing an alternative marks the result stale and a re-run changes the projection', async ({ page }) => {

@@ -85,8 +85,10 @@ pub fn RunStep() -> impl IntoView {
             )
         })
     };
+    // The phase in flight; past the last one when the last run finished.
     let current = move || match bench.run.get() {
         RunStatus::Running { stage, .. } => phase_index(&stage, threads()),
+        RunStatus::Idle if bench.finished.with(Option::is_some) => Some(usize::MAX),
         _ => None,
     };
     let running = move || matches!(bench.run.get(), RunStatus::Running { .. });
@@ -97,7 +99,10 @@ pub fn RunStep() -> impl IntoView {
             started_ms,
             ..
         } => progress_text(&stage, fraction, started_ms),
-        RunStatus::Idle => "Not running. Use Run profiler in the sidebar.".to_string(),
+        RunStatus::Idle if bench.finished.with(Option::is_some) => {
+            "The last run finished. Run profiler (in the sidebar) starts another.".to_string()
+        }
+        RunStatus::Idle => "Not running yet. Run profiler is in the sidebar.".to_string(),
         RunStatus::Failed(message) => format!("The last run failed: {message}"),
         RunStatus::Cancelled => {
             "The last run was cancelled; the previous result is kept.".to_string()
