@@ -18,6 +18,7 @@ use charming::Chart as ChartSpec;
 use scalewise_core::analysis::crossover::{format_volume, Crossover};
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::result::ScalingSummary;
+use scalewise_core::analysis::scoring_table::ScoringResult;
 use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
 use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
 use scalewise_core::sample::{EventSample, Histogram};
@@ -768,6 +769,39 @@ pub fn failure_modes(modes: &[FailureMode]) -> ChartSpec {
     chart
 }
 
+// ---------------------------------------------------------------------------
+// Scoring step.
+
+/// Weighted contribution of each criterion to each alternative's score,
+/// stacked: a bar's height is the alternative's weighted-sum total.
+pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
+    let options: Vec<String> = scoring.totals.iter().map(|t| t.option.clone()).collect();
+    let mut chart = base(
+        "Score by criterion",
+        &format!(
+            "weighted sum of normalised criteria; winner: {}",
+            scoring.winner
+        ),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Plain))
+    .grid(grid(56))
+    .x_axis(category_axis("alternative", options.clone()))
+    .y_axis(y_axis("score (0–1)", Unit::Plain, false));
+    for row in &scoring.table {
+        let data: Vec<f64> = (0..options.len())
+            .map(|a| row.weight * row.normalised.get(a).copied().unwrap_or(0.0))
+            .collect();
+        chart = chart.series(
+            Bar::new()
+                .name(crate::weights::criterion_name(&row.id))
+                .stack("score")
+                .bar_width("45%")
+                .data(data),
+        );
+    }
+    chart
+}
+
 fn unit_name(unit: &str) -> String {
     match unit {
         "s" => "time (s)".to_string(),
@@ -880,6 +914,7 @@ mod tests {
             makespan(&result.crossover, 2e6),
             cost(&result.crossover, 25.0, 2e6),
             failure_modes(&result.failure_modes),
+            contributions(&result.scoring),
         ];
         for chart in &charts {
             check(chart);
@@ -948,6 +983,18 @@ mod tests {
         assert_eq!(failure_unit("s"), Unit::Seconds);
         assert_eq!(failure_unit("share of reads"), Unit::Percent);
         assert_eq!(failure_unit("per million accesses"), Unit::Plain);
+    }
+
+    #[test]
+    fn contributions_stack_to_the_totals() {
+        let result = result();
+        let v = json(&contributions(&result.scoring));
+        let series = v["series"].as_array().unwrap();
+        assert_eq!(series.len(), result.scoring.table.len());
+        for (a, total) in result.scoring.totals.iter().enumerate() {
+            let sum: f64 = series.iter().map(|s| s["data"][a].as_f64().unwrap()).sum();
+            assert!((sum - total.value).abs() < 1e-9);
+        }
     }
 
     #[test]

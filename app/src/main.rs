@@ -12,6 +12,8 @@ mod isolation;
 mod review_diff;
 mod state;
 mod step;
+mod submission;
+mod weights;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -6,6 +6,17 @@
 use scalewise_core::review::Review;
 use serde_json::Value;
 
+/// Whether `now` needs a new run to be shown, compared with the review `ran`
+/// of the shown result: any change but the weights and the submission (the
+/// user's own text and the audit trail). Those two the engine applies to
+/// an existing result at once (`Refresh`), so they never make it stale.
+pub fn needs_run(ran: &Review, now: &Review) -> bool {
+    let mut ran_inputs = ran.clone();
+    ran_inputs.weights = now.weights.clone();
+    ran_inputs.submission = now.submission.clone();
+    ran_inputs != *now
+}
+
 /// One changed field.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
@@ -88,6 +99,17 @@ fn show(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_and_submission_need_no_run() {
+        let before = Review::example();
+        let mut after = before.clone();
+        after.weights.cost = 0.9;
+        after.submission.memo = Some("My memo".into());
+        assert!(!needs_run(&before, &after));
+        after.seed += 1;
+        assert!(needs_run(&before, &after));
+    }
 
     #[test]
     fn no_changes_between_equal_reviews() {
