@@ -46,7 +46,15 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"When does scale require distributed computation?"</p>
                 </div>
             </div>
-            <EngineBadge />
+            <div class="topbar-actions">
+                <button class="primary-outline" data-testid="topbar-export"
+                    disabled=move || bench.finished.with(Option::is_none)
+                    title=move || if bench.finished.with(Option::is_none) { "Run the profiler first: exports are built from a result." } else { "Result JSON, scoring table, memo, notebook and charts" }
+                    on:click=move |_| bench.goto(Step::Export)>
+                    "Export"
+                </button>
+                <EngineBadge />
+            </div>
         </header>
         <div class="layout">
             <aside class="sidebar">

@@ -17,7 +17,7 @@ use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
 use scalewise_core::analysis::crossover::{format_volume, Crossover};
 use scalewise_core::analysis::failure_modes::FailureMode;
-use scalewise_core::analysis::result::ScalingSummary;
+use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
 use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
 use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
@@ -802,6 +802,69 @@ pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
     chart
 }
 
+// ---------------------------------------------------------------------------
+// Exports.
+
+/// A result chart as exported: its title (which names the PNG file), its
+/// spec and the height it is drawn at (width: [`EXPORT_WIDTH_PX`]).
+pub struct ExportChart {
+    pub title: &'static str,
+    pub spec: ChartSpec,
+    pub height_px: u32,
+}
+
+/// Width of exported charts, in CSS pixels (PNG: twice that).
+pub const EXPORT_WIDTH_PX: u32 = 960;
+
+/// Every chart of the result steps, built from the document alone (its
+/// recorded review supplies the volume and the budget), in step order.
+pub fn export_charts(result: &ResultDocument) -> Vec<ExportChart> {
+    let review = &result.reproducibility.review;
+    let events = review.workload.events as f64;
+    let mut charts = vec![ExportChart {
+        title: "Time per stage",
+        spec: stages(&result.timing),
+        height_px: 420,
+    }];
+    if let Some(load) = result.profile.partitioning.schemes.first() {
+        charts.push(ExportChart {
+            title: "Partition load and skew",
+            spec: partitions(load),
+            height_px: 420,
+        });
+    }
+    charts.extend([
+        ExportChart {
+            title: "Throughput by threads with the USL fit",
+            spec: scaling(&result.calibration.scaling, &result.scaling),
+            height_px: 420,
+        },
+        ExportChart {
+            title: "Makespan by event volume",
+            spec: makespan(&result.crossover, events),
+            height_px: 460,
+        },
+        ExportChart {
+            title: "Cost per run by event volume",
+            spec: cost(&result.crossover, review.sla.budget_per_run_usd, events),
+            height_px: 460,
+        },
+    ]);
+    if !result.failure_modes.is_empty() {
+        charts.push(ExportChart {
+            title: "Failure modes without and with mitigation",
+            spec: failure_modes(&result.failure_modes),
+            height_px: 420,
+        });
+    }
+    charts.push(ExportChart {
+        title: "Score by criterion",
+        spec: contributions(&result.scoring),
+        height_px: 420,
+    });
+    charts
+}
+
 fn unit_name(unit: &str) -> String {
     match unit {
         "s" => "time (s)".to_string(),
@@ -983,6 +1046,21 @@ mod tests {
         assert_eq!(failure_unit("s"), Unit::Seconds);
         assert_eq!(failure_unit("share of reads"), Unit::Percent);
         assert_eq!(failure_unit("per million accesses"), Unit::Plain);
+    }
+
+    #[test]
+    fn every_result_chart_is_exported_once() {
+        let result = result();
+        let charts = export_charts(&result);
+        let titles: Vec<&str> = charts.iter().map(|c| c.title).collect();
+        assert_eq!(titles.len(), 7);
+        let mut unique = titles.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), titles.len(), "{titles:?}");
+        for chart in &charts {
+            check(&chart.spec);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod app;
 mod bind;
 mod charts;
 mod components;
+mod download;
 mod engine_client;
 mod format;
 mod isolation;

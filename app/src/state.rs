@@ -183,6 +183,7 @@ impl Workbench {
         bench.follow_location_hash();
         bench.follow_color_scheme();
         bench.keep_sample_fresh();
+        bench.keep_result_fresh();
         bench
     }
 
@@ -516,12 +517,12 @@ impl Workbench {
                     });
                 }
             }
-            // The submission replies (refresh, memo, export, verify): the
-            // submission steps handle them.
-            EngineResponse::Refreshed { .. }
+            // Refresh, memo and export replies: `crate::submission`.
+            response @ (EngineResponse::Refreshed { .. }
             | EngineResponse::MemoDrafted { .. }
-            | EngineResponse::Exported { .. }
-            | EngineResponse::Verified { .. } => {}
+            | EngineResponse::Exported { .. }) => self.on_submission_response(response),
+            // Import and verify (issue 5's session-state part).
+            EngineResponse::Verified { .. } => {}
         }
     }
 

@@ -1,5 +1,5 @@
 //! An editable list of short texts (the recommendation's evidence lists):
-//! one labelled input per row with a Remove button, and Add. Validation
+//! one labelled text area per row with a Remove button, and Add. Validation
 //! messages show under each row (`path[i]`) and under the list (`path`).
 
 use std::sync::Arc;
@@ -48,7 +48,7 @@ pub fn ListField(
                     let text = move || items.with(|l| l.get(i).cloned().unwrap_or_default());
                     view! {
                         <li class="list-row">
-                            <input id=id type="text" autocomplete="off"
+                            <textarea id=id rows="2"
                                 aria-label=format!("{item} {}", i + 1)
                                 aria-describedby=format!("{}-error", field_id(&row_path))
                                 prop:value=text
@@ -59,7 +59,7 @@ pub fn ListField(
                                         *slot = value;
                                         write_text(&path_text, list);
                                     }
-                                } />
+                                }></textarea>
                             <button class="icon" aria-label=format!("Remove {item} {}", i + 1)
                                 on:click=move |_| {
                                     let mut list = items.get_untracked();

@@ -13,7 +13,11 @@ pub fn RefreshNote() -> impl IntoView {
     view! {
         <Show when=move || state.refresh_pending.get() && state.refresh_error.with(Option::is_none)>
             <p class="hint refresh-note" data-testid="refresh-pending" role="status">
-                "Updating the scores and the submission for your edits (no new run needed)…"
+                {move || if bench.issues.with(Vec::is_empty) {
+                    "Updating the scores and the submission for your edits (no new run needed)…"
+                } else {
+                    "Fix the invalid fields to apply your edits to the result."
+                }}
             </p>
         </Show>
         {move || state.refresh_error.get().map(|message| view! {

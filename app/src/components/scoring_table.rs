@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use scalewise_core::analysis::scoring_table::ScoringResult;
 
 use crate::format;
-use crate::state::Workbench;
 use crate::weights::criterion_name;
 
 /// One cell group of the table.
@@ -122,10 +121,12 @@ pub fn sort(rows: &mut [Row], column: Column, ascending: bool) {
     }
 }
 
-/// A raw criterion value in its unit.
+/// A raw criterion value in its unit (small ratios and costs keep two
+/// significant digits rather than rounding to zero).
 pub fn raw_value(unit: &str, value: f64) -> String {
     match unit {
-        "ratio" => format!("{}× deadline", format::number(value)),
+        "ratio" => format!("{} of the deadline", small_percent(value)),
+        "usd" if value.abs() < 0.01 && value != 0.0 => format!("${}", two_significant(value)),
         "usd" => format::usd(value),
         "s" => format::seconds(value),
         "share" => format::percent(value),
@@ -134,9 +135,28 @@ pub fn raw_value(unit: &str, value: f64) -> String {
     }
 }
 
+/// `value` as a percentage; below 1 % with two significant digits.
+fn small_percent(value: f64) -> String {
+    let percent = value * 100.0;
+    if percent.abs() >= 1.0 || percent == 0.0 || !percent.is_finite() {
+        format::percent(value)
+    } else {
+        format!("{}%", two_significant(percent))
+    }
+}
+
+/// Two significant digits in plain decimal notation: 0.00081, 0.12.
+fn two_significant(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let magnitude = libm::floor(libm::log10(value.abs())) as i32;
+    let decimals = (1 - magnitude).max(0) as usize;
+    format!("{value:.decimals$}")
+}
+
 #[component]
 pub fn ScoringTable(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
-    let _bench = expect_context::<Workbench>();
     let sorting = RwSignal::new((Column::Criterion, true));
     let sorted = Memo::new(move |_| {
         let mut out = scoring.with(|s| s.as_ref().map(rows).unwrap_or_default());
@@ -277,6 +297,9 @@ mod tests {
         assert_eq!(raw_value("usd", 12.5), "$12.50");
         assert_eq!(raw_value("share", 0.25), "25.0%");
         assert_eq!(raw_value("s", 90.0), "90.0 s");
-        assert!(raw_value("ratio", 0.5).ends_with("× deadline"));
+        assert_eq!(raw_value("ratio", 0.5), "50.0% of the deadline");
+        assert_eq!(raw_value("ratio", 0.000_81), "0.081% of the deadline");
+        assert_eq!(raw_value("usd", 0.004_2), "$0.0042");
+        assert_eq!(raw_value("usd", 0.0), "$0.00");
     }
 }

@@ -31,10 +31,12 @@ pub fn SensitivityPanel(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
                 .collect::<Vec<_>>()
             })
             .collect();
+        // `wins` are counts of perturbations won.
+        let runs = sensitivity.perturbations.max(1) as f64;
         let wins = sensitivity
             .wins
             .iter()
-            .map(|w| format!("{} {}", w.option, format::percent(w.value)))
+            .map(|w| format!("{} {}", w.option, format::percent(w.value / runs)))
             .collect::<Vec<_>>()
             .join(", ");
         let topsis = &s.topsis;

@@ -169,17 +169,17 @@ pub fn RecommendationStep() -> impl IntoView {
                             <p class="help" id=format!("{}-help", field_id(&option_path))>{move || winner.get().map(|w| format!("The scoring's winner is {w}.")).unwrap_or_default()}</p>
                             <FieldErrors path=option_path.clone() />
                         </div>
-                        <div class="field text-field" class:invalid=move || metric_invalid.get()>
-                            <label for=field_id(&metric_path)>"Monitoring metric"</label>
-                            <input id=field_id(&metric_path) type="text" autocomplete="off"
-                                aria-describedby=format!("{}-error", field_id(&metric_path))
-                                prop:value=field(|e| e.monitoring_metric.clone())
-                                on:input=move |ev| {
-                                    let text = event_target_value(&ev);
-                                    edit(bench, "submission.recommendation.monitoring_metric", move |e| e.monitoring_metric = text);
-                                } />
-                            <FieldErrors path=metric_path.clone() />
-                        </div>
+                    </div>
+                    <div class="field text-field" class:invalid=move || metric_invalid.get()>
+                        <label for=field_id(&metric_path)>"Monitoring metric"</label>
+                        <textarea id=field_id(&metric_path) rows="2"
+                            aria-describedby=format!("{}-error", field_id(&metric_path))
+                            prop:value=field(|e| e.monitoring_metric.clone())
+                            on:input=move |ev| {
+                                let text = event_target_value(&ev);
+                                edit(bench, "submission.recommendation.monitoring_metric", move |e| e.monitoring_metric = text);
+                            }></textarea>
+                        <FieldErrors path=metric_path.clone() />
                     </div>
                     <div class="field text-field" class:invalid=move || rollback_invalid.get()>
                         <label for=field_id(&rollback_path)>"Rollback trigger"</label>
@@ -192,7 +192,7 @@ pub fn RecommendationStep() -> impl IntoView {
                             }></textarea>
                         <FieldErrors path=rollback_path.clone() />
                     </div>
-                    <div class="grid two">
+                    <div class="grid">
                         <ListField label="Minimum evidence before a pilot" path=pilot_path.clone() item="pilot evidence item"
                             read=pilot_read.clone() write=pilot_write.clone()
                             hint="What must be measured on real data before any pilot." />
