@@ -5,8 +5,10 @@ use leptos::prelude::*;
 
 use crate::components::{
     engine_badge::EngineBadge, run_panel::RunPanel, step_alternatives::AlternativesStep,
-    step_crossover::CrossoverStep, step_data::DataStep, step_failure_modes::FailureModesStep,
-    step_profile::ProfileStep, step_run::RunStep, step_scenario::ScenarioStep, stepper::Stepper,
+    step_crossover::CrossoverStep, step_data::DataStep, step_export::ExportStep,
+    step_failure_modes::FailureModesStep, step_memo::MemoStep, step_profile::ProfileStep,
+    step_recommendation::RecommendationStep, step_run::RunStep, step_scenario::ScenarioStep,
+    step_scoring::ScoringStep, stepper::Stepper,
 };
 use crate::state::Workbench;
 use crate::step::Step;
@@ -23,6 +25,10 @@ pub fn App() -> impl IntoView {
         Step::Profile => view! { <ProfileStep /> }.into_any(),
         Step::Crossover => view! { <CrossoverStep /> }.into_any(),
         Step::FailureModes => view! { <FailureModesStep /> }.into_any(),
+        Step::Scoring => view! { <ScoringStep /> }.into_any(),
+        Step::Recommendation => view! { <RecommendationStep /> }.into_any(),
+        Step::Memo => view! { <MemoStep /> }.into_any(),
+        Step::Export => view! { <ExportStep /> }.into_any(),
     };
     view! {
         <a class="skip-link" href="#step-heading" on:click=move |ev| {
@@ -40,7 +46,15 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"When does scale require distributed computation?"</p>
                 </div>
             </div>
-            <EngineBadge />
+            <div class="topbar-actions">
+                <button class="primary-outline" data-testid="topbar-export"
+                    disabled=move || bench.finished.with(Option::is_none)
+                    title=move || if bench.finished.with(Option::is_none) { "Run the profiler first: exports are built from a result." } else { "Result JSON, scoring table, memo, notebook and charts" }
+                    on:click=move |_| bench.goto(Step::Export)>
+                    "Export"
+                </button>
+                <EngineBadge />
+            </div>
         </header>
         <div class="layout">
             <aside class="sidebar">

@@ -17,7 +17,8 @@ use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
 use scalewise_core::analysis::crossover::{format_volume, Crossover};
 use scalewise_core::analysis::failure_modes::FailureMode;
-use scalewise_core::analysis::result::ScalingSummary;
+use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
+use scalewise_core::analysis::scoring_table::ScoringResult;
 use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
 use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
 use scalewise_core::sample::{EventSample, Histogram};
@@ -768,6 +769,102 @@ pub fn failure_modes(modes: &[FailureMode]) -> ChartSpec {
     chart
 }
 
+// ---------------------------------------------------------------------------
+// Scoring step.
+
+/// Weighted contribution of each criterion to each alternative's score,
+/// stacked: a bar's height is the alternative's weighted-sum total.
+pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
+    let options: Vec<String> = scoring.totals.iter().map(|t| t.option.clone()).collect();
+    let mut chart = base(
+        "Score by criterion",
+        &format!(
+            "weighted sum of normalised criteria; winner: {}",
+            scoring.winner
+        ),
+    )
+    .tooltip(tooltip(Trigger::Axis, Unit::Plain))
+    .grid(grid(56))
+    .x_axis(category_axis("alternative", options.clone()))
+    .y_axis(y_axis("score (0–1)", Unit::Plain, false));
+    for row in &scoring.table {
+        let data: Vec<f64> = (0..options.len())
+            .map(|a| row.weight * row.normalised.get(a).copied().unwrap_or(0.0))
+            .collect();
+        chart = chart.series(
+            Bar::new()
+                .name(crate::weights::criterion_name(&row.id))
+                .stack("score")
+                .bar_width("45%")
+                .data(data),
+        );
+    }
+    chart
+}
+
+// ---------------------------------------------------------------------------
+// Exports.
+
+/// A result chart as exported: its title (which names the PNG file), its
+/// spec and the height it is drawn at (width: [`EXPORT_WIDTH_PX`]).
+pub struct ExportChart {
+    pub title: &'static str,
+    pub spec: ChartSpec,
+    pub height_px: u32,
+}
+
+/// Width of exported charts, in CSS pixels (PNG: twice that).
+pub const EXPORT_WIDTH_PX: u32 = 960;
+
+/// Every chart of the result steps, built from the document alone (its
+/// recorded review supplies the volume and the budget), in step order.
+pub fn export_charts(result: &ResultDocument) -> Vec<ExportChart> {
+    let review = &result.reproducibility.review;
+    let events = review.workload.events as f64;
+    let mut charts = vec![ExportChart {
+        title: "Time per stage",
+        spec: stages(&result.timing),
+        height_px: 420,
+    }];
+    if let Some(load) = result.profile.partitioning.schemes.first() {
+        charts.push(ExportChart {
+            title: "Partition load and skew",
+            spec: partitions(load),
+            height_px: 420,
+        });
+    }
+    charts.extend([
+        ExportChart {
+            title: "Throughput by threads with the USL fit",
+            spec: scaling(&result.calibration.scaling, &result.scaling),
+            height_px: 420,
+        },
+        ExportChart {
+            title: "Makespan by event volume",
+            spec: makespan(&result.crossover, events),
+            height_px: 460,
+        },
+        ExportChart {
+            title: "Cost per run by event volume",
+            spec: cost(&result.crossover, review.sla.budget_per_run_usd, events),
+            height_px: 460,
+        },
+    ]);
+    if !result.failure_modes.is_empty() {
+        charts.push(ExportChart {
+            title: "Failure modes without and with mitigation",
+            spec: failure_modes(&result.failure_modes),
+            height_px: 420,
+        });
+    }
+    charts.push(ExportChart {
+        title: "Score by criterion",
+        spec: contributions(&result.scoring),
+        height_px: 420,
+    });
+    charts
+}
+
 fn unit_name(unit: &str) -> String {
     match unit {
         "s" => "time (s)".to_string(),
@@ -880,6 +977,7 @@ mod tests {
             makespan(&result.crossover, 2e6),
             cost(&result.crossover, 25.0, 2e6),
             failure_modes(&result.failure_modes),
+            contributions(&result.scoring),
         ];
         for chart in &charts {
             check(chart);
@@ -948,6 +1046,33 @@ mod tests {
         assert_eq!(failure_unit("s"), Unit::Seconds);
         assert_eq!(failure_unit("share of reads"), Unit::Percent);
         assert_eq!(failure_unit("per million accesses"), Unit::Plain);
+    }
+
+    #[test]
+    fn every_result_chart_is_exported_once() {
+        let result = result();
+        let charts = export_charts(&result);
+        let titles: Vec<&str> = charts.iter().map(|c| c.title).collect();
+        assert_eq!(titles.len(), 7);
+        let mut unique = titles.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), titles.len(), "{titles:?}");
+        for chart in &charts {
+            check(&chart.spec);
+        }
+    }
+
+    #[test]
+    fn contributions_stack_to_the_totals() {
+        let result = result();
+        let v = json(&contributions(&result.scoring));
+        let series = v["series"].as_array().unwrap();
+        assert_eq!(series.len(), result.scoring.table.len());
+        for (a, total) in result.scoring.totals.iter().enumerate() {
+            let sum: f64 = series.iter().map(|s| s["data"][a].as_f64().unwrap()).sum();
+            assert!((sum - total.value).abs() < 1e-9);
+        }
     }
 
     #[test]

@@ -6,12 +6,15 @@ mod app;
 mod bind;
 mod charts;
 mod components;
+mod download;
 mod engine_client;
 mod format;
 mod isolation;
 mod review_diff;
 mod state;
 mod step;
+mod submission;
+mod weights;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -6,6 +6,29 @@
 use scalewise_core::review::Review;
 use serde_json::Value;
 
+/// Whether `now` needs a new run to be shown, compared with the review `ran`
+/// of the shown result. Not needed for what no run reads — the title, the
+/// scenario, the weights, the submission (the user's recommendation and
+/// memo, the audit trail) and the alternatives' strength, risk and evidence
+/// text: the engine applies those to an existing result at once
+/// (`Refresh`; the core's `analysis::result::refresh` draws the same line),
+/// so they never make it stale.
+pub fn needs_run(ran: &Review, now: &Review) -> bool {
+    let mut ran_inputs = ran.clone();
+    ran_inputs.title.clone_from(&now.title);
+    ran_inputs.scenario = now.scenario.clone();
+    ran_inputs.weights = now.weights.clone();
+    ran_inputs.submission = now.submission.clone();
+    if ran_inputs.alternatives.len() == now.alternatives.len() {
+        for (mine, theirs) in ran_inputs.alternatives.iter_mut().zip(&now.alternatives) {
+            mine.strength.clone_from(&theirs.strength);
+            mine.risk.clone_from(&theirs.risk);
+            mine.evidence.clone_from(&theirs.evidence);
+        }
+    }
+    ran_inputs != *now
+}
+
 /// One changed field.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
@@ -88,6 +111,23 @@ fn show(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_and_submission_need_no_run() {
+        let before = Review::example();
+        let mut after = before.clone();
+        after.weights.cost = 0.9;
+        after.submission.memo = Some("My memo".into());
+        after.title = "Another title".into();
+        after.scenario.decision = "Another decision".into();
+        after.alternatives[0].risk = "Another risk".into();
+        assert!(!needs_run(&before, &after));
+        let mut renamed = after.clone();
+        renamed.alternatives[0].option = "one_box".into();
+        assert!(needs_run(&before, &renamed));
+        after.seed += 1;
+        assert!(needs_run(&before, &after));
+    }
 
     #[test]
     fn no_changes_between_equal_reviews() {

@@ -103,7 +103,8 @@ pub struct Workbench {
     /// Every problem of the current inputs: unparsed drafts and the core's
     /// validation, by field path.
     pub issues: Memo<Vec<FieldError>>,
-    /// Whether the shown result was computed from other inputs.
+    /// Whether the shown result was computed from other inputs (weights and
+    /// submission text excepted: a refresh applies those without a run).
     pub stale: Memo<bool>,
     pub step: RwSignal<Step>,
     pub engine: RwSignal<EngineStatus>,
@@ -125,6 +126,8 @@ pub struct Workbench {
     usl_request: StoredValue<u64>,
     sample_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
     client: StoredValue<Option<EngineClient>, LocalStorage>,
+    /// Scoring, recommendation, memo and exports (`crate::submission`).
+    pub submission: crate::submission::SubmissionState,
 }
 
 impl Workbench {
@@ -148,7 +151,10 @@ impl Workbench {
         });
         let finished: RwSignal<Option<Finished>> = RwSignal::new(None);
         let stale = Memo::new(move |_| {
-            finished.with(|f| f.as_ref().is_some_and(|f| review.with(|r| *r != f.review)))
+            finished.with(|f| {
+                f.as_ref()
+                    .is_some_and(|f| review.with(|r| crate::review_diff::needs_run(&f.review, r)))
+            })
         });
         let bench = Self {
             review,
@@ -171,11 +177,13 @@ impl Workbench {
             usl_request: StoredValue::new(0),
             sample_timer: StoredValue::new_local(None),
             client: StoredValue::new_local(None),
+            submission: crate::submission::SubmissionState::new(review, finished),
         };
         bench.start_engine();
         bench.follow_location_hash();
         bench.follow_color_scheme();
         bench.keep_sample_fresh();
+        bench.keep_result_fresh();
         bench
     }
 
@@ -509,12 +517,12 @@ impl Workbench {
                     });
                 }
             }
-            // The submission replies (refresh, memo, export, verify): the
-            // submission steps handle them.
-            EngineResponse::Refreshed { .. }
+            // Refresh, memo and export replies: `crate::submission`.
+            response @ (EngineResponse::Refreshed { .. }
             | EngineResponse::MemoDrafted { .. }
-            | EngineResponse::Exported { .. }
-            | EngineResponse::Verified { .. } => {}
+            | EngineResponse::Exported { .. }) => self.on_submission_response(response),
+            // Import and verify (issue 5's session-state part).
+            EngineResponse::Verified { .. } => {}
         }
     }
 
@@ -523,7 +531,7 @@ impl Workbench {
             .with_value(|f| f.as_ref().is_some_and(|(id, _)| *id == run_id))
     }
 
-    fn next_id(self) -> u64 {
+    pub(crate) fn next_id(self) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         id
@@ -592,7 +600,7 @@ impl Workbench {
         self.send(EngineRequest::FitUsl { request_id, csv });
     }
 
-    fn send(self, request: EngineRequest) {
+    pub(crate) fn send(self, request: EngineRequest) {
         let sent = self.client.with_value(|c| match c {
             Some(client) => client.send(&request),
             None => Err("the engine is not running".into()),

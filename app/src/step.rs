@@ -1,4 +1,5 @@
-//! The workbench's steps, from the decision boundary to the evidence. The
+//! The workbench's steps, from the decision boundary to the evidence, the
+//! submission built on it (scoring, recommendation, memo) and its export. The
 //! sidebar stepper lists them; the URL fragment (`#data`) names the current
 //! one, so the browser's Back button and reloads keep the place.
 
@@ -11,10 +12,14 @@ pub enum Step {
     Profile,
     Crossover,
     FailureModes,
+    Scoring,
+    Recommendation,
+    Memo,
+    Export,
 }
 
 impl Step {
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 11] = [
         Step::Scenario,
         Step::Data,
         Step::Alternatives,
@@ -22,6 +27,10 @@ impl Step {
         Step::Profile,
         Step::Crossover,
         Step::FailureModes,
+        Step::Scoring,
+        Step::Recommendation,
+        Step::Memo,
+        Step::Export,
     ];
 
     /// 1-based position.
@@ -38,6 +47,10 @@ impl Step {
             Step::Profile => "Profile & bottlenecks",
             Step::Crossover => "Crossover",
             Step::FailureModes => "Failure modes",
+            Step::Scoring => "Scoring",
+            Step::Recommendation => "Recommendation",
+            Step::Memo => "Memo",
+            Step::Export => "Export",
         }
     }
 
@@ -51,6 +64,10 @@ impl Step {
             Step::Profile => "Stages, partitions, scaling",
             Step::Crossover => "When one node is not enough",
             Step::FailureModes => "With and without mitigation",
+            Step::Scoring => "Weights, table, sensitivity",
+            Step::Recommendation => "Option, evidence, rollback",
+            Step::Memo => "900–1200 words, six headings",
+            Step::Export => "Files to hand in",
         }
     }
 
@@ -64,6 +81,10 @@ impl Step {
             Step::Profile => "profile",
             Step::Crossover => "crossover",
             Step::FailureModes => "failure-modes",
+            Step::Scoring => "scoring",
+            Step::Recommendation => "recommendation",
+            Step::Memo => "memo",
+            Step::Export => "export",
         }
     }
 
@@ -84,7 +105,16 @@ impl Step {
 
     /// Whether the step shows results of a run (rather than inputs).
     pub const fn shows_results(self) -> bool {
-        matches!(self, Step::Profile | Step::Crossover | Step::FailureModes)
+        matches!(
+            self,
+            Step::Profile
+                | Step::Crossover
+                | Step::FailureModes
+                | Step::Scoring
+                | Step::Recommendation
+                | Step::Memo
+                | Step::Export
+        )
     }
 
     /// The step whose form holds the field at `path` (a `FieldError` path).
@@ -93,7 +123,12 @@ impl Step {
         match head {
             "title" | "scenario" => Step::Scenario,
             "workload" | "seed" => Step::Data,
+            // The weights' number fields (where a typed value can be
+            // invalid) are on the Alternatives step; the Scoring step's
+            // sliders cannot make an invalid value.
             "alternatives" | "sla" | "weights" => Step::Alternatives,
+            "submission" if path.starts_with("submission.memo") => Step::Memo,
+            "submission" => Step::Recommendation,
             _ => Step::Run,
         }
     }
@@ -109,7 +144,9 @@ mod tests {
         assert_eq!(Step::FailureModes.number(), 7);
         assert_eq!(Step::Scenario.previous(), None);
         assert_eq!(Step::Scenario.next(), Some(Step::Data));
-        assert_eq!(Step::FailureModes.next(), None);
+        assert_eq!(Step::FailureModes.next(), Some(Step::Scoring));
+        assert_eq!(Step::Memo.next(), Some(Step::Export));
+        assert_eq!(Step::Export.next(), None);
         assert_eq!(Step::Profile.previous(), Some(Step::Run));
         for step in Step::ALL {
             assert_eq!(Step::from_slug(step.slug()), Some(step));
@@ -136,6 +173,11 @@ mod tests {
         );
         assert_eq!(Step::owning("alternatives"), Step::Alternatives);
         assert_eq!(Step::owning("weights"), Step::Alternatives);
+        assert_eq!(
+            Step::owning("submission.recommendation.monitoring_metric"),
+            Step::Recommendation
+        );
+        assert_eq!(Step::owning("submission.memo"), Step::Memo);
         assert_eq!(Step::owning("sla.deadline_s"), Step::Alternatives);
         assert_eq!(Step::owning("schema_version"), Step::Run);
     }

@@ -10,7 +10,7 @@ import {
 } from './fixtures.mjs';
 
 const artifacts = join(repoRoot, 'e2e/artifacts');
-const steps = ['scenario', 'data', 'alternatives', 'run', 'profile', 'crossover', 'failure-modes'];
+const steps = ['scenario', 'data', 'alternatives', 'run', 'profile', 'crossover', 'failure-modes', 'scoring', 'recommendation', 'memo', 'export'];
 
 /** Rows of a table body. */
 const rows = (page, testId) => page.getByTestId(testId).locator('tbody tr');

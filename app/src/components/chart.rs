@@ -177,7 +177,9 @@ fn install(option: &JsValue, path: &[Key], function: &JsValue) {
     };
 }
 
-fn draw(slot: &mut Option<Echarts>, id: &str, dark: bool, chart: &ChartSpec) -> Result<(), String> {
+/// The chart's option as a JS object, formatter markers replaced by
+/// functions.
+fn option_of(chart: &ChartSpec) -> Result<JsValue, String> {
     let value = serde_json::to_value(chart).map_err(|e| e.to_string())?;
     let mut markers = Vec::new();
     find_markers(&value, &mut Vec::new(), &mut markers);
@@ -190,6 +192,11 @@ fn draw(slot: &mut Option<Echarts>, id: &str, dark: bool, chart: &ChartSpec) -> 
             install(&option, path, &function);
         }
     }
+    Ok(option)
+}
+
+fn draw(slot: &mut Option<Echarts>, id: &str, dark: bool, chart: &ChartSpec) -> Result<(), String> {
+    let option = option_of(chart)?;
     if slot.is_none() {
         *slot = Some(init(id, dark)?);
     }
@@ -199,6 +206,57 @@ fn draw(slot: &mut Option<Echarts>, id: &str, dark: bool, chart: &ChartSpec) -> 
             .map_err(|e| format!("{e:?}"))?;
     }
     Ok(())
+}
+
+/// Draws `chart` once, off-screen, at a fixed size in the light theme on
+/// white, and returns it as PNG (base64, no `data:` prefix) at twice the
+/// pixel density. For exports: the PNG does not depend on which step is on
+/// screen, the window's width or the colour scheme. Animation is off, so
+/// the picture is complete when taken; the instance and its element are
+/// removed before returning.
+pub fn render_png(chart: &ChartSpec, width_px: u32, height_px: u32) -> Result<String, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let element = document
+        .create_element("div")
+        .map_err(|e| format!("{e:?}"))?;
+    let _ = element.set_attribute(
+        "style",
+        &format!(
+            "position:fixed;left:-10000px;top:0;width:{width_px}px;height:{height_px}px;pointer-events:none"
+        ),
+    );
+    let _ = element.set_attribute("aria-hidden", "true");
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&element).map_err(|e| format!("{e:?}"))?;
+    let result = (|| {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"renderer".into(), &"canvas".into());
+        let _ = js_sys::Reflect::set(&options, &"width".into(), &JsValue::from(width_px));
+        let _ = js_sys::Reflect::set(&options, &"height".into(), &JsValue::from(height_px));
+        let instance =
+            echarts_init(&element, JsValue::NULL, &options).map_err(|e| format!("{e:?}"))?;
+        let option = option_of(chart)?;
+        let _ = js_sys::Reflect::set(&option, &"animation".into(), &JsValue::FALSE);
+        let drawn = instance
+            .set_option(&option, true)
+            .map_err(|e| format!("{e:?}"));
+        let url = drawn.map(|()| {
+            let settings = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&settings, &"type".into(), &"png".into());
+            let _ = js_sys::Reflect::set(&settings, &"pixelRatio".into(), &JsValue::from_f64(2.0));
+            let _ = js_sys::Reflect::set(&settings, &"backgroundColor".into(), &"#ffffff".into());
+            instance.get_data_url(&settings)
+        });
+        instance.dispose();
+        let url = url?;
+        url.strip_prefix("data:image/png;base64,")
+            .map(str::to_string)
+            .ok_or_else(|| "the chart did not render as PNG".to_string())
+    })();
+    element.remove();
+    result
 }
 
 /// A chart with an accessible name. `spec` returns `None` while there is
@@ -289,28 +347,6 @@ pub fn Chart(
     view! {
         <div class="chart" id=id role="img" aria-label=move || label.get() style:height=format!("{height}px")></div>
     }
-}
-
-/// The chart with this element id as a PNG data URL (for exports).
-#[allow(dead_code)]
-pub fn png_data_url(id: &str) -> Option<String> {
-    let element = web_sys::window()?.document()?.get_element_by_id(id)?;
-    let instance: JsValue = js_sys::Reflect::get(&js_sys::global(), &"echarts".into())
-        .ok()
-        .and_then(|echarts| {
-            let get = js_sys::Reflect::get(&echarts, &"getInstanceByDom".into()).ok()?;
-            get.dyn_ref::<js_sys::Function>()?
-                .call1(&echarts, &element)
-                .ok()
-        })?;
-    if instance.is_undefined() || instance.is_null() {
-        return None;
-    }
-    let instance: Echarts = instance.unchecked_into();
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"type".into(), &"png".into());
-    let _ = js_sys::Reflect::set(&options, &"pixelRatio".into(), &JsValue::from_f64(2.0));
-    Some(instance.get_data_url(&options))
 }
 
 #[cfg(test)]

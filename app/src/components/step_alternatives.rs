@@ -71,7 +71,7 @@ pub fn AlternativesStep() -> impl IntoView {
             </section>
             <section class="panel" aria-labelledby="weights-heading">
                 <h3 id="weights-heading">"Scoring weights"</h3>
-                <p class="hint">"Relative importance of each criterion, any non-negative scale (normalised by their sum)."</p>
+                <p class="hint">"Relative importance of each criterion, any non-negative scale (normalised by their sum). The Scoring step shows them as shares of 100 % with sliders."</p>
                 <div class="grid three">
                     <NumberField label="Deadline weight" binding=weight("deadline", |w| w.deadline, |w, v| w.deadline = v) />
                     <NumberField label="Cost weight" binding=weight("cost", |w| w.cost, |w, v| w.cost = v) />
