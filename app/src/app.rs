@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::edit_bar::EditBar;
+use crate::components::import_panel::{DropOverlay, ImportPanel};
+use crate::components::notice_banner::NoticeBanner;
 use crate::components::{
     engine_badge::EngineBadge, run_panel::RunPanel, step_alternatives::AlternativesStep,
     step_crossover::CrossoverStep, step_data::DataStep, step_failure_modes::FailureModesStep,
@@ -15,6 +18,7 @@ use crate::step::Step;
 pub fn App() -> impl IntoView {
     let bench = Workbench::new();
     provide_context(bench);
+    crate::shortcuts::install(bench);
     let current = move || match bench.step.get() {
         Step::Scenario => view! { <ScenarioStep /> }.into_any(),
         Step::Data => view! { <DataStep /> }.into_any(),
@@ -40,14 +44,18 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"When does scale require distributed computation?"</p>
                 </div>
             </div>
+            <EditBar />
             <EngineBadge />
         </header>
+        <NoticeBanner />
+        <DropOverlay />
         <div class="layout">
             <aside class="sidebar">
                 <Stepper />
                 <RunPanel />
             </aside>
             <main class="workbench" data-step=move || bench.step.get().slug()>
+                <ImportPanel />
                 {current}
             </main>
         </div>

@@ -8,8 +8,12 @@ mod charts;
 mod components;
 mod engine_client;
 mod format;
+mod history;
+mod import;
 mod isolation;
+mod persist;
 mod review_diff;
+mod shortcuts;
 mod state;
 mod step;
 
