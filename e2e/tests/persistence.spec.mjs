@@ -13,7 +13,7 @@ const nodes = (page, i = 1) => page.getByTestId(`alternative-${i}`).getByLabel('
 const deadlineWeight = (page) => page.getByLabel('Deadline weight');
 /** Takes focus out of any text field (so Ctrl+Z is the review's undo). */
 const blur = (page) => page.locator('#step-heading').focus();
-const savedReview = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('scalewise.autosave')).review);
+const savedReview = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('scalewise.autosave') ?? '{}').review ?? null);
 const fileInput = (page) => page.getByLabel('Import a result or review file');
 const verdict = (page) => page.getByTestId('import-verdict');
 
@@ -75,6 +75,8 @@ test('undo and redo restore exact values, by keyboard and by buttons', async ({ 
   await expect(redo).toBeDisabled();
 
   // Typing in one field is one undo step.
+  await title(page).click();
+  await title(page).press('End');
   await title(page).pressSequentially('Fast', { delay: 20 });
   await blur(page);
   await gotoStep(page, 'alternatives');
@@ -105,7 +107,7 @@ test('undo and redo restore exact values, by keyboard and by buttons', async ({ 
   await expect(nodes(page)).toHaveValue('3');
   // Undo is autosaved like any edit.
   await undo.click();
-  await expect.poll(async () => (await savedReview(page)).alternatives[1].design.nodes).toBe(8);
+  await expect.poll(async () => (await savedReview(page))?.alternatives[1].design.nodes).toBe(8);
 });
 
 test('reset to example asks first; cancel keeps the review, confirm resets, undo brings it back', async ({ page }) => {
@@ -181,7 +183,7 @@ for (const [label, stored, reason] of [
     await expect(notice).toBeHidden();
     // The page works: an edit autosaves over the damaged entry, the copy stays.
     await title(page).fill('Fresh start');
-    await expect.poll(async () => (await savedReview(page)).title).toBe('Fresh start');
+    await expect.poll(async () => (await savedReview(page))?.title).toBe('Fresh start');
     expect(await page.evaluate(() => localStorage.getItem('scalewise.autosave.unreadable'))).toBe(stored);
   });
 }
