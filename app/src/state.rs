@@ -739,6 +739,12 @@ impl Workbench {
                     });
                 }
             }
+            // The submission replies (refresh, memo, export, verify): the
+            // submission steps handle them.
+            EngineResponse::Refreshed { .. }
+            | EngineResponse::MemoDrafted { .. }
+            | EngineResponse::Exported { .. }
+            | EngineResponse::Verified { .. } => {}
         }
     }
 

@@ -35,6 +35,7 @@ pub mod review;
 pub mod rng;
 pub mod sample;
 pub mod session;
+pub mod submission;
 pub mod units;
 
 pub use error::CoreError;

@@ -81,3 +81,24 @@ pub const MAX_DEADLINE_S: f64 = 30.0 * 86_400.0;
 pub const MAX_BUDGET_PER_RUN_USD: f64 = 10_000_000.0;
 /// Any single weight (scoring criteria, access-mix weights).
 pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// Entries kept in a review's audit trail (`submission.audit`); appending
+/// beyond it drops the oldest. 500 entries at their largest (below) are
+/// ~0.7 MB, inside [`MAX_REVIEW_BYTES`] with the rest of a review.
+pub const MAX_AUDIT_ENTRIES: usize = 500;
+/// An audit entry's summary ("weights.cost 0.2 → 0.3"), in characters.
+pub const MAX_AUDIT_SUMMARY_CHARS: usize = 240;
+/// Field paths one audit entry names.
+pub const MAX_AUDIT_PATHS: usize = 8;
+/// An audit entry's timestamp (RFC 3339 is ≤ 35 characters).
+pub const MAX_AUDIT_TIME_CHARS: usize = 40;
+
+/// Largest result document the page's import and `verify` accept: results
+/// embed the review, the profile and the sweep (the example's is well under
+/// 1 MiB).
+pub const MAX_IMPORT_BYTES: usize = 8 << 20;
+
+/// Charts embedded in one notebook export.
+pub const MAX_CHARTS: usize = 16;
+/// One chart's PNG in base64 (~6 MB of image).
+pub const MAX_CHART_PNG_BASE64_CHARS: usize = 8 << 20;

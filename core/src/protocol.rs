@@ -17,6 +17,7 @@ use crate::models::usl::{ScalingPoint, UslFit};
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review, Workload};
 use crate::sample::EventSample;
+use crate::submission::{ChartImage, ExportFile, VerifyOutcome};
 
 /// UI → engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +45,32 @@ pub enum EngineRequest {
     /// CSV ([`crate::models::usl::parse_points_csv`], then
     /// [`crate::models::usl::fit_usl`]). Answered at once, like `Sample`.
     FitUsl { request_id: u64, csv: String },
+    /// Re-derive `result` for an edited `review` without a run (new
+    /// weights, text, recommendation edits, memo, audit trail; see
+    /// [`crate::analysis::result::refresh`]). Answered at once.
+    Refresh {
+        request_id: u64,
+        result: Box<ResultDocument>,
+        review: Box<Review>,
+    },
+    /// Draft the memo for `result` ([`crate::submission::draft_memo`]).
+    DraftMemo {
+        request_id: u64,
+        result: Box<ResultDocument>,
+    },
+    /// The export files of `result` with the page's chart PNGs
+    /// ([`crate::submission::export_files`]); `date` is `YYYY-MM-DD`.
+    Export {
+        request_id: u64,
+        result: Box<ResultDocument>,
+        charts: Vec<ChartImage>,
+        date: String,
+    },
+    /// Check an imported result document's text: parse (at most
+    /// [`crate::limits::MAX_IMPORT_BYTES`]), recompute, compare, check the
+    /// audit chain ([`crate::submission::verify_document`]). Runs a whole
+    /// recomputation before answering.
+    Verify { request_id: u64, document: String },
 }
 
 /// How the engine got its threads.
@@ -103,6 +130,29 @@ pub enum EngineResponse {
         points: Vec<ScalingPoint>,
         result: Result<UslFit, String>,
     },
+    /// The answer to `Refresh`: the updated document, or why a run is
+    /// needed (the message names the changed fields).
+    Refreshed {
+        request_id: u64,
+        result: Result<Box<ResultDocument>, String>,
+    },
+    /// The answer to `DraftMemo`.
+    MemoDrafted {
+        request_id: u64,
+        text: String,
+    },
+    /// The answer to `Export`: the files, or what is wrong (date, charts).
+    Exported {
+        request_id: u64,
+        files: Result<Vec<ExportFile>, String>,
+    },
+    /// The answer to `Verify`: the parsed document (when it parsed, so the
+    /// page can restore it) and the verdict.
+    Verified {
+        request_id: u64,
+        document: Option<Box<ResultDocument>>,
+        outcome: VerifyOutcome,
+    },
 }
 
 #[cfg(test)]
@@ -145,6 +195,101 @@ mod tests {
         });
         assert!(text.starts_with(r#"{"fit_usl":{"#), "{text}");
         round_trip_request(EngineRequest::Cancel { run_id: 9 });
+    }
+
+    #[test]
+    fn submission_messages_round_trip() {
+        use crate::analysis::result::tests::document;
+        use crate::submission::{export_files, ChainStatus};
+        let doc = Box::new(document().clone());
+        let text = round_trip_request(EngineRequest::Refresh {
+            request_id: 7,
+            result: doc.clone(),
+            review: Box::new(doc.reproducibility.review.clone()),
+        });
+        assert!(
+            text.starts_with(r#"{"refresh":{"request_id":7,"#),
+            "{}",
+            &text[..40]
+        );
+        round_trip_request(EngineRequest::DraftMemo {
+            request_id: 8,
+            result: doc.clone(),
+        });
+        let charts = vec![ChartImage {
+            title: "t".to_string(),
+            png_base64: "iVBORw0KGgo=".to_string(),
+        }];
+        let text = round_trip_request(EngineRequest::Export {
+            request_id: 9,
+            result: doc.clone(),
+            charts,
+            date: "2026-11-22".to_string(),
+        });
+        assert!(text.starts_with(r#"{"export":{"#));
+        let text = round_trip_request(EngineRequest::Verify {
+            request_id: 10,
+            document: "{}".to_string(),
+        });
+        assert_eq!(text, r#"{"verify":{"request_id":10,"document":"{}"}}"#);
+
+        round_trip_response(EngineResponse::Refreshed {
+            request_id: 7,
+            result: Ok(doc.clone()),
+        });
+        round_trip_response(EngineResponse::Refreshed {
+            request_id: 7,
+            result: Err("a run is needed: changed workload.events".to_string()),
+        });
+        let text = round_trip_response(EngineResponse::MemoDrafted {
+            request_id: 8,
+            text: doc.memo.clone(),
+        });
+        assert!(text.starts_with(r#"{"memo_drafted":{"#));
+        round_trip_response(EngineResponse::Exported {
+            request_id: 9,
+            files: Ok(export_files(&doc, &[], "2026-11-22").unwrap()),
+        });
+        round_trip_response(EngineResponse::Exported {
+            request_id: 9,
+            files: Err("date must be …".to_string()),
+        });
+        let text = round_trip_response(EngineResponse::Verified {
+            request_id: 10,
+            document: Some(doc.clone()),
+            outcome: VerifyOutcome::Reproduced {
+                digest: doc.reproducibility.digest.clone(),
+                chain: ChainStatus::Intact { entries: 0 },
+            },
+        });
+        assert!(
+            text.contains(r#""outcome":{"reproduced":{"digest":"#),
+            "{}",
+            &text[text.len() - 200..]
+        );
+        round_trip_response(EngineResponse::Verified {
+            request_id: 11,
+            document: None,
+            outcome: VerifyOutcome::Invalid {
+                message: "not a Scalewise result document".to_string(),
+            },
+        });
+        let text = round_trip_response(EngineResponse::Verified {
+            request_id: 12,
+            document: None,
+            outcome: VerifyOutcome::Differs {
+                differences: vec![crate::analysis::result::FieldDifference {
+                    path: "projections[1].cost_per_run_usd".to_string(),
+                    left: Some(serde_json::json!(2.5)),
+                    right: Some(serde_json::json!(1.5)),
+                }],
+                chain: ChainStatus::Broken {
+                    seq: 3,
+                    reason: "edited".to_string(),
+                },
+            },
+        });
+        assert!(text.contains(r#""broken":{"seq":3"#), "{text}");
     }
 
     #[test]

@@ -457,6 +457,11 @@ pub struct Submission {
     pub recommendation: Option<RecommendationEdit>,
     #[serde(default)]
     pub memo: Option<String>,
+    /// The audit trail of the review's edits (see
+    /// [`crate::submission::audit`]); part of the input, so the digest
+    /// covers it.
+    #[serde(default)]
+    pub audit: Vec<crate::submission::audit::AuditEntry>,
 }
 
 /// The course's recommendation object (its `decision` is the scenario's).
@@ -900,6 +905,50 @@ impl Submission {
         }
         if let Some(memo) = &self.memo {
             v.free_text("submission.memo", memo, limits::MAX_MEMO_CHARS);
+        }
+        if self.audit.len() > limits::MAX_AUDIT_ENTRIES {
+            v.error(
+                "submission.audit",
+                format!(
+                    "must have at most {} entries, got {}",
+                    limits::MAX_AUDIT_ENTRIES,
+                    self.audit.len()
+                ),
+            );
+        }
+        for (i, entry) in self.audit.iter().enumerate() {
+            let p = |field: &str| format!("submission.audit[{i}].{field}");
+            v.text(&p("at"), &entry.at, limits::MAX_AUDIT_TIME_CHARS);
+            v.free_text(
+                &p("summary"),
+                &entry.summary,
+                limits::MAX_AUDIT_SUMMARY_CHARS,
+            );
+            if entry.paths.len() > limits::MAX_AUDIT_PATHS {
+                v.error(
+                    p("paths"),
+                    format!(
+                        "must have at most {} items, got {}",
+                        limits::MAX_AUDIT_PATHS,
+                        entry.paths.len()
+                    ),
+                );
+            }
+            for (j, path) in entry.paths.iter().enumerate() {
+                v.name(&format!("submission.audit[{i}].paths[{j}]"), path);
+            }
+            for (field, value) in [("prev", &entry.prev), ("hash", &entry.hash)] {
+                let hex = value.len() == 64
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                if !hex {
+                    v.error(
+                        p(field),
+                        "must be 64 lowercase hexadecimal digits (a SHA-256)".to_string(),
+                    );
+                }
+            }
         }
     }
 }

@@ -7,10 +7,12 @@
 //! single-threaded fallback. The code path is otherwise identical, and so are
 //! the results.
 
+use scalewise_core::analysis::result::refresh;
 use scalewise_core::clock::Clock;
 use scalewise_core::models;
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::session::{CalibrateConfig, Plan, Session, Step};
+use scalewise_core::submission;
 use scalewise_core::units::Seconds;
 use wasm_bindgen::prelude::*;
 
@@ -143,6 +145,45 @@ impl Engine {
                     request_id,
                     points,
                     result,
+                })]
+            }
+            // Submission requests: pure and cheap (refresh rescoring, memo,
+            // export) except `Verify`, a full recomputation of the imported
+            // document (about one run's analysis step); all answered at once.
+            EngineRequest::Refresh {
+                request_id,
+                result,
+                review,
+            } => vec![encode(&EngineResponse::Refreshed {
+                request_id,
+                result: refresh(&result, &review)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            })],
+            EngineRequest::DraftMemo { request_id, result } => {
+                vec![encode(&EngineResponse::MemoDrafted {
+                    request_id,
+                    text: submission::draft_memo(&result),
+                })]
+            }
+            EngineRequest::Export {
+                request_id,
+                result,
+                charts,
+                date,
+            } => vec![encode(&EngineResponse::Exported {
+                request_id,
+                files: submission::export_files(&result, &charts, &date).map_err(|e| e.to_string()),
+            })],
+            EngineRequest::Verify {
+                request_id,
+                document,
+            } => {
+                let (document, outcome) = submission::verify_document(&document);
+                vec![encode(&EngineResponse::Verified {
+                    request_id,
+                    document,
+                    outcome,
                 })]
             }
         }

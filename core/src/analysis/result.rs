@@ -27,7 +27,8 @@ use crate::profiler::{Calibration, DataProfile, Profile};
 use crate::review::Review;
 
 /// Version of the result document layout.
-pub const RESULT_SCHEMA_VERSION: u32 = 1;
+/// 2: the top-level `memo`; the review's `submission.audit`.
+pub const RESULT_SCHEMA_VERSION: u32 = 2;
 
 /// The course's alternative object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -126,6 +127,10 @@ pub struct ResultDocument {
     pub scoring: ScoringResult,
     pub proxy_data_limits: Vec<String>,
     pub evidence_still_needed: Vec<String>,
+    /// The memo handed in: the review's `submission.memo` when it is set
+    /// (not blank), else the draft written from this document
+    /// ([`crate::submission::memo::draft_memo`]).
+    pub memo: String,
     pub reproducibility: Reproducibility,
 }
 
@@ -199,8 +204,6 @@ pub fn build(
         .ok_or_else(|| AnalysisError::invalid("alternatives", "missing alternative"))?;
     let volumes = FailureVolumes::new(&crossover, dist, events);
     let failure_modes = failure_modes(&context, &projectors, dist_i, single_i, &volumes, runs)?;
-    let scoring = scoring(review, &facts, &projections)?;
-
     let fit = bridge::fit_scaling(&cost_model.scaling);
     let single_thread = 1.0 / cost_model.cost_s_per_event();
     let scaling = ScalingSummary {
@@ -227,6 +230,51 @@ pub fn build(
             .collect(),
     };
 
+    assemble(
+        review,
+        Evidence {
+            profile,
+            calibration,
+            scaling,
+            projections,
+            crossover,
+            failure_modes,
+        },
+        options,
+    )
+}
+
+/// The parts of a document that depend on the review only through the
+/// workload, the alternatives' designs and option names, the SLA and the
+/// seed: what a run computes. [`assemble`] adds everything else.
+struct Evidence {
+    profile: DataProfile,
+    calibration: Calibration,
+    scaling: ScalingSummary,
+    projections: Vec<Projection>,
+    crossover: Crossover,
+    failure_modes: Vec<FailureMode>,
+}
+
+/// Scoring, the course objects, the recommendation, the memo and the digest:
+/// cheap, and all that a change of weights or text can change (see
+/// [`refresh`]).
+fn assemble(
+    review: &Review,
+    evidence: Evidence,
+    options: &AnalysisOptions,
+) -> Result<ResultDocument, AnalysisError> {
+    let Evidence {
+        profile,
+        calibration,
+        scaling,
+        projections,
+        crossover,
+        failure_modes,
+    } = evidence;
+    let cost_model = CostModel::from(&calibration);
+    let facts = DataFacts::from(&profile);
+    let scoring = scoring(review, &facts, &projections)?;
     let alternatives = review
         .alternatives
         .iter()
@@ -274,6 +322,7 @@ pub fn build(
         scoring,
         proxy_data_limits,
         evidence_still_needed,
+        memo: String::new(),
         reproducibility: Reproducibility {
             schema_version: RESULT_SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -284,6 +333,13 @@ pub fn build(
             sweep_config: options.sweep.clone(),
             digest: String::new(),
         },
+    };
+    // The user's memo when there is one; otherwise the draft, written from
+    // the document itself (which is complete but for the memo and digest,
+    // neither of which the draft reads).
+    document.memo = match &review.submission.memo {
+        Some(memo) if !memo.trim().is_empty() => memo.clone(),
+        _ => crate::submission::memo::draft_memo(&document),
     };
     document.reproducibility.digest = document.digest();
     Ok(document)
@@ -401,6 +457,80 @@ fn recommend(
         None => generated,
     };
     (recommendation, evidence_still_needed)
+}
+
+// ------------------------------------------------------------ refresh
+
+/// Why [`refresh`] cannot update a document without a run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RefreshError {
+    /// The review changed in fields a run depends on (JSON paths, at most
+    /// [`DEFAULT_DIFF_LIMIT`]).
+    #[error("a run is needed: changed {}", fields.join(", "))]
+    NeedsRun { fields: Vec<String> },
+    #[error("{0}")]
+    Invalid(crate::review::ValidationErrors),
+    #[error("{0}")]
+    Analysis(String),
+}
+
+/// The review with every field a run does not depend on taken from `from`:
+/// the title, the scenario (module, decision, artifact, boundary,
+/// stakeholders), the weights, the submission, and each alternative's
+/// strength, risk and evidence text. What is left — workload, seed, SLA,
+/// the alternatives' option names and designs, their number — is what
+/// profiling, projections, the sweep and the failure modes read.
+fn run_inputs(review: &Review, from: &Review) -> Review {
+    let mut normalised = review.clone();
+    normalised.title.clone_from(&from.title);
+    normalised.scenario = from.scenario.clone();
+    normalised.weights = from.weights.clone();
+    normalised.submission = from.submission.clone();
+    if normalised.alternatives.len() == from.alternatives.len() {
+        for (mine, theirs) in normalised.alternatives.iter_mut().zip(&from.alternatives) {
+            mine.strength.clone_from(&theirs.strength);
+            mine.risk.clone_from(&theirs.risk);
+            mine.evidence.clone_from(&theirs.evidence);
+        }
+    }
+    normalised
+}
+
+/// The document [`build`] would produce for `review` with `document`'s
+/// calibration, computed without a run: valid only when `review` differs
+/// from the recorded one in fields no run depends on (see [`run_inputs`]):
+/// weights (rescoring), text, and the submission (recommendation edits,
+/// memo, audit trail). Anything else is [`RefreshError::NeedsRun`] with the
+/// changed paths.
+pub fn refresh(document: &ResultDocument, review: &Review) -> Result<ResultDocument, RefreshError> {
+    review.validate().map_err(RefreshError::Invalid)?;
+    let recorded = &document.reproducibility.review;
+    let ours = serde_json::to_value(run_inputs(review, recorded)).unwrap_or(Value::Null);
+    let theirs = serde_json::to_value(recorded).unwrap_or(Value::Null);
+    let fields: Vec<String> = json_diff_default(&theirs, &ours)
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    if !fields.is_empty() || ours.is_null() {
+        return Err(RefreshError::NeedsRun { fields });
+    }
+    let options = AnalysisOptions {
+        projection: document.reproducibility.projection_config.clone(),
+        sweep: document.reproducibility.sweep_config.clone(),
+    };
+    assemble(
+        review,
+        Evidence {
+            profile: document.profile.clone(),
+            calibration: document.calibration.clone(),
+            scaling: document.scaling.clone(),
+            projections: document.projections.clone(),
+            crossover: document.crossover.clone(),
+            failure_modes: document.failure_modes.clone(),
+        },
+        &options,
+    )
+    .map_err(|e| RefreshError::Analysis(e.to_string()))
 }
 
 // ------------------------------------------------------------ digest
@@ -696,6 +826,7 @@ pub(crate) mod tests {
             "scoring",
             "proxy_data_limits",
             "evidence_still_needed",
+            "memo",
             "reproducibility",
         ];
         // Serialised order is the struct's (the text), whatever the map does.
@@ -937,6 +1068,107 @@ pub(crate) mod tests {
         );
         assert_eq!(doc.recommendation.minimum_evidence_before_pilot, ["mine"]);
         assert_eq!(doc.evidence_still_needed, ["e"]);
+    }
+
+    #[test]
+    fn refresh_equals_a_full_recompute_for_weights_text_and_submission() {
+        // As the page holds it: parsed back from JSON.
+        let doc: ResultDocument = serde_json::from_str(&document().to_json_pretty()).unwrap();
+        let base = small_review();
+        let mut cases = Vec::new();
+        for (i, weights) in [
+            [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+            [0.1, 0.9, 0.3, 0.0, 0.2, 2.0],
+            [5.0, 5.0, 5.0, 5.0, 5.0, 5.0],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut review = base.clone();
+            let w = &mut review.weights;
+            [
+                w.deadline,
+                w.cost,
+                w.resilience,
+                w.data_quality_lineage,
+                w.access_risk,
+                w.operational_complexity,
+            ] = weights;
+            if i % 2 == 1 {
+                review.title = format!("Edited title {i}");
+                review.scenario.boundary = "Another boundary.".to_string();
+                review.alternatives[0].risk = "A new risk.".to_string();
+                review.alternatives[1].evidence = String::new();
+                review.submission.memo = Some("# My memo\n\n## Context\n\nMine.".to_string());
+                review.submission.recommendation = Some(crate::review::RecommendationEdit {
+                    recommended_option: "single_node_baseline".to_string(),
+                    minimum_evidence_before_pilot: vec!["one".to_string()],
+                    monitoring_metric: "m".to_string(),
+                    rollback_trigger: "r".to_string(),
+                    evidence_still_needed: vec![],
+                });
+                crate::submission::append_entry(
+                    &mut review.submission.audit,
+                    "2026-11-22T01:00:00Z",
+                    "weights changed",
+                    vec!["weights".to_string()],
+                );
+            }
+            cases.push(review);
+        }
+        for review in cases {
+            let refreshed = refresh(&doc, &review).unwrap();
+            let recomputed = recompute(&review, &calibration()).unwrap();
+            assert_eq!(
+                canonical_json(&refreshed.to_value()),
+                canonical_json(&recomputed.to_value())
+            );
+            assert_eq!(
+                refreshed.reproducibility.digest,
+                recomputed.reproducibility.digest
+            );
+        }
+    }
+
+    #[test]
+    fn refresh_refuses_changes_that_need_a_run() {
+        let doc = document();
+        let mut review = small_review();
+        review.workload.events += 1;
+        review.alternatives[1].design.nodes = 4;
+        review.weights.cost = 0.5;
+        let Err(RefreshError::NeedsRun { fields }) = refresh(doc, &review) else {
+            panic!("refreshed a changed workload");
+        };
+        assert_eq!(fields, ["alternatives[1].design.nodes", "workload.events"]);
+        let mut review = small_review();
+        review.seed += 1;
+        let error = refresh(doc, &review).unwrap_err();
+        assert!(error.to_string().contains("seed"), "{error}");
+        let mut review = small_review();
+        review.alternatives[0].option = "renamed".to_string();
+        assert!(matches!(
+            refresh(doc, &review),
+            Err(RefreshError::NeedsRun { .. })
+        ));
+        let mut review = small_review();
+        review.weights.cost = -1.0;
+        assert!(matches!(
+            refresh(doc, &review),
+            Err(RefreshError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn the_memo_is_the_users_or_the_draft() {
+        let doc = document();
+        assert_eq!(doc.memo, crate::submission::draft_memo(doc));
+        let mut review = small_review();
+        review.submission.memo = Some("Mine.".to_string());
+        assert_eq!(refresh(doc, &review).unwrap().memo, "Mine.");
+        review.submission.memo = Some("  ".to_string());
+        assert_eq!(refresh(doc, &review).unwrap().memo, doc.memo);
     }
 
     /// `cargo test --release -p scalewise-core analysis_timing -- --ignored --nocapture`

@@ -1,0 +1,985 @@
+//! The memo: a draft written from the document's own numbers, and the
+//! checks the course applies to any memo (the six headings, 900–1200
+//! words).
+//!
+//! The draft is assembled from blocks: required ones (each heading's core
+//! evidence: the crossover volume, the bottleneck, the scores, every
+//! alternative against the SLA, the failure modes, the data profile, the
+//! proxy-data limits) and optional ones (detail: stage shares, stakeholder
+//! concerns, each proxy-data limit, …) added in priority order while the
+//! memo stays under [`MEMO_TARGET_WORDS`]. User text quoted in the memo is
+//! flattened to one line and clipped, so it cannot add headings or blow the
+//! word budget.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::crossover::Crossing;
+use crate::analysis::result::ResultDocument;
+use crate::review::{CheckpointInterval, PolicyMode};
+
+use super::format::{events, grouped, percent, score, seconds, sig, usd};
+
+/// The memo's headings, in order (the course's list).
+pub const MEMO_HEADINGS: [&str; 6] = [
+    "Context",
+    "Method",
+    "Evidence",
+    "Risks",
+    "Recommendation",
+    "Open questions",
+];
+/// The course's word range for the memo.
+pub const MEMO_WORDS_MIN: usize = 900;
+pub const MEMO_WORDS_MAX: usize = 1200;
+/// Optional blocks are added while the draft stays at or under this.
+pub const MEMO_TARGET_WORDS: usize = 1150;
+
+/// Whitespace-separated tokens with at least one letter or digit (so `#`,
+/// `—` and `|` are not words; `12,345` and `p95` are).
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|token| token.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// One of [`MEMO_HEADINGS`] and whether the memo has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadingCheck {
+    pub heading: String,
+    pub present: bool,
+}
+
+/// What [`check_memo`] found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoCheck {
+    pub word_count: usize,
+    pub headings: Vec<HeadingCheck>,
+    pub missing_headings: Vec<String>,
+    /// `MEMO_WORDS_MIN <= word_count <= MEMO_WORDS_MAX`.
+    pub in_range: bool,
+}
+
+/// A heading line: `#`, `##` or `###`, a space, the heading text
+/// (case-insensitive, surrounding space trimmed).
+fn heading_text(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    if !(1..=3).contains(&hashes) {
+        return None;
+    }
+    let rest = line.get(hashes..)?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some(rest.trim().trim_end_matches('#').trim())
+}
+
+/// Checks the headings and the word count of any memo.
+pub fn check_memo(text: &str) -> MemoCheck {
+    let found: Vec<String> = text
+        .lines()
+        .filter_map(heading_text)
+        .map(str::to_lowercase)
+        .collect();
+    let headings: Vec<HeadingCheck> = MEMO_HEADINGS
+        .iter()
+        .map(|h| HeadingCheck {
+            heading: (*h).to_string(),
+            present: found.iter().any(|f| *f == h.to_lowercase()),
+        })
+        .collect();
+    let missing_headings = headings
+        .iter()
+        .filter(|h| !h.present)
+        .map(|h| h.heading.clone())
+        .collect();
+    let word_count = count_words(text);
+    MemoCheck {
+        word_count,
+        headings,
+        missing_headings,
+        in_range: (MEMO_WORDS_MIN..=MEMO_WORDS_MAX).contains(&word_count),
+    }
+}
+
+/// User text on one line, at most `max_words` words (then `…`).
+fn clip(text: &str, max_words: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= max_words {
+        words.join(" ")
+    } else {
+        let mut out = words.get(..max_words).unwrap_or(&words).join(" ");
+        out.push('…');
+        out
+    }
+}
+
+/// Word limits for quoted text: halved in a tight draft.
+fn words_limit(words: usize, tight: bool) -> usize {
+    if tight {
+        words.div_ceil(2)
+    } else {
+        words
+    }
+}
+
+/// A sentence-ending full stop unless the text already ends one.
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?', '…']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+fn crossing(c: &Crossing) -> String {
+    match c {
+        Crossing::At { events: e } => format!("from {}", events(*e)),
+        Crossing::BelowRange { events: e } => {
+            format!("already at {}, the sweep's smallest volume", events(*e))
+        }
+        Crossing::NeverInRange { events: e } => {
+            format!("not up to {}, the sweep's largest volume", events(*e))
+        }
+    }
+}
+
+/// The volume the memo cites as the crossover: where one node stops being
+/// enough, or the sweep's end when it never does.
+pub fn crossover_volume(doc: &ResultDocument) -> f64 {
+    doc.crossover
+        .single_node_limit_events
+        .unwrap_or(doc.crossover.config.max_events)
+}
+
+fn winner_score(doc: &ResultDocument) -> f64 {
+    doc.scoring
+        .totals
+        .iter()
+        .find(|t| t.option == doc.scoring.winner)
+        .map_or(f64::NAN, |t| t.value)
+}
+
+struct Block {
+    section: usize,
+    /// 0: always; then added in increasing priority while the memo fits.
+    priority: u8,
+    text: String,
+}
+
+#[derive(Default)]
+struct Blocks(Vec<Block>);
+
+impl Blocks {
+    fn add(&mut self, section: usize, priority: u8, text: String) {
+        self.0.push(Block {
+            section,
+            priority,
+            text,
+        });
+    }
+}
+
+fn context(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    let review = &doc.reproducibility.review;
+    let scenario = &review.scenario;
+    b.add(
+        0,
+        0,
+        format!(
+            "This memo answers the Module {} question \"{}\" for the artifact: {}",
+            doc.module,
+            clip(&doc.decision, words_limit(30, tight)),
+            sentence(&clip(&doc.artifact, words_limit(60, tight)))
+        ),
+    );
+    b.add(
+        0,
+        0,
+        format!(
+            "The batch under review processes {} per run, about {} rows and {} of payload, \
+             and must finish within a {} deadline at no \
+             more than {} per run. The review compares {} alternatives: {}.",
+            events(review.workload.events as f64),
+            grouped(doc.profile.total_rows as f64),
+            bytes(doc.profile.total_bytes as f64),
+            seconds(review.sla.deadline_s),
+            usd(review.sla.budget_per_run_usd),
+            review.alternatives.len(),
+            review
+                .alternatives
+                .iter()
+                .map(|a| {
+                    if tight {
+                        return a.option.clone();
+                    }
+                    format!(
+                        "{} ({} node{} × {} cores, {} GiB each)",
+                        clip(&a.option, words_limit(8, tight)),
+                        a.design.nodes,
+                        if a.design.nodes == 1 { "" } else { "s" },
+                        a.design.cores_per_node,
+                        grouped(a.design.memory_per_node_gib)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    if !scenario.boundary.trim().is_empty() {
+        b.add(
+            0,
+            1,
+            format!(
+                "Decision boundary: {}",
+                sentence(&clip(&scenario.boundary, words_limit(110, tight)))
+            ),
+        );
+    }
+    if !scenario.stakeholders.is_empty() {
+        let list: Vec<String> = scenario
+            .stakeholders
+            .iter()
+            .take(6)
+            .map(|s| {
+                format!(
+                    "the {} ({})",
+                    clip(&s.role, words_limit(5, tight)),
+                    clip(&s.concern, words_limit(22, tight)).trim_end_matches('.')
+                )
+            })
+            .collect();
+        b.add(
+            0,
+            5,
+            format!("The stakeholders and what each needs: {}.", list.join("; ")),
+        );
+    }
+}
+
+fn bytes(x: f64) -> String {
+    if x >= 1e12 {
+        format!("{:.2} TB", x / 1e12)
+    } else if x >= 1e9 {
+        format!("{:.2} GB", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.1} MB", x / 1e6)
+    } else {
+        format!("{} bytes", grouped(x))
+    }
+}
+
+fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    let review = &doc.reproducibility.review;
+    let calibration = &doc.calibration;
+    let max_threads = calibration
+        .scaling
+        .iter()
+        .map(|p| p.threads)
+        .max()
+        .unwrap_or(1);
+    b.add(
+        1,
+        0,
+        format!(
+            "A real six-stage batch pipeline ran over {} of synthetic pipeline events (seed \
+             {}); per-stage cost was calibrated on {} from {} and throughput measured at 1 to {} \
+             parallel lanes. The calibration is recorded, so every number below can be \
+             recomputed and its SHA-256 digest compared.",
+            events(doc.profile.events as f64),
+            review.seed,
+            clip(&calibration.environment, words_limit(12, tight)),
+            events(calibration.sample_events as f64),
+            max_threads
+        ),
+    );
+    let scaling = &doc.scaling;
+    let fit = match &scaling.fit {
+        Some(fit) => format!(
+            "A Universal Scalability Law fit of the measured lane scaling gives contention σ = \
+             {}, coherency κ = {} (R² = {:.3}); the Amdahl serial fraction is {}",
+            sig(fit.sigma),
+            sig(fit.kappa),
+            fit.r2,
+            percent(fit.amdahl_serial_fraction)
+        ),
+        None => format!(
+            "The scalability fit failed ({}), so the documented fallback model was used",
+            clip(
+                scaling.fit_error.as_deref().unwrap_or("no reason given"),
+                20
+            )
+        ),
+    };
+    b.add(
+        1,
+        0,
+        format!(
+            "{fit}. One thread processes {} events per second.",
+            grouped(scaling.single_thread_events_per_s)
+        ),
+    );
+    let sweep = &doc.crossover.config;
+    b.add(
+        1,
+        0,
+        format!(
+            "Each alternative is projected onto its cluster: measured partition skew, shuffle over \
+             its network, a two-tier LRU cache simulation, node failures with checkpoints ({} \
+             Monte Carlo runs), memory fit and cost per run. A sweep from {} to {} ({} points) \
+             finds where one node stops being enough.",
+            grouped(f64::from(
+                doc.reproducibility.projection_config.failure_runs
+            )),
+            events(sweep.min_events),
+            events(sweep.max_events),
+            sweep.points
+        ),
+    );
+    let weights: Vec<String> = doc
+        .scoring
+        .table
+        .iter()
+        .map(|r| format!("{} {}", r.id, percent(r.weight)))
+        .collect();
+    b.add(
+        1,
+        0,
+        format!(
+            "Six criteria are min–max normalised and combined with the review's weights ({}). \
+             The ranking is tested with {} random ±{:.0}% perturbations of the weights, a \
+             one-at-a-time ±20% change of each weight, and TOPSIS as a second method.",
+            weights.join(", "),
+            grouped(doc.scoring.sensitivity.perturbations as f64),
+            doc.scoring.sensitivity.spread * 100.0
+        ),
+    );
+}
+
+fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    let review = &doc.reproducibility.review;
+    let timing = &doc.timing;
+    let bottleneck = &timing.bottleneck;
+    b.add(
+        2,
+        0,
+        format!(
+            "Bottleneck: the {} stage: {}",
+            bottleneck.stage.label(),
+            sentence(&clip(&bottleneck.reason, words_limit(40, tight)))
+        ),
+    );
+    let shares: Vec<String> = timing
+        .stages
+        .iter()
+        .map(|s| format!("{} {}", s.stage.label(), seconds(s.time_s)))
+        .collect();
+    b.add(
+        2,
+        3,
+        format!(
+            "Single-thread stage times for the review's batch: {}; {} in all, {} at the best \
+             measured lane count ({}).",
+            shares.join(", "),
+            seconds(timing.single_thread_time_s),
+            seconds(timing.best_wall_time_s),
+            timing.best_threads
+        ),
+    );
+    let crossover = &doc.crossover;
+    let limit = crossover_volume(doc);
+    let limit_sentence = match crossover.single_node_limit_events {
+        Some(_) => format!(
+            "Crossover: {} stops being enough at {}. Its p95 makespan misses the {} deadline {}, \
+             and its working set exceeds memory {}.",
+            crossover.single_node_option,
+            events(limit),
+            seconds(crossover.deadline_s),
+            crossing(&crossover.single_node_misses_deadline),
+            crossing(&crossover.single_node_out_of_memory)
+        ),
+        None => format!(
+            "Crossover: {} stays enough over the whole sweep, up to {}: it meets the {} deadline \
+             and fits in memory throughout.",
+            crossover.single_node_option,
+            events(limit),
+            seconds(crossover.deadline_s)
+        ),
+    };
+    b.add(2, 0, limit_sentence);
+    if let Some(at) = &crossover.at_limit {
+        b.add(
+            2,
+            1,
+            format!(
+                "At that volume {} takes {} (p95) for {} per run, while {} takes {} for {} and {} \
+                 the deadline. {} is cheaper per run {}.",
+                crossover.single_node_option,
+                seconds(at.single_node_makespan_p95_s),
+                usd(at.single_node_cost_per_run_usd),
+                crossover.distributed_option,
+                seconds(at.distributed_makespan_p95_s),
+                usd(at.distributed_cost_per_run_usd),
+                if at.distributed_meets_deadline {
+                    "meets"
+                } else {
+                    "misses"
+                },
+                crossover.distributed_option,
+                crossing(&crossover.distributed_cheaper_from)
+            ),
+        );
+    }
+    b.add(
+        2,
+        6,
+        format!(
+            "In short: {}",
+            sentence(&clip(&crossover.answer, words_limit(70, tight)))
+        ),
+    );
+    for p in &doc.projections {
+        if tight {
+            b.add(
+                2,
+                0,
+                format!(
+                    "Option {}: p95 {} ({} the {} deadline), {} per run ({} the {} budget), \
+                     cache hit rate {}, memory {}.",
+                    p.option,
+                    seconds(p.makespan_p95_s),
+                    if p.meets_deadline { "meets" } else { "misses" },
+                    seconds(review.sla.deadline_s),
+                    usd(p.cost_per_run_usd),
+                    if p.within_budget { "within" } else { "over" },
+                    usd(review.sla.budget_per_run_usd),
+                    percent(p.cache.overall_hit_rate),
+                    if p.memory_fit.fits {
+                        "fits"
+                    } else {
+                        "overflows"
+                    }
+                ),
+            );
+            continue;
+        }
+        b.add(
+            2,
+            0,
+            format!(
+                "Option {} at the review's {}: p95 makespan {} against the {} deadline ({}), {} per run \
+                 against the {} budget ({}), cache hit rate {}, working set {} node memory.",
+                p.option,
+                events(p.events),
+                seconds(p.makespan_p95_s),
+                seconds(review.sla.deadline_s),
+                if p.meets_deadline { "meets" } else { "misses" },
+                usd(p.cost_per_run_usd),
+                usd(review.sla.budget_per_run_usd),
+                if p.within_budget { "within" } else { "over" },
+                percent(p.cache.overall_hit_rate),
+                if p.memory_fit.fits { "within" } else { "beyond" }
+            ),
+        );
+    }
+    let q = &doc.profile.quality;
+    let l = &doc.profile.lineage;
+    let a = &doc.profile.access;
+    b.add(
+        2,
+        0,
+        format!(
+            "Data profile: freshness lag p50 {} and p95 {}, with {} of events breaching the {} \
+             freshness SLA; schema drift in {} of events; lineage completeness {} ({} of events \
+             miss a declared upstream); nulls in {} and out-of-range values in {} of events. \
+             Access risk: policy check failures are {} of accesses under deny-overrides and {} \
+             under allow-overrides.",
+            seconds(q.freshness_p50_s),
+            seconds(q.freshness_p95_s),
+            percent(q.freshness_breach_rate),
+            seconds(q.freshness_sla_s),
+            percent(q.schema_drift_rate),
+            percent(l.completeness),
+            percent(l.incomplete_rate),
+            percent(q.null_rate),
+            percent(q.out_of_range_rate),
+            percent(a.deny_overrides.policy_check_failure_rate),
+            percent(a.allow_overrides.policy_check_failure_rate)
+        ),
+    );
+    let scoring = &doc.scoring;
+    let totals: Vec<String> = scoring
+        .totals
+        .iter()
+        .map(|t| format!("{} {}", t.option, score(t.value)))
+        .collect();
+    b.add(
+        2,
+        0,
+        format!(
+            "Scoring: {} wins with a weighted score of {} (totals: {}). It stays first in {} of \
+             the weight perturbations{}. TOPSIS {} (its winner is {}).",
+            scoring.winner,
+            score(winner_score(doc)),
+            totals.join(", "),
+            percent(scoring.sensitivity.winner_stable_share),
+            if scoring.sensitivity.stable_one_at_a_time {
+                ", and no single ±20% weight change flips it"
+            } else {
+                ", but a single ±20% weight change can flip it"
+            },
+            if scoring.topsis.agrees_with_weighted_sum {
+                "agrees"
+            } else {
+                "disagrees"
+            },
+            scoring.topsis.winner
+        ),
+    );
+    for node in &doc.scaling.nodes {
+        b.add(
+            2,
+            7,
+            format!(
+                "{} runs {} cores per node at a projected speed-up of {} ({} parallel efficiency).",
+                node.option,
+                node.cores_per_node,
+                sig(node.speedup),
+                percent(node.efficiency)
+            ),
+        );
+    }
+}
+
+fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    let review = &doc.reproducibility.review;
+    for (i, mode) in doc.failure_modes.iter().enumerate() {
+        b.add(
+            3,
+            0,
+            format!(
+                "Failure mode {}: {}{}: {} {} {} unmitigated, {} {} mitigated. Mitigation: {}",
+                i + 1,
+                clip(&mode.title, words_limit(20, tight)).trim_end_matches('.'),
+                if tight {
+                    String::new()
+                } else {
+                    format!(" ({}, {})", mode.option, events(mode.events))
+                },
+                mode.metric,
+                sig(mode.without_mitigation),
+                mode.unit,
+                sig(mode.with_mitigation),
+                mode.unit,
+                sentence(&clip(&mode.mitigation, words_limit(45, tight)))
+            ),
+        );
+        if let Some(kpi) = &mode.kpi_threshold {
+            b.add(
+                3,
+                4,
+                format!(
+                    "The playbook KPI for it is {} (healthy {} {}).",
+                    clip(&kpi.label, words_limit(12, tight)),
+                    kpi.healthy,
+                    sig(kpi.value)
+                ),
+            );
+        }
+        b.add(
+            3,
+            8,
+            sentence(&clip(&mode.description, words_limit(60, tight))),
+        );
+    }
+    for alternative in &review.alternatives {
+        if !alternative.risk.trim().is_empty() {
+            b.add(
+                3,
+                6,
+                format!(
+                    "Known risk of {}: {}",
+                    alternative.option,
+                    sentence(&clip(&alternative.risk, words_limit(30, tight)))
+                ),
+            );
+        }
+    }
+    let allow: Vec<&str> = review
+        .alternatives
+        .iter()
+        .filter(|a| a.design.policy_mode == PolicyMode::AllowOverrides)
+        .map(|a| a.option.as_str())
+        .collect();
+    if !allow.is_empty() {
+        b.add(
+            3,
+            1,
+            format!(
+                "{} combine access rules with allow-overrides, which lets {} of accesses through \
+                 above the risk threshold.",
+                allow.join(", "),
+                percent(doc.profile.access.allow_overrides.policy_check_failure_rate)
+            ),
+        );
+    }
+    let unchecked: Vec<&str> = review
+        .alternatives
+        .iter()
+        .filter(|a| a.design.checkpoint == CheckpointInterval::Never)
+        .map(|a| a.option.as_str())
+        .collect();
+    if !unchecked.is_empty() {
+        b.add(
+            3,
+            5,
+            format!(
+                "{} write no checkpoints: a node failure restarts the whole batch.",
+                unchecked.join(", ")
+            ),
+        );
+    }
+}
+
+fn recommendation(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    let r = &doc.recommendation;
+    let scoring = &doc.scoring;
+    let chosen_score = scoring
+        .totals
+        .iter()
+        .find(|t| t.option == r.recommended_option)
+        .map_or(f64::NAN, |t| t.value);
+    let agreement = if r.recommended_option == scoring.winner {
+        format!(
+            "It is the scoring winner, with a weighted score of {}.",
+            score(winner_score(doc))
+        )
+    } else {
+        format!(
+            "This departs from the scoring winner {} (weighted score {}); the recommended option \
+             scores {}, so the reasons for the choice must be argued beyond the table.",
+            scoring.winner,
+            score(winner_score(doc)),
+            score(chosen_score)
+        )
+    };
+    let option = if r.recommended_option.trim().is_empty() {
+        "no option yet".to_string()
+    } else {
+        r.recommended_option.clone()
+    };
+    b.add(4, 0, format!("Recommended option: {option}. {agreement}"));
+    if !r.minimum_evidence_before_pilot.is_empty() {
+        let items: Vec<String> = r
+            .minimum_evidence_before_pilot
+            .iter()
+            .take(if tight { 5 } else { 8 })
+            .map(|e| {
+                clip(e, words_limit(40, tight))
+                    .trim_end_matches('.')
+                    .to_string()
+            })
+            .collect();
+        b.add(
+            4,
+            0,
+            format!("Minimum evidence before a pilot: {}.", items.join("; ")),
+        );
+    }
+    if !r.monitoring_metric.trim().is_empty() {
+        b.add(
+            4,
+            0,
+            format!(
+                "Monitoring metric: {}",
+                sentence(&clip(&r.monitoring_metric, words_limit(40, tight)))
+            ),
+        );
+    }
+    if !r.rollback_trigger.trim().is_empty() {
+        b.add(
+            4,
+            0,
+            format!(
+                "Rollback trigger: {}",
+                sentence(&clip(&r.rollback_trigger, words_limit(50, tight)))
+            ),
+        );
+    }
+}
+
+fn open_questions(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
+    b.add(
+        5,
+        u8::from(tight),
+        "These numbers come from proxy data: synthetic events whose distributions are the \
+         review's assumptions, and a calibration measured on one machine. They support the \
+         reasoning, not a deployment decision."
+            .to_string(),
+    );
+    for (i, text) in doc.proxy_data_limits.iter().enumerate() {
+        b.add(
+            5,
+            if i == 0 { 0 } else { 4 },
+            format!(
+                "Proxy-data limit: {}",
+                sentence(&clip(text, words_limit(55, tight)))
+            ),
+        );
+    }
+    if !doc.evidence_still_needed.is_empty() {
+        let items: Vec<String> = doc
+            .evidence_still_needed
+            .iter()
+            .take(if tight { 5 } else { 8 })
+            .map(|e| {
+                clip(e, words_limit(30, tight))
+                    .trim_end_matches('.')
+                    .to_string()
+            })
+            .collect();
+        b.add(
+            5,
+            0,
+            format!(
+                "Evidence still needed before real deployment: {}.",
+                items.join("; ")
+            ),
+        );
+    }
+    b.add(
+        5,
+        3,
+        format!(
+            "Open: would the crossover near {} move with real payload sizes and growth, and how \
+             soon will the real batch reach it? Would the institution's real access logs keep \
+             policy check failures below 1%?",
+            events(crossover_volume(doc))
+        ),
+    );
+}
+
+/// The draft memo: `# <title>`, then the six [`MEMO_HEADINGS`] as `##`
+/// sections in order, written from `doc`'s numbers; 900–1200 words for any
+/// valid review (user text is clipped to keep it there). Reads neither
+/// `doc.memo` nor the digest.
+pub fn draft_memo(doc: &ResultDocument) -> String {
+    let full = compose(doc, false);
+    if count_words(&full) <= MEMO_WORDS_MAX {
+        full
+    } else {
+        compose(doc, true)
+    }
+}
+
+/// One draft; `tight` shortens quoted text and per-option lines when the
+/// required blocks alone would pass [`MEMO_TARGET_WORDS`].
+fn compose(doc: &ResultDocument, tight: bool) -> String {
+    let mut blocks = Blocks::default();
+    context(doc, &mut blocks, tight);
+    method(doc, &mut blocks, tight);
+    evidence(doc, &mut blocks, tight);
+    risks(doc, &mut blocks, tight);
+    recommendation(doc, &mut blocks, tight);
+    open_questions(doc, &mut blocks, tight);
+
+    let title = clip(&doc.reproducibility.review.title, 20);
+    let title = if title.is_empty() {
+        "Design review".to_string()
+    } else {
+        title
+    };
+    let fixed = count_words(&title) + MEMO_HEADINGS.iter().map(|h| count_words(h)).sum::<usize>();
+    let required: usize = blocks
+        .0
+        .iter()
+        .filter(|b| b.priority == 0)
+        .map(|b| count_words(&b.text))
+        .sum();
+    let mut words = fixed + required;
+    let mut chosen: Vec<bool> = blocks.0.iter().map(|b| b.priority == 0).collect();
+    // Optional blocks by priority, then document order.
+    let mut optional: Vec<(u8, usize, usize)> = blocks
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.priority > 0)
+        .map(|(i, b)| (b.priority, i, count_words(&b.text)))
+        .collect();
+    optional.sort_unstable();
+    for (_, i, n) in optional {
+        if words + n <= MEMO_TARGET_WORDS {
+            if let Some(c) = chosen.get_mut(i) {
+                *c = true;
+                words += n;
+            }
+        }
+    }
+
+    let mut out = format!("# {title}\n");
+    for (section, heading) in MEMO_HEADINGS.iter().enumerate() {
+        out.push_str(&format!("\n## {heading}\n"));
+        for (block, _) in blocks
+            .0
+            .iter()
+            .zip(&chosen)
+            .filter(|(b, &c)| c && b.section == section)
+        {
+            out.push('\n');
+            out.push_str(&block.text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::result::tests::{calibration, document, recompute, small_review};
+    use crate::review::{Alternative, PolicyMode, Review};
+
+    fn variant(base: &Alternative, option: &str, nodes: u32) -> Alternative {
+        let mut a = base.clone();
+        a.option = option.to_string();
+        a.design.nodes = nodes;
+        a.design.regions = 1;
+        a
+    }
+
+    /// Reviews unlike the example: more alternatives, other workloads,
+    /// allow-overrides, empty and maximal text.
+    fn reviews() -> Vec<Review> {
+        let mut four = small_review();
+        let cluster = four.alternatives[1].clone();
+        four.alternatives
+            .push(variant(&cluster, "four_node_cluster", 4));
+        four.alternatives
+            .push(variant(&cluster, "wide_cluster", 32));
+        four.alternatives[3].design.policy_mode = PolicyMode::AllowOverrides;
+        four.workload.domains = 64;
+        four.workload.schema_drift_rate = 0.02;
+        four.workload.lineage_missing_rate = 0.1;
+        four.sla.deadline_s = 600.0;
+        four.weights.cost = 0.6;
+        four.title = "Checkout events: 4 designs".to_string();
+
+        let mut terse = small_review();
+        terse.scenario.boundary = "The nightly batch.".to_string();
+        terse.scenario.stakeholders.clear();
+        for a in &mut terse.alternatives {
+            a.strength = String::new();
+            a.risk = String::new();
+            a.evidence = String::new();
+        }
+        terse.workload.bytes_per_event = 50_000.0;
+        terse.workload.freshness_median_s = 7_200.0;
+        terse.title = "x".to_string();
+
+        let mut eight = small_review();
+        let long = "word ".repeat(700);
+        eight.scenario.boundary = long.clone();
+        eight.scenario.artifact = long.clone();
+        eight.scenario.decision = long.clone();
+        for i in 0..6 {
+            eight
+                .alternatives
+                .push(variant(&cluster, &format!("cluster_{i}"), 2 + 3 * i));
+        }
+        for a in &mut eight.alternatives {
+            a.risk = long.clone();
+            a.strength = long.clone();
+        }
+        eight.title = "t ".repeat(60).trim().to_string();
+        vec![small_review(), four, terse, eight]
+    }
+
+    #[test]
+    fn drafts_have_the_headings_and_the_word_range_for_many_reviews() {
+        let mut docs = vec![document().clone()];
+        for review in reviews().into_iter().skip(1) {
+            review.validate().unwrap();
+            docs.push(recompute(&review, &calibration()).unwrap());
+        }
+        for doc in &docs {
+            let memo = draft_memo(doc);
+            let check = check_memo(&memo);
+            assert!(check.missing_headings.is_empty(), "{check:?}");
+            assert!(check.in_range, "{} words:\n{memo}", check.word_count);
+            // The headings are `##` lines, in the course's order.
+            let positions: Vec<usize> = MEMO_HEADINGS
+                .iter()
+                .map(|h| memo.find(&format!("\n## {h}\n")).unwrap())
+                .collect();
+            assert!(positions.windows(2).all(|w| w[0] < w[1]));
+            assert!(memo.starts_with("# "));
+            // Written from the document's numbers.
+            assert!(memo.contains(&events(crossover_volume(doc))), "{memo}");
+            assert!(memo.contains(doc.timing.bottleneck.stage.label()));
+            assert!(memo.contains(&score(winner_score(doc))));
+            assert!(memo.contains(&doc.scoring.winner));
+            assert!(memo.contains(&percent(doc.scoring.sensitivity.winner_stable_share)));
+            assert!(memo.contains("TOPSIS"));
+            for p in &doc.projections {
+                assert!(memo.contains(&format!("Option {}", p.option)));
+                assert!(memo.contains(&usd(p.cost_per_run_usd)));
+            }
+            for (i, mode) in doc.failure_modes.iter().enumerate() {
+                assert!(memo.contains(&format!("Failure mode {}:", i + 1)));
+                assert!(memo.contains("Mitigation:"), "{}", mode.id);
+            }
+            for indicator in [
+                "freshness",
+                "schema drift",
+                "lineage completeness",
+                "Access risk",
+            ] {
+                assert!(memo.contains(indicator), "{indicator}");
+            }
+            assert!(memo.contains("Proxy-data limit"));
+            assert!(memo.contains("Evidence still needed"));
+            // Deterministic.
+            assert_eq!(draft_memo(doc), memo);
+        }
+        // The memos differ with the review: not boilerplate.
+        let memos: Vec<String> = docs.iter().map(draft_memo).collect();
+        for (i, a) in memos.iter().enumerate() {
+            for b in memos.iter().skip(i + 1) {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn user_text_cannot_add_headings() {
+        let mut review = small_review();
+        review.scenario.boundary = "line\n## Risks\n# Evil".to_string();
+        let doc = recompute(&review, &calibration()).unwrap();
+        let memo = draft_memo(&doc);
+        let headings = memo.lines().filter(|l| l.starts_with('#')).count();
+        assert_eq!(headings, 7, "{memo}");
+    }
+
+    #[test]
+    fn word_count_and_heading_check() {
+        assert_eq!(
+            count_words("# Title\n\n## Context\nOne two, 12,345 — p95 | x"),
+            7
+        );
+        assert_eq!(count_words(""), 0);
+        let check = check_memo("# T\n### context \n##Method\n## EVIDENCE\nrisks\n#### Risks\n");
+        let present: Vec<&str> = check
+            .headings
+            .iter()
+            .filter(|h| h.present)
+            .map(|h| h.heading.as_str())
+            .collect();
+        assert_eq!(present, ["Context", "Evidence"]);
+        assert_eq!(
+            check.missing_headings,
+            ["Method", "Risks", "Recommendation", "Open questions"]
+        );
+        assert!(!check.in_range);
+    }
+}
