@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::audit_panel::AuditPanel;
 use crate::components::edit_bar::EditBar;
 use crate::components::import_panel::{DropOverlay, ImportPanel};
 use crate::components::notice_banner::NoticeBanner;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
             <aside class="sidebar">
                 <Stepper />
                 <RunPanel />
+                <AuditPanel />
             </aside>
             <main class="workbench" data-step=move || bench.step.get().slug()>
                 <ImportPanel />

@@ -76,7 +76,6 @@ impl History {
 
     /// The review before the last recorded step (the start of a coalesced
     /// group), if any.
-    #[allow(dead_code)] // used by the audit trail (merge of submission-core)
     pub fn last_before(&self) -> Option<&Review> {
         self.undo.last().map(|s| &s.review)
     }

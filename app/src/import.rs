@@ -20,7 +20,7 @@ use crate::format;
 use crate::state::Workbench;
 
 /// Largest file the workbench imports (the engine's own limit).
-pub const MAX_IMPORT_BYTES: usize = 16 << 20; // MERGE: scalewise_core::limits::MAX_IMPORT_BYTES
+pub const MAX_IMPORT_BYTES: usize = scalewise_core::limits::MAX_IMPORT_BYTES;
 /// Differing fields listed after a failed reproduction.
 pub const SHOWN_DIFFERENCES: usize = 20;
 
@@ -33,7 +33,6 @@ pub struct Difference {
 }
 
 /// The import in progress or its outcome.
-#[allow(dead_code)] // Reproduced/Differs: the engine's Verify (merge of submission-core)
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportState {
     Idle,
@@ -130,7 +129,6 @@ pub fn read_review(text: &str) -> Result<Review, String> {
 }
 
 /// A JSON value for the differences list, cut to a readable length.
-#[allow(dead_code)]
 pub fn show_value(value: Option<&serde_json::Value>) -> String {
     let Some(value) = value else {
         return "(missing)".to_string();

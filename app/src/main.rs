@@ -3,6 +3,7 @@
 //! the evidence. It never runs engine work on the main thread.
 
 mod app;
+mod audit;
 mod bind;
 mod charts;
 mod components;

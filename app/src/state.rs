@@ -13,12 +13,14 @@ use scalewise_core::models::usl::{ScalingPoint, UslFit};
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::review::{Alternative, FieldError, Review, Workload};
 use scalewise_core::sample::EventSample;
+use scalewise_core::submission::audit::ChainStatus;
+use scalewise_core::submission::VerifyOutcome;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine_client::EngineClient;
-use crate::history::History;
-use crate::import::ImportState;
+use crate::history::{History, Recorded};
+use crate::import::{self, Difference, ImportState};
 use crate::persist::{self, SaveStatus, SavedResult};
 use crate::step::Step;
 
@@ -148,6 +150,8 @@ pub struct Workbench {
     pub confirm_reset: RwSignal<bool>,
     /// The file import in progress or its outcome (`import.rs`).
     pub import: RwSignal<ImportState>,
+    /// The `Verify` request in flight and its file name.
+    verify_request: StoredValue<Option<(u64, String)>>,
 }
 
 impl Workbench {
@@ -185,7 +189,10 @@ impl Workbench {
         });
         let finished: RwSignal<Option<Finished>> = RwSignal::new(restored_result);
         let stale = Memo::new(move |_| {
-            finished.with(|f| f.as_ref().is_some_and(|f| review.with(|r| *r != f.review)))
+            finished.with(|f| {
+                f.as_ref()
+                    .is_some_and(|f| review.with(|r| crate::audit::inputs_differ(&f.review, r)))
+            })
         });
         let bench = Self {
             review,
@@ -218,6 +225,7 @@ impl Workbench {
             save_pending: StoredValue::new(false),
             confirm_reset: RwSignal::new(false),
             import: RwSignal::new(ImportState::Idle),
+            verify_request: StoredValue::new(None),
         };
         bench.keep_autosave();
         bench.start_engine();
@@ -241,16 +249,39 @@ impl Workbench {
         if after == before {
             return;
         }
-        self.history.update_value(|h| {
-            h.record(before, what, now_ms());
-        });
+        let recorded = self
+            .history
+            .try_update_value(|h| h.record(before.clone(), what, now_ms()))
+            .unwrap_or(Recorded::New);
+        // A continued edit (typing) rewrites its audit entry from where the
+        // burst started.
+        let coalesced = recorded == Recorded::Coalesced;
+        let start = if coalesced {
+            self.history
+                .with_value(|h| h.last_before().cloned())
+                .unwrap_or(before)
+        } else {
+            before
+        };
+        let action = what.contains(' ').then_some(what);
+        crate::audit::record(&mut after, &start, action, coalesced, &persist::iso_now());
         self.review.set(after);
         self.after_change();
     }
 
     /// Replaces the whole review (undo, redo, an import): number fields'
     /// unparsed drafts no longer apply, so they go.
-    fn replace_review(self, review: Review) {
+    /// The audit trail continues across it (`action` names the entry).
+    fn replace_review(self, mut review: Review, action: &str) {
+        let current = self.review.get_untracked();
+        review.submission.audit = current.submission.audit.clone();
+        crate::audit::record(
+            &mut review,
+            &current,
+            Some(action),
+            false,
+            &persist::iso_now(),
+        );
         if !self.drafts.with_untracked(BTreeMap::is_empty) {
             self.drafts.set(BTreeMap::new());
         }
@@ -276,7 +307,7 @@ impl Workbench {
     pub fn undo(self) {
         let current = self.review.get_untracked();
         if let Some(snapshot) = self.history.try_update_value(|h| h.undo(current)).flatten() {
-            self.replace_review(snapshot.review);
+            self.replace_review(snapshot.review, &format!("undo {}", snapshot.what));
         }
     }
 
@@ -284,7 +315,7 @@ impl Workbench {
     pub fn redo(self) {
         let current = self.review.get_untracked();
         if let Some(snapshot) = self.history.try_update_value(|h| h.redo(current)).flatten() {
-            self.replace_review(snapshot.review);
+            self.replace_review(snapshot.review, &format!("redo {}", snapshot.what));
         }
     }
 
@@ -292,7 +323,12 @@ impl Workbench {
     /// the confirm dialog; undoable).
     pub fn reset_to_example(self) {
         self.drafts.set(BTreeMap::new());
-        self.edit("reset to example", |review| *review = Review::example());
+        self.edit("reset to example", |review| {
+            // The trail records the reset; it is not reset.
+            let audit = std::mem::take(&mut review.submission.audit);
+            *review = Review::example();
+            review.submission.audit = audit;
+        });
     }
 
     /// Loads an imported review as one undoable edit; with its result, that
@@ -316,12 +352,73 @@ impl Workbench {
     /// Has the engine worker recompute a result document's text and compare
     /// it (the answer lands in `import`).
     pub fn verify_document(self, name: String, text: String) {
-        let _ = text;
-        // MERGE: EngineRequest::Verify once the core has it.
-        self.import.set(ImportState::Invalid {
-            name,
-            message: "result documents cannot be verified by this build yet".to_string(),
+        let request_id = self.next_id();
+        self.verify_request.set_value(Some((request_id, name)));
+        self.send(EngineRequest::Verify {
+            request_id,
+            document: text,
         });
+    }
+
+    /// The engine's answer to `Verify`.
+    fn on_verified(
+        self,
+        request_id: u64,
+        document: Option<Box<ResultDocument>>,
+        outcome: VerifyOutcome,
+    ) {
+        let Some(name) = self.verify_request.with_value(|v| {
+            v.as_ref()
+                .filter(|(id, _)| *id == request_id)
+                .map(|(_, name)| name.clone())
+        }) else {
+            return;
+        };
+        self.verify_request.set_value(None);
+        let chain_state = |chain: &ChainStatus| match chain {
+            ChainStatus::Intact { entries } => (None, *entries),
+            ChainStatus::Broken { seq, reason } => (
+                Some(format!("Audit trail broken at entry {seq}: {reason}")),
+                0,
+            ),
+        };
+        match outcome {
+            VerifyOutcome::Reproduced { digest, chain } => {
+                let (chain_problem, chain_entries) = chain_state(&chain);
+                if let Some(document) = document {
+                    let review = document.reproducibility.review.clone();
+                    self.load_imported(&name, review, Some(*document));
+                }
+                self.import.set(ImportState::Reproduced {
+                    name,
+                    digest,
+                    chain_problem,
+                    chain_entries,
+                });
+            }
+            VerifyOutcome::Differs { differences, chain } => {
+                let (chain_problem, _) = chain_state(&chain);
+                let differences = differences
+                    .iter()
+                    .take(import::SHOWN_DIFFERENCES)
+                    .map(|d| Difference {
+                        path: d.path.clone(),
+                        recorded: import::show_value(d.left.as_ref()),
+                        recomputed: import::show_value(d.right.as_ref()),
+                    })
+                    .collect();
+                self.import.set(ImportState::Differs {
+                    name,
+                    differences,
+                    chain_problem,
+                    pending: document.map(|d| Arc::new(d.reproducibility.review)),
+                });
+            }
+            VerifyOutcome::Invalid { message } => self.import.set(ImportState::Invalid {
+                message: format!("“{name}” cannot be used: {message}. Your work is unchanged."),
+                name,
+            }),
+        }
     }
 
     /// Loads the review of a result that did not reproduce, on request.
@@ -630,6 +727,13 @@ impl Workbench {
         let on_response = move |response| self.on_response(response);
         let on_crash = move |message: String| {
             self.engine.set(EngineStatus::Crashed(message.clone()));
+            if let Some((_, name)) = self.verify_request.get_value() {
+                self.verify_request.set_value(None);
+                self.import.set(ImportState::Invalid {
+                    name,
+                    message: format!("the engine stopped while checking it: {message}"),
+                });
+            }
             if matches!(self.run.get_untracked(), RunStatus::Running { .. }) {
                 self.run.set(RunStatus::Failed(message));
             }
@@ -743,8 +847,12 @@ impl Workbench {
             // submission steps handle them.
             EngineResponse::Refreshed { .. }
             | EngineResponse::MemoDrafted { .. }
-            | EngineResponse::Exported { .. }
-            | EngineResponse::Verified { .. } => {}
+            | EngineResponse::Exported { .. } => {}
+            EngineResponse::Verified {
+                request_id,
+                document,
+                outcome,
+            } => self.on_verified(request_id, document, outcome),
         }
     }
 
@@ -834,6 +942,11 @@ impl Workbench {
                     message,
                 }),
                 EngineRequest::Sample { .. } => {}
+                EngineRequest::Verify { .. } => {
+                    if let Some((_, name)) = self.verify_request.get_value() {
+                        self.import.set(ImportState::Invalid { name, message });
+                    }
+                }
                 _ => self.run.set(RunStatus::Failed(message)),
             }
         }

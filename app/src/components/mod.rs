@@ -2,6 +2,7 @@
 
 pub mod alternative_card;
 pub mod answer_panel;
+pub mod audit_panel;
 pub mod chart;
 pub mod confirm_dialog;
 pub mod edit_bar;
