@@ -16,8 +16,10 @@ const MAX_PATHS: usize = scalewise_core::limits::MAX_AUDIT_PATHS;
 /// Summary length (the core's limit), in characters.
 const MAX_SUMMARY_CHARS: usize = scalewise_core::limits::MAX_AUDIT_SUMMARY_CHARS;
 
-/// A review without its trail, for comparing inputs.
-fn inputs(review: &Review) -> Review {
+/// A review without its trail: what undo snapshots keep (undo restores
+/// inputs; the trail always continues from the current one) and what
+/// summaries compare.
+pub fn inputs(review: &Review) -> Review {
     let mut review = review.clone();
     review.submission.audit.clear();
     review
@@ -33,7 +35,16 @@ pub fn inputs_differ(ran: &Review, now: &Review) -> bool {
 /// `action` prefixes non-field edits (`undo`, `import x.result.json`).
 pub fn describe(action: Option<&str>, before: &Review, after: &Review) -> (String, Vec<String>) {
     let changes = review_diff::changes(&inputs(before), &inputs(after), MAX_PATHS);
-    let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+    // The core checks paths like names: one line, at most MAX_NAME_CHARS.
+    let paths: Vec<String> = changes
+        .iter()
+        .map(|c| c.path.clone())
+        .filter(|p| {
+            !p.trim().is_empty()
+                && p.chars().count() <= scalewise_core::limits::MAX_NAME_CHARS
+                && !p.chars().any(char::is_control)
+        })
+        .collect();
     let first = changes
         .first()
         .map(|c| format!("{}: {} → {}", c.path, c.before, c.after));

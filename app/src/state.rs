@@ -251,7 +251,7 @@ impl Workbench {
         }
         let recorded = self
             .history
-            .try_update_value(|h| h.record(before.clone(), what, now_ms()))
+            .try_update_value(|h| h.record(crate::audit::inputs(&before), what, now_ms()))
             .unwrap_or(Recorded::New);
         // A continued edit (typing) rewrites its audit entry from where the
         // burst started.
@@ -306,7 +306,11 @@ impl Workbench {
     /// Takes back the last edit (a burst of typing in one field counts as one).
     pub fn undo(self) {
         let current = self.review.get_untracked();
-        if let Some(snapshot) = self.history.try_update_value(|h| h.undo(current)).flatten() {
+        if let Some(snapshot) = self
+            .history
+            .try_update_value(|h| h.undo(crate::audit::inputs(&current)))
+            .flatten()
+        {
             self.replace_review(snapshot.review, &format!("undo {}", snapshot.what));
         }
     }
@@ -314,7 +318,11 @@ impl Workbench {
     /// Brings back the last undone edit.
     pub fn redo(self) {
         let current = self.review.get_untracked();
-        if let Some(snapshot) = self.history.try_update_value(|h| h.redo(current)).flatten() {
+        if let Some(snapshot) = self
+            .history
+            .try_update_value(|h| h.redo(crate::audit::inputs(&current)))
+            .flatten()
+        {
             self.replace_review(snapshot.review, &format!("redo {}", snapshot.what));
         }
     }
