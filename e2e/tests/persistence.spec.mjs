@@ -34,8 +34,11 @@ function cliResult(review) {
 
 /** The visible state an import must not touch. */
 async function snapshot(page) {
+  // Once the autosave has caught up with the page (300 ms after an edit).
+  const shown = await title(page).inputValue();
+  await expect.poll(async () => (await savedReview(page))?.title).toBe(shown);
   return {
-    review: await page.evaluate(() => localStorage.getItem('scalewise.autosave')),
+    review: JSON.stringify(await savedReview(page)),
     title: await title(page).inputValue(),
     run: await page.getByTestId('run-status').textContent(),
   };
