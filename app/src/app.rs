@@ -3,6 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::components::audit_panel::AuditPanel;
+use crate::components::edit_bar::EditBar;
+use crate::components::import_panel::{DropOverlay, ImportPanel};
+use crate::components::notice_banner::NoticeBanner;
 use crate::components::{
     engine_badge::EngineBadge, run_panel::RunPanel, step_alternatives::AlternativesStep,
     step_crossover::CrossoverStep, step_data::DataStep, step_export::ExportStep,
@@ -17,6 +21,7 @@ use crate::step::Step;
 pub fn App() -> impl IntoView {
     let bench = Workbench::new();
     provide_context(bench);
+    crate::shortcuts::install(bench);
     let current = move || match bench.step.get() {
         Step::Scenario => view! { <ScenarioStep /> }.into_any(),
         Step::Data => view! { <DataStep /> }.into_any(),
@@ -53,15 +58,20 @@ pub fn App() -> impl IntoView {
                     on:click=move |_| bench.goto(Step::Export)>
                     "Export"
                 </button>
+                <EditBar />
                 <EngineBadge />
             </div>
         </header>
+        <NoticeBanner />
+        <DropOverlay />
         <div class="layout">
             <aside class="sidebar">
                 <Stepper />
                 <RunPanel />
+                <AuditPanel />
             </aside>
             <main class="workbench" data-step=move || bench.step.get().slug()>
+                <ImportPanel />
                 {current}
             </main>
         </div>

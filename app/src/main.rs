@@ -3,14 +3,19 @@
 //! the evidence. It never runs engine work on the main thread.
 
 mod app;
+mod audit;
 mod bind;
 mod charts;
 mod components;
 mod download;
 mod engine_client;
 mod format;
+mod history;
+mod import;
 mod isolation;
+mod persist;
 mod review_diff;
+mod shortcuts;
 mod state;
 mod step;
 mod submission;

@@ -1,7 +1,8 @@
 //! The workbench's state, in one place. Components read these signals; every
-//! change to the review goes through [`Workbench::edit`] (issue 5 hangs undo,
-//! redo and autosave on that one entry point), and only `Workbench` methods
-//! talk to the engine worker.
+//! change to the review goes through [`Workbench::edit`] (or, for undo, redo
+//! and imports, [`Workbench::replace_review`]), which records the undo step
+//! and schedules the autosave, and only `Workbench` methods talk to the
+//! engine worker.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,10 +13,15 @@ use scalewise_core::models::usl::{ScalingPoint, UslFit};
 use scalewise_core::protocol::{EngineRequest, EngineResponse, ThreadMode};
 use scalewise_core::review::{Alternative, FieldError, Review, Workload};
 use scalewise_core::sample::EventSample;
+use scalewise_core::submission::audit::ChainStatus;
+use scalewise_core::submission::VerifyOutcome;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine_client::EngineClient;
+use crate::history::{History, Recorded};
+use crate::import::{self, Difference, ImportState};
+use crate::persist::{self, SaveStatus, SavedResult};
 use crate::step::Step;
 
 /// What the UI knows about the engine worker.
@@ -128,11 +134,46 @@ pub struct Workbench {
     client: StoredValue<Option<EngineClient>, LocalStorage>,
     /// Scoring, recommendation, memo and exports (`crate::submission`).
     pub submission: crate::submission::SubmissionState,
+    /// Undo/redo stacks (`history.rs`).
+    history: StoredValue<History>,
+    /// What Undo and Redo would do (`None`: nothing), for the buttons.
+    pub undo_label: RwSignal<Option<String>>,
+    pub redo_label: RwSignal<Option<String>>,
+    /// A dismissible message at the top of the page (e.g. why the autosave
+    /// could not be restored).
+    pub notice: RwSignal<Option<String>>,
+    /// How the last autosave went (the status line in the top bar).
+    pub save_status: RwSignal<SaveStatus>,
+    /// Whether the autosaved result is the current one.
+    result_saved: StoredValue<bool>,
+    save_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+    /// Whether an edit is waiting for its autosave.
+    save_pending: StoredValue<bool>,
+    /// Whether "Reset to example" is asking for confirmation.
+    pub confirm_reset: RwSignal<bool>,
+    /// The file import in progress or its outcome (`import.rs`).
+    pub import: RwSignal<ImportState>,
+    /// The `Verify` request in flight and its file name.
+    verify_request: StoredValue<Option<(u64, String)>>,
 }
 
 impl Workbench {
     pub fn new() -> Self {
-        let review = RwSignal::new(Review::example());
+        let restored = persist::load();
+        let (initial_review, saved_step) = match &restored.envelope {
+            Some(envelope) => (envelope.review.clone(), Step::from_slug(&envelope.step)),
+            None => (Review::example(), None),
+        };
+        let restored_result = restored.result.map(|saved| Finished {
+            run_id: saved.run_id,
+            review: saved.review,
+            result: saved.result,
+            elapsed_s: saved.elapsed_s,
+            finished_at: saved.finished_at,
+        });
+        let first_id = restored_result.as_ref().map_or(1, |f| f.run_id + 1);
+        let result_saved = restored_result.is_some();
+        let review = RwSignal::new(initial_review);
         let drafts = RwSignal::new(BTreeMap::<String, (String, String)>::new());
         let issues = Memo::new(move |_| {
             let mut issues: Vec<FieldError> = Vec::new();
@@ -149,7 +190,7 @@ impl Workbench {
             });
             issues
         });
-        let finished: RwSignal<Option<Finished>> = RwSignal::new(None);
+        let finished: RwSignal<Option<Finished>> = RwSignal::new(restored_result);
         let stale = Memo::new(move |_| {
             finished.with(|f| {
                 f.as_ref()
@@ -161,7 +202,7 @@ impl Workbench {
             drafts,
             issues,
             stale,
-            step: RwSignal::new(initial_step()),
+            step: RwSignal::new(initial_step().or(saved_step).unwrap_or(Step::Scenario)),
             engine: RwSignal::new(EngineStatus::Starting),
             run: RwSignal::new(RunStatus::Idle),
             finished,
@@ -169,7 +210,7 @@ impl Workbench {
             usl_csv: RwSignal::new(String::new()),
             usl: RwSignal::new(UslState::Empty),
             dark: RwSignal::new(prefers_dark()),
-            next_id: StoredValue::new(1),
+            next_id: StoredValue::new(first_id),
             in_flight: StoredValue::new(None),
             sample_request: StoredValue::new(0),
             sampled: StoredValue::new(None),
@@ -178,7 +219,19 @@ impl Workbench {
             sample_timer: StoredValue::new_local(None),
             client: StoredValue::new_local(None),
             submission: crate::submission::SubmissionState::new(review, finished),
+            history: StoredValue::new(History::default()),
+            undo_label: RwSignal::new(None),
+            redo_label: RwSignal::new(None),
+            notice: RwSignal::new(restored.notice),
+            save_status: RwSignal::new(SaveStatus::Nothing),
+            result_saved: StoredValue::new(result_saved),
+            save_timer: StoredValue::new_local(None),
+            save_pending: StoredValue::new(false),
+            confirm_reset: RwSignal::new(false),
+            import: RwSignal::new(ImportState::Idle),
+            verify_request: StoredValue::new(None),
         };
+        bench.keep_autosave();
         bench.start_engine();
         bench.follow_location_hash();
         bench.follow_color_scheme();
@@ -191,10 +244,289 @@ impl Workbench {
     // Editing
 
     /// The one entry point for changes to the review. `what` names the edit
-    /// (a field path, or an action such as `alternatives: add`).
+    /// (a field path, or an action such as `alternatives: add`). An edit that
+    /// changes something becomes an undo step (rapid edits of one field
+    /// merge into one) and is autosaved.
     pub fn edit(self, what: &str, change: impl FnOnce(&mut Review)) {
-        let _ = what; // issue 5: undo/redo history and autosave hang here.
-        self.review.update(change);
+        let before = self.review.get_untracked();
+        let mut after = before.clone();
+        change(&mut after);
+        if after == before {
+            return;
+        }
+        let recorded = self
+            .history
+            .try_update_value(|h| h.record(crate::audit::inputs(&before), what, now_ms()))
+            .unwrap_or(Recorded::New);
+        // A continued edit (typing) rewrites its audit entry from where the
+        // burst started.
+        let coalesced = recorded == Recorded::Coalesced;
+        let start = if coalesced {
+            self.history
+                .with_value(|h| h.last_before().cloned())
+                .unwrap_or(before)
+        } else {
+            before
+        };
+        let action = what.contains(' ').then_some(what);
+        crate::audit::record(&mut after, &start, action, coalesced, &persist::iso_now());
+        self.review.set(after);
+        self.after_change();
+    }
+
+    /// Replaces the whole review (undo, redo, an import): number fields'
+    /// unparsed drafts no longer apply, so they go.
+    /// The audit trail continues across it (`action` names the entry).
+    fn replace_review(self, mut review: Review, action: &str) {
+        let current = self.review.get_untracked();
+        review.submission.audit = current.submission.audit.clone();
+        crate::audit::record(
+            &mut review,
+            &current,
+            Some(action),
+            false,
+            &persist::iso_now(),
+        );
+        if !self.drafts.with_untracked(BTreeMap::is_empty) {
+            self.drafts.set(BTreeMap::new());
+        }
+        self.review.set(review);
+        self.after_change();
+    }
+
+    fn after_change(self) {
+        self.history.with_value(|h| {
+            let undo = h.undo_label().map(str::to_string);
+            let redo = h.redo_label().map(str::to_string);
+            if self.undo_label.get_untracked() != undo {
+                self.undo_label.set(undo);
+            }
+            if self.redo_label.get_untracked() != redo {
+                self.redo_label.set(redo);
+            }
+        });
+        self.schedule_autosave();
+    }
+
+    /// Takes back the last edit (a burst of typing in one field counts as one).
+    pub fn undo(self) {
+        let current = self.review.get_untracked();
+        if let Some(snapshot) = self
+            .history
+            .try_update_value(|h| h.undo(crate::audit::inputs(&current)))
+            .flatten()
+        {
+            self.replace_review(snapshot.review, &format!("undo {}", snapshot.what));
+        }
+    }
+
+    /// Brings back the last undone edit.
+    pub fn redo(self) {
+        let current = self.review.get_untracked();
+        if let Some(snapshot) = self
+            .history
+            .try_update_value(|h| h.redo(crate::audit::inputs(&current)))
+            .flatten()
+        {
+            self.replace_review(snapshot.review, &format!("redo {}", snapshot.what));
+        }
+    }
+
+    /// Replaces the review with the built-in example (asked for first by
+    /// the confirm dialog; undoable).
+    pub fn reset_to_example(self) {
+        self.drafts.set(BTreeMap::new());
+        self.edit("reset to example", |review| {
+            // The trail records the reset; it is not reset.
+            let audit = std::mem::take(&mut review.submission.audit);
+            *review = Review::example();
+            review.submission.audit = audit;
+        });
+    }
+
+    /// Loads an imported review as one undoable edit; with its result, that
+    /// becomes the shown result.
+    pub fn load_imported(self, name: &str, review: Review, result: Option<ResultDocument>) {
+        self.drafts.set(BTreeMap::new());
+        let what = format!("import {name}");
+        self.edit(&what, |current| *current = review.clone());
+        if let Some(result) = result {
+            let run_id = self.next_id();
+            self.finished.set(Some(Finished {
+                run_id,
+                review,
+                result,
+                elapsed_s: 0.0,
+                finished_at: format!("imported from {name}"),
+            }));
+        }
+    }
+
+    /// Has the engine worker recompute a result document's text and compare
+    /// it (the answer lands in `import`).
+    pub fn verify_document(self, name: String, text: String) {
+        let request_id = self.next_id();
+        self.verify_request.set_value(Some((request_id, name)));
+        self.send(EngineRequest::Verify {
+            request_id,
+            document: text,
+        });
+    }
+
+    /// The engine's answer to `Verify`.
+    fn on_verified(
+        self,
+        request_id: u64,
+        document: Option<Box<ResultDocument>>,
+        outcome: VerifyOutcome,
+    ) {
+        let Some(name) = self.verify_request.with_value(|v| {
+            v.as_ref()
+                .filter(|(id, _)| *id == request_id)
+                .map(|(_, name)| name.clone())
+        }) else {
+            return;
+        };
+        self.verify_request.set_value(None);
+        let chain_state = |chain: &ChainStatus| match chain {
+            ChainStatus::Intact { entries } => (None, *entries),
+            ChainStatus::Broken { seq, reason } => (
+                Some(format!("Audit trail broken at entry {seq}: {reason}")),
+                0,
+            ),
+        };
+        match outcome {
+            VerifyOutcome::Reproduced { digest, chain } => {
+                let (chain_problem, chain_entries) = chain_state(&chain);
+                if let Some(document) = document {
+                    let review = document.reproducibility.review.clone();
+                    self.load_imported(&name, review, Some(*document));
+                }
+                self.import.set(ImportState::Reproduced {
+                    name,
+                    digest,
+                    chain_problem,
+                    chain_entries,
+                });
+            }
+            VerifyOutcome::Differs { differences, chain } => {
+                let (chain_problem, _) = chain_state(&chain);
+                let differences = differences
+                    .iter()
+                    .take(import::SHOWN_DIFFERENCES)
+                    .map(|d| Difference {
+                        path: d.path.clone(),
+                        recorded: import::show_value(d.left.as_ref()),
+                        recomputed: import::show_value(d.right.as_ref()),
+                    })
+                    .collect();
+                self.import.set(ImportState::Differs {
+                    name,
+                    differences,
+                    chain_problem,
+                    pending: document.map(|d| Arc::new(d.reproducibility.review)),
+                });
+            }
+            VerifyOutcome::Invalid { message } => self.import.set(ImportState::Invalid {
+                message: format!("“{name}” cannot be used: {message}. Your work is unchanged."),
+                name,
+            }),
+        }
+    }
+
+    /// Loads the review of a result that did not reproduce, on request.
+    pub fn load_unverified(self) {
+        if let ImportState::Differs {
+            name,
+            pending: Some(review),
+            ..
+        } = self.import.get_untracked()
+        {
+            self.load_imported(&name, (*review).clone(), None);
+            self.import.set(ImportState::ReviewLoaded { name });
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Autosave (`persist.rs`)
+
+    fn schedule_autosave(self) {
+        self.save_pending.set_value(true);
+        let timer = gloo_timers::callback::Timeout::new(persist::AUTOSAVE_DEBOUNCE_MS, move || {
+            self.flush_autosave();
+        });
+        // Dropping the previous timeout cancels it.
+        self.save_timer.set_value(Some(timer));
+    }
+
+    /// Writes the autosave now if an edit is waiting for it.
+    pub fn flush_autosave(self) {
+        if !self.save_pending.get_value() {
+            return;
+        }
+        self.save_pending.set_value(false);
+        self.save_timer.set_value(None);
+        let with_result = self.result_saved.get_value();
+        let step = self.step.get_untracked().slug();
+        let has_result = self.finished.with_untracked(Option::is_some);
+        let status = self.review.with_untracked(|review| {
+            match persist::save_review(review, step, with_result) {
+                Ok(at) if has_result && !with_result => SaveStatus::SavedWithoutResult { at },
+                Ok(at) => SaveStatus::Saved { at, with_result },
+                Err(message) => SaveStatus::Failed(message),
+            }
+        });
+        self.save_status.set(status);
+    }
+
+    /// Autosaves on every step change and every finished result, and
+    /// writes what is pending when the page is hidden or closed.
+    fn keep_autosave(self) {
+        Effect::new(move |previous: Option<Step>| {
+            let step = self.step.get();
+            if previous.is_some_and(|p| p != step) {
+                self.schedule_autosave();
+            }
+            step
+        });
+        Effect::new(move |previous: Option<()>| {
+            self.finished.track();
+            if previous.is_none() {
+                return; // the restored result is already saved
+            }
+            let saved = self.finished.with_untracked(|f| {
+                f.as_ref().map(|f| SavedResult {
+                    format: persist::RESULT_FORMAT.to_string(),
+                    version: persist::AUTOSAVE_VERSION,
+                    run_id: f.run_id,
+                    elapsed_s: f.elapsed_s,
+                    finished_at: f.finished_at.clone(),
+                    review: f.review.clone(),
+                    result: f.result.clone(),
+                })
+            });
+            let outcome = persist::save_result(saved.as_ref());
+            self.result_saved
+                .set_value(outcome.is_ok() && saved.is_some());
+            self.save_pending.set_value(true);
+            self.flush_autosave();
+            if let Err(reason) = outcome {
+                leptos::logging::warn!("the last result was not autosaved: {reason}");
+            }
+        });
+        let flush = Closure::<dyn FnMut()>::new(move || self.flush_autosave());
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+            if let Some(document) = window.document() {
+                let _ = document.add_event_listener_with_callback(
+                    "visibilitychange",
+                    flush.as_ref().unchecked_ref(),
+                );
+            }
+        }
+        // The page lives as long as the workbench.
+        flush.forget();
     }
 
     /// Applies the text of a number field: parsed, it updates the review
@@ -408,6 +740,13 @@ impl Workbench {
         let on_response = move |response| self.on_response(response);
         let on_crash = move |message: String| {
             self.engine.set(EngineStatus::Crashed(message.clone()));
+            if let Some((_, name)) = self.verify_request.get_value() {
+                self.verify_request.set_value(None);
+                self.import.set(ImportState::Invalid {
+                    name,
+                    message: format!("the engine stopped while checking it: {message}"),
+                });
+            }
             if matches!(self.run.get_untracked(), RunStatus::Running { .. }) {
                 self.run.set(RunStatus::Failed(message));
             }
@@ -521,8 +860,12 @@ impl Workbench {
             response @ (EngineResponse::Refreshed { .. }
             | EngineResponse::MemoDrafted { .. }
             | EngineResponse::Exported { .. }) => self.on_submission_response(response),
-            // Import and verify (issue 5's session-state part).
-            EngineResponse::Verified { .. } => {}
+            // Import and verify (`crate::import`).
+            EngineResponse::Verified {
+                request_id,
+                document,
+                outcome,
+            } => self.on_verified(request_id, document, outcome),
         }
     }
 
@@ -612,6 +955,11 @@ impl Workbench {
                     message,
                 }),
                 EngineRequest::Sample { .. } => {}
+                EngineRequest::Verify { .. } => {
+                    if let Some((_, name)) = self.verify_request.get_value() {
+                        self.import.set(ImportState::Invalid { name, message });
+                    }
+                }
                 _ => self.run.set(RunStatus::Failed(message)),
             }
         }
@@ -720,11 +1068,10 @@ pub fn field_id(path: &str) -> String {
     id.trim_end_matches('-').to_string()
 }
 
-fn initial_step() -> Step {
+fn initial_step() -> Option<Step> {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .and_then(|hash| Step::from_slug(&hash))
-        .unwrap_or(Step::Scenario)
 }
 
 pub fn prefers_dark() -> bool {

@@ -2,11 +2,16 @@
 
 pub mod alternative_card;
 pub mod answer_panel;
+pub mod audit_panel;
 pub mod chart;
+pub mod confirm_dialog;
+pub mod edit_bar;
 pub mod engine_badge;
 pub mod event_table;
 pub mod field_errors;
 pub mod list_field;
+pub mod import_panel;
+pub mod notice_banner;
 pub mod number_field;
 pub mod partition_panel;
 pub mod pipeline_panel;
