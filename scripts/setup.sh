@@ -55,4 +55,9 @@ if [[ "$purpose" == "test" ]]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
   npm_ci "$root/e2e"   # Playwright (no browser download: it drives /usr/bin/chromium)
+  # The dependency audit of scripts/test.sh (deny.toml).
+  if [[ "$(cargo-deny --version 2>/dev/null || true)" != "cargo-deny 0.20.2" ]]; then
+    say "installing cargo-deny 0.20.2 (a few minutes, once)"
+    cargo +"$toolchain" install --quiet --locked cargo-deny@0.20.2
+  fi
 fi
