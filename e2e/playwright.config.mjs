@@ -44,7 +44,7 @@ export default defineConfig({
   ],
   projects: [
     { name: 'isolated', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[0]}/` }, testIgnore: /plain|subpath|service-worker/ },
-    { name: 'plain', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[1]}/`, serviceWorkers: 'block' }, testMatch: /plain\.spec/ },
+    { name: 'plain', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[1]}/`, serviceWorkers: 'block' }, testMatch: /plain\.spec|limits\.spec/ },
     // The same header-less host, service workers allowed: ours adds the headers.
     { name: 'service-worker', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[1]}/` }, testMatch: /service-worker/ },
     { name: 'subpath', use: { ...chromium, baseURL: `http://127.0.0.1:${ports[2]}/scalewise/` }, testMatch: /subpath/ },

@@ -39,6 +39,10 @@ createServer((req, res) => {
     'Content-Type': types[extname(file)] || 'application/octet-stream',
     'Content-Length': size,
     'Cache-Control': 'no-store',
+    // The page's CSP is a <meta> tag (it travels with the static site), but
+    // frame-ancestors only works as a header: a host that can send headers
+    // should send this one (Trunk.toml does for `trunk serve`).
+    'Content-Security-Policy': "frame-ancestors 'none'",
   };
   if (isolated) {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';

@@ -71,4 +71,9 @@ if [[ "$purpose" == "test" ]]; then
       || python3 -m pip install --quiet --user nbformat 2>/dev/null \
       || python3 -m pip install --quiet --user --break-system-packages nbformat
   fi
+  # The dependency audit of scripts/test.sh (deny.toml).
+  if [[ "$(cargo-deny --version 2>/dev/null || true)" != "cargo-deny 0.20.2" ]]; then
+    say "installing cargo-deny 0.20.2 (a few minutes, once)"
+    cargo +"$toolchain" install --quiet --locked cargo-deny@0.20.2
+  fi
 fi

@@ -12,6 +12,18 @@ cargo fmt --all -- --check
 cargo clippy --quiet -p scalewise-core -p scalewise-cli --all-targets --features scalewise-core/schema -- -D warnings
 cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknown-unknown -- -D warnings
 
+step "dependency audit (cargo deny, npm audit)"
+# Licences, duplicate versions and sources, from deny.toml. Advisories need
+# the RustSec database from GitHub, which CI cannot reach (deny.toml says
+# why); npm's audit endpoint may be unavailable too, which npm-audit.mjs
+# reports as NOT CHECKED rather than as a finding.
+cargo deny --log-level error check licenses bans sources
+node scripts/npm-audit.mjs .
+node scripts/npm-audit.mjs e2e
+
+step "fuzz targets compile (cargo check; fuzzing itself: core/fuzz/README.md)"
+cargo check --quiet --manifest-path core/fuzz/Cargo.toml
+
 step "native tests (cargo test)"
 cargo test --quiet --workspace --exclude scalewise-engine
 cargo test --quiet -p scalewise-core --features schema --test schema

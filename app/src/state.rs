@@ -124,6 +124,8 @@ pub struct Workbench {
     next_id: StoredValue<u64>,
     /// The review of the run in flight (sent with `Run`).
     in_flight: StoredValue<Option<(u64, Review)>>,
+    /// Retry: run again as soon as the new worker is ready.
+    rerun_when_ready: StoredValue<bool>,
     sample_request: StoredValue<u64>,
     /// The workload and seed of the last sample asked for.
     sampled: StoredValue<Option<(Workload, u64)>>,
@@ -212,6 +214,7 @@ impl Workbench {
             dark: RwSignal::new(prefers_dark()),
             next_id: StoredValue::new(first_id),
             in_flight: StoredValue::new(None),
+            rerun_when_ready: StoredValue::new(false),
             sample_request: StoredValue::new(0),
             sampled: StoredValue::new(None),
             sample_waits: RwSignal::new(false),
@@ -738,29 +741,58 @@ impl Workbench {
 
     fn start_engine(self) {
         let on_response = move |response| self.on_response(response);
-        let on_crash = move |message: String| {
-            self.engine.set(EngineStatus::Crashed(message.clone()));
-            if let Some((_, name)) = self.verify_request.get_value() {
-                self.verify_request.set_value(None);
-                self.import.set(ImportState::Invalid {
-                    name,
-                    message: format!("the engine stopped while checking it: {message}"),
-                });
-            }
-            if matches!(self.run.get_untracked(), RunStatus::Running { .. }) {
-                self.run.set(RunStatus::Failed(message));
-            }
-        };
+        let on_crash = move |message: String| self.engine_stopped(message);
         match EngineClient::spawn(on_response, on_crash) {
             Ok(client) => self.client.set_value(Some(client)),
             Err(message) => self.engine.set(EngineStatus::Crashed(message)),
         }
     }
 
+    /// The worker died (terminated, a trap, an unreadable reply): the run in
+    /// flight is lost, the previous result stays on screen, and Retry
+    /// ([`Workbench::retry`]) starts a new worker. Only the first report
+    /// counts (a dying worker may be reported by several paths).
+    fn engine_stopped(self, message: String) {
+        if matches!(self.engine.get_untracked(), EngineStatus::Crashed(_)) {
+            return;
+        }
+        self.engine.set(EngineStatus::Crashed(message.clone()));
+        self.in_flight.set_value(None);
+        if let Some((_, name)) = self.verify_request.get_value() {
+            self.verify_request.set_value(None);
+            self.import.set(ImportState::Invalid {
+                name,
+                message: format!("the engine stopped while checking it: {message}"),
+            });
+        }
+        if matches!(self.run.get_untracked(), RunStatus::Running { .. }) {
+            self.run
+                .set(RunStatus::Failed(format!("the engine stopped: {message}")));
+        }
+    }
+
+    /// After the engine stopped: a new worker, and (once it is ready) a run
+    /// of the current review. The previous result stays until the new one
+    /// arrives.
+    pub fn retry(self) {
+        // Dropping the old client terminates what is left of its worker.
+        self.client.set_value(None);
+        self.engine.set(EngineStatus::Starting);
+        self.run.set(RunStatus::Idle);
+        self.rerun_when_ready.set_value(true);
+        // The sample asked of the dead worker was never answered.
+        self.sampled.set_value(None);
+        self.start_engine();
+    }
+
     fn on_response(self, response: EngineResponse) {
         match response {
             EngineResponse::Ready { mode, threads, .. } => {
                 self.engine.set(EngineStatus::Ready { mode, threads });
+                if self.rerun_when_ready.get_value() {
+                    self.rerun_when_ready.set_value(false);
+                    self.run_profiler();
+                }
             }
             EngineResponse::Progress {
                 run_id,
@@ -833,9 +865,7 @@ impl Workbench {
                     self.in_flight.set_value(None);
                 }
             }
-            EngineResponse::Fatal { message } => {
-                self.engine.set(EngineStatus::Crashed(message));
-            }
+            EngineResponse::Fatal { message } => self.engine_stopped(message),
             EngineResponse::Sampled { request_id, result } => {
                 if request_id == self.sample_request.get_value() {
                     self.sample.set(match result {
@@ -884,7 +914,9 @@ impl Workbench {
     pub fn run_blocked(self) -> Option<String> {
         match self.engine.get() {
             EngineStatus::Starting => return Some("The engine is starting.".to_string()),
-            EngineStatus::Crashed(message) => return Some(message),
+            EngineStatus::Crashed(_) => {
+                return Some("The engine stopped; Retry starts it again.".to_string())
+            }
             EngineStatus::Ready { .. } => {}
         }
         let count = self.issues.with(Vec::len);

@@ -24,6 +24,16 @@ let wake = null;
 channel.port1.onmessage = () => { const w = wake; wake = null; if (w) w(); };
 const yieldToEventLoop = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
 
+// A trap in the engine (out of memory, a bug) leaves the wasm instance
+// unusable: say so, and end this worker; the page offers Retry, which starts
+// a new one.
+function die(error) {
+  const message = `the engine failed: ${String((error && error.message) || error)}`;
+  postMessage(JSON.stringify({ fatal: { message } }));
+  engine = null;
+  self.close();
+}
+
 let pumping = false;
 async function pump() {
   if (pumping) return;
@@ -35,14 +45,36 @@ async function pump() {
       for (const reply of replies) postMessage(reply);
       await yieldToEventLoop();
     }
+  } catch (error) {
+    die(error);
   } finally {
     pumping = false;
   }
 }
 
 function receive(message) {
-  for (const reply of engine.receive(message)) postMessage(reply);
+  if (engine === null) return;
+  try {
+    for (const reply of engine.receive(message)) postMessage(reply);
+  } catch (error) {
+    die(error);
+    return;
+  }
   pump();
+}
+
+// Holds a Web Lock named after this worker (the page chose a unique name) for
+// as long as the worker lives. The browser releases it when the worker ends
+// in any way, which is how the page notices a worker that was terminated
+// without a word (app/src/engine_client.rs). Resolves once the lock is held.
+function holdLifeLock() {
+  if (!self.navigator.locks || !self.name) return Promise.resolve();
+  return new Promise((held) => {
+    self.navigator.locks.request(self.name, () => {
+      held();
+      return new Promise(() => {}); // never released while alive
+    }).catch(() => held());
+  });
 }
 
 async function start() {
@@ -55,6 +87,7 @@ async function start() {
     await pkg.initThreadPool(threads);
   }
   engine = new pkg.Engine(isolated);
+  await holdLifeLock();
   postMessage(engine.hello());
   for (const message of pending.splice(0)) receive(message);
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::state::{now_ms, RunStatus, Workbench};
+use crate::state::{now_ms, EngineStatus, RunStatus, Workbench};
 use crate::step::Step;
 
 /// "stage — 42.0%, about 3.1 s left" for a run in flight.
@@ -31,6 +31,10 @@ pub fn RunPanel() -> impl IntoView {
         RunStatus::Running { fraction, .. } => fraction,
         _ => 0.0,
     };
+    let stopped = move || match bench.engine.get() {
+        EngineStatus::Crashed(message) => Some(message),
+        _ => None,
+    };
     let status = move || match bench.run.get() {
         RunStatus::Idle => match bench
             .finished
@@ -47,6 +51,17 @@ pub fn RunPanel() -> impl IntoView {
         } => progress_text(&stage, fraction, started_ms),
         RunStatus::Failed(message) => format!("Run failed: {message}"),
         RunStatus::Cancelled => "Cancelled; the previous result is kept.".to_string(),
+    };
+    let status = move || match stopped() {
+        Some(message) => {
+            let kept = if bench.finished.with(Option::is_some) {
+                " The previous result is kept."
+            } else {
+                ""
+            };
+            format!("The engine stopped: {message}.{kept}")
+        }
+        None => status(),
     };
     let first_issue = move || bench.issues.with(|i| i.first().map(|e| e.path.clone()));
     view! {
@@ -72,6 +87,11 @@ pub fn RunPanel() -> impl IntoView {
                 class:idle=move || !running()
             ></progress>
             <p class="run-status" data-testid="run-status" role="status" aria-live="polite">{status}</p>
+            <Show when=move || stopped().is_some()>
+                <button class="primary retry" on:click=move |_| bench.retry()>
+                    "Retry"
+                </button>
+            </Show>
             <div id="run-blocked">
                 {move || blocked.get().map(|reason| view! {
                     <p class="blocked">

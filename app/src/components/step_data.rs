@@ -50,7 +50,7 @@ const VOLUME: [Param; 5] = [
         unit: "events",
         echo: Some(Unit::Count),
         integer: true,
-        hint: "Pipeline events in one batch run; the profiler really processes all of them.",
+        hint: "Pipeline events in one batch run; the profiler really processes all of them. At most 200 M (200 000 000) per run: the engine's limit, which a browser tab runs in about a minute.",
         slider: slider("Event volume slider", 1e4, 2e8, true),
         get: |w| w.events as f64,
         set: |w, v| w.events = to_u64(v),
@@ -420,5 +420,26 @@ pub fn DataStep() -> impl IntoView {
             </section>
             <StepNav step=Step::Data />
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The events field's help states the core's limit (a changed limit
+    /// must change the text too).
+    #[test]
+    fn the_events_hint_states_the_limit() {
+        let digits = scalewise_core::limits::MAX_EVENTS_PER_RUN.to_string();
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(digit);
+        }
+        let events = VOLUME.iter().find(|p| p.field == "events").unwrap();
+        assert!(events.hint.contains(&grouped), "{}", events.hint);
     }
 }
