@@ -509,6 +509,9 @@ impl Workbench {
                     });
                 }
             }
+            // Only the browser benchmark (e2e/bench) sends `bench`, straight
+            // to the worker; the UI never asks.
+            EngineResponse::Benched { .. } => {}
         }
     }
 

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::result::ResultDocument;
+use crate::bench::BenchOutcome;
 use crate::models::usl::{ScalingPoint, UslFit};
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review, Workload};
@@ -44,6 +45,11 @@ pub enum EngineRequest {
     /// CSV ([`crate::models::usl::parse_points_csv`], then
     /// [`crate::models::usl::fit_usl`]). Answered at once, like `Sample`.
     FitUsl { request_id: u64, csv: String },
+    /// Time generate + profile of the example workload over `events` events
+    /// on the engine's pool ([`crate::bench::generate_and_profile`]): the
+    /// browser benchmark's entry point. Answered at once; the worker is busy
+    /// for the whole pass, so send it only while no run is in flight.
+    Bench { request_id: u64, events: u64 },
 }
 
 /// How the engine got its threads.
@@ -103,6 +109,11 @@ pub enum EngineResponse {
         points: Vec<ScalingPoint>,
         result: Result<UslFit, String>,
     },
+    /// The answer to `Bench`: the timed pass, or why `events` is refused.
+    Benched {
+        request_id: u64,
+        result: Result<BenchOutcome, Vec<FieldError>>,
+    },
 }
 
 #[cfg(test)]
@@ -145,6 +156,29 @@ mod tests {
         });
         assert!(text.starts_with(r#"{"fit_usl":{"#), "{text}");
         round_trip_request(EngineRequest::Cancel { run_id: 9 });
+        let text = round_trip_request(EngineRequest::Bench {
+            request_id: 7,
+            events: 2_000_000,
+        });
+        assert_eq!(text, r#"{"bench":{"request_id":7,"events":2000000}}"#);
+    }
+
+    #[test]
+    fn bench_replies_round_trip() {
+        let outcome =
+            crate::bench::generate_and_profile(20_000, &crate::clock::FrozenClock).unwrap();
+        let text = round_trip_response(EngineResponse::Benched {
+            request_id: 8,
+            result: Ok(outcome),
+        });
+        assert!(
+            text.starts_with(r#"{"benched":{"request_id":8,"result":{"Ok":{"events":20000,"#),
+            "{text}"
+        );
+        round_trip_response(EngineResponse::Benched {
+            request_id: 9,
+            result: Err(crate::bench::check_events(0).unwrap_err().0),
+        });
     }
 
     #[test]

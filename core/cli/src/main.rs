@@ -54,6 +54,11 @@ USAGE:
         The failure/checkpoint model alone: JSON with interval_s and
         expected_makespan_s (mean over runs).
 
+    scalewise bench [--events N] [--threads T] [--repeat K] [--json]
+        Time generate + profile of the example workload over N events
+        (default 2e7) on a pool of T threads (default: all cores); prints the
+        median events/s of K passes (default 5), or JSON with --json.
+
     scalewise help | --help | -h
 
 EXIT CODES:
@@ -156,6 +161,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
             },
         )),
         "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
+        "bench" => library_command(scalewise_cli::cmd_bench::run(rest)),
         "model" => library_command(scalewise_cli::cmd_model::run(rest)),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
