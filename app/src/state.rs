@@ -896,6 +896,9 @@ impl Workbench {
                 document,
                 outcome,
             } => self.on_verified(request_id, document, outcome),
+            // Only the browser benchmark (e2e/bench) sends `bench`, straight
+            // to the worker; the UI never asks.
+            EngineResponse::Benched { .. } => {}
         }
     }
 

@@ -23,6 +23,7 @@
 
 pub mod analysis;
 pub mod analysis_limits;
+pub mod bench;
 pub mod clock;
 pub mod error;
 pub mod events;

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::result::ResultDocument;
+use crate::bench::BenchOutcome;
 use crate::models::usl::{ScalingPoint, UslFit};
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review, Workload};
@@ -71,6 +72,11 @@ pub enum EngineRequest {
     /// audit chain ([`crate::submission::verify_document`]). Runs a whole
     /// recomputation before answering.
     Verify { request_id: u64, document: String },
+    /// Time generate + profile of the example workload over `events` events
+    /// on the engine's pool ([`crate::bench::generate_and_profile`]): the
+    /// browser benchmark's entry point. Answered at once; the worker is busy
+    /// for the whole pass, so send it only while no run is in flight.
+    Bench { request_id: u64, events: u64 },
 }
 
 /// How the engine got its threads.
@@ -153,6 +159,11 @@ pub enum EngineResponse {
         document: Option<Box<ResultDocument>>,
         outcome: VerifyOutcome,
     },
+    /// The answer to `Bench`: the timed pass, or why `events` is refused.
+    Benched {
+        request_id: u64,
+        result: Result<BenchOutcome, Vec<FieldError>>,
+    },
 }
 
 #[cfg(test)]
@@ -195,6 +206,29 @@ mod tests {
         });
         assert!(text.starts_with(r#"{"fit_usl":{"#), "{text}");
         round_trip_request(EngineRequest::Cancel { run_id: 9 });
+        let text = round_trip_request(EngineRequest::Bench {
+            request_id: 7,
+            events: 2_000_000,
+        });
+        assert_eq!(text, r#"{"bench":{"request_id":7,"events":2000000}}"#);
+    }
+
+    #[test]
+    fn bench_replies_round_trip() {
+        let outcome =
+            crate::bench::generate_and_profile(20_000, &crate::clock::FrozenClock).unwrap();
+        let text = round_trip_response(EngineResponse::Benched {
+            request_id: 8,
+            result: Ok(outcome),
+        });
+        assert!(
+            text.starts_with(r#"{"benched":{"request_id":8,"result":{"Ok":{"events":20000,"#),
+            "{text}"
+        );
+        round_trip_response(EngineResponse::Benched {
+            request_id: 9,
+            result: Err(crate::bench::check_events(0).unwrap_err().0),
+        });
     }
 
     #[test]

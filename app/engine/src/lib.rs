@@ -186,6 +186,21 @@ impl Engine {
                     outcome,
                 })]
             }
+            // The browser benchmark: one synchronous pass; the worker hears
+            // nothing else meanwhile (see `EngineRequest::Bench`).
+            EngineRequest::Bench { request_id, events } => {
+                vec![encode(&EngineResponse::Benched {
+                    request_id,
+                    result: scalewise_core::bench::generate_and_profile(events, &PerformanceClock)
+                        .map_err(|e| match e {
+                            scalewise_core::CoreError::Invalid(errors) => errors.0,
+                            other => vec![scalewise_core::review::FieldError {
+                                path: "events".to_string(),
+                                message: other.to_string(),
+                            }],
+                        }),
+                })]
+            }
         }
     }
 

@@ -65,6 +65,11 @@ USAGE:
         The failure/checkpoint model alone: JSON with interval_s and
         expected_makespan_s (mean over runs).
 
+    scalewise bench [--events N] [--threads T] [--repeat K] [--json]
+        Time generate + profile of the example workload over N events
+        (default 2e7) on a pool of T threads (default: all cores); prints the
+        median events/s of K passes (default 5), or JSON with --json.
+
     scalewise help | --help | -h
 
 EXIT CODES:
@@ -168,6 +173,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         )),
         "export" => library_command(scalewise_cli::cmd_export::run(rest)),
         "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
+        "bench" => library_command(scalewise_cli::cmd_bench::run(rest)),
         "model" => library_command(scalewise_cli::cmd_model::run(rest)),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
