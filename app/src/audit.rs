@@ -25,12 +25,6 @@ pub fn inputs(review: &Review) -> Review {
     review
 }
 
-/// Whether two reviews differ in more than their audit trails (appending
-/// an entry must not make a result stale).
-pub fn inputs_differ(ran: &Review, now: &Review) -> bool {
-    ran != now && inputs(ran) != inputs(now)
-}
-
 /// The entry's summary and changed paths for `before` → `after`.
 /// `action` prefixes non-field edits (`undo`, `import x.result.json`).
 pub fn describe(action: Option<&str>, before: &Review, after: &Review) -> (String, Vec<String>) {
