@@ -1,8 +1,8 @@
 //! The workbench's state, in one place. Components read these signals; every
 //! change to the review goes through [`Workbench::edit`] (or, for undo, redo
-//! and imports, [`Workbench::replace_review`]), which records the undo step
-//! and schedules the autosave, and only `Workbench` methods talk to the
-//! engine worker.
+//! and imports, [`Workbench::replace_review`]), which records the undo step,
+//! appends the audit entry and schedules the autosave, and only `Workbench`
+//! methods talk to the engine worker.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
