@@ -180,12 +180,15 @@ fn install(option: &JsValue, path: &[Key], function: &JsValue) {
 /// The chart's option as a JS object, formatter markers replaced by
 /// functions.
 fn option_of(chart: &ChartSpec) -> Result<JsValue, String> {
-    let value = serde_json::to_value(chart).map_err(|e| e.to_string())?;
+    // Compact JSON: charming's `Display` pretty-prints, which costs tens of
+    // milliseconds on the main thread for a large chart. The markers are
+    // found in the text parsed back: serialising through `serde_json::Value`
+    // instead would link a second serializer for every charming type
+    // (~70 KB of the UI's wasm before wasm-opt; BENCHMARKS.md, "Size").
+    let json = serde_json::to_string(chart).map_err(|e| e.to_string())?;
+    let value: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
     let mut markers = Vec::new();
     find_markers(&value, &mut Vec::new(), &mut markers);
-    // Compact JSON: charming's `Display` pretty-prints, which costs tens of
-    // milliseconds on the main thread for a large chart.
-    let json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
     let option = js_sys::JSON::parse(&json).map_err(|e| format!("{e:?}"))?;
     for (path, marker) in &markers {
         if let Some(function) = formatter(marker) {
