@@ -191,3 +191,34 @@ fn usl_csv_inputs_stay_fixed() {
         usl_csv_case(&bytes);
     }
 }
+
+/// How deep a fuzz corpus reaches (not a check; run by hand):
+/// `SCALEWISE_FUZZ_CORPUS=/tmp/corpus/review cargo test -p scalewise-core
+/// --test fuzz_regressions corpus_depth -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_depth() {
+    let Ok(dir) = std::env::var("SCALEWISE_FUZZ_CORPUS") else {
+        return;
+    };
+    let (mut total, mut utf8, mut parsed, mut valid) = (0, 0, 0, 0);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        total += 1;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        utf8 += 1;
+        if let Ok(review) = Review::from_json(text) {
+            parsed += 1;
+            valid += usize::from(review.validate().is_ok());
+        } else if let Ok(document) = serde_json::from_str::<ResultDocument>(text) {
+            parsed += 1;
+            valid += usize::from(
+                document.reproducibility.review.validate().is_ok()
+                    && document.calibration.validate().is_ok(),
+            );
+        }
+    }
+    eprintln!("{total} inputs, {utf8} UTF-8, {parsed} parse, {valid} valid");
+}
