@@ -115,7 +115,8 @@ print("ok", doc["module"])
   expect(words).toBeLessThanOrEqual(1200);
   const crossover = doc.crossover.single_node_limit_events ?? doc.crossover.config.max_events;
   expect(memo).toContain(`${Math.round(crossover).toLocaleString('en-US')} events`);
-  expect(memo).toMatch(new RegExp(`^Bottleneck: the ${STAGE_LABELS[doc.timing.bottleneck.stage].replace(/[()]/g, '\\$&')} stage`, 'm'));
+  // "Bottleneck: the <label> stage, because …" or "Bottleneck: <label> takes …".
+  expect(memo).toMatch(new RegExp(`^Bottleneck: (the )?${STAGE_LABELS[doc.timing.bottleneck.stage].replace(/[()]/g, '\\$&')}`, 'm'));
   const winner = doc.scoring.totals.find((t) => t.option === doc.scoring.winner);
   expect(memo).toContain(winner.value.toFixed(3));
   expect(memo).toContain(doc.scoring.winner);
@@ -226,6 +227,16 @@ test('a weight change re-scores without a rerun, and edits reach the exports, wh
   const workspace = workspaceCell(notebook);
   expect(workspace).toContain('"nightly p95 makespan against the 2-hour window"');
   expect(workspace).toContain('"a replay of one real night of events"');
+
+  // An input a run depends on makes the result stale: the export says so
+  // and still offers the earlier result's files.
+  await gotoStep(page, 'data');
+  await page.locator('#f-seed').fill('7');
+  await page.locator('#f-seed').dispatchEvent('change');
+  await expect(page.getByTestId('stale-marker')).toBeVisible();
+  await gotoStep(page, 'export');
+  await expect(page.getByTestId('export-stale')).toContainText('The result is stale');
+  await expect(page.getByRole('button', { name: 'Download .result.json', exact: true })).toBeEnabled();
 });
 
 test('an option named =HYPERLINK("x") is escaped in the CSV and intact in the JSON', async ({ page }) => {

@@ -225,3 +225,36 @@ pub fn RecommendationStep() -> impl IntoView {
         </article>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalewise_core::review::Review;
+    use scalewise_core::session::run_with;
+
+    #[test]
+    fn the_two_failure_modes_shown_are_those_the_mitigation_helps_most() {
+        let mut review = Review::example();
+        review.workload.events = 20_000;
+        let calibration = serde_json::from_str(include_str!(
+            "../../../core/tests/fixtures/calibration.json"
+        ))
+        .unwrap();
+        let modes = run_with(review, calibration).unwrap().failure_modes;
+        assert!(modes.len() > 2);
+        let top = top_failure_modes(&modes);
+        assert_eq!(top.len(), 2);
+        let reduction = |m: &FailureMode| {
+            (m.without_mitigation - m.with_mitigation) / m.without_mitigation.abs()
+        };
+        let floor = reduction(&top[1]);
+        assert!(reduction(&top[0]) >= floor);
+        for mode in modes.iter().filter(|m| top.iter().all(|t| t.id != m.id)) {
+            assert!(
+                reduction(mode) <= floor,
+                "{} ranks above the shown ones",
+                mode.id
+            );
+        }
+    }
+}
