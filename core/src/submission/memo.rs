@@ -842,7 +842,25 @@ fn compose(doc: &ResultDocument, tight: bool) -> String {
             out.push('\n');
         }
     }
-    out
+    // The draft's own wording has no angle brackets, so escaping the whole
+    // text touches only what the user typed (names, boundary, evidence).
+    escape_html_tags(&out)
+}
+
+/// The memo as exported (`*.memo.md`, the notebook's memo cell): the
+/// user's text if any, else the draft. Markdown renders raw HTML, so `<`
+/// and `>` become entities: a memo pasted from elsewhere cannot carry a tag
+/// into a reviewer's viewer. The result JSON keeps the text verbatim.
+pub fn exported_memo(doc: &ResultDocument) -> String {
+    if doc.memo.trim().is_empty() {
+        draft_memo(doc)
+    } else {
+        escape_html_tags(&doc.memo)
+    }
+}
+
+fn escape_html_tags(text: &str) -> String {
+    text.replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -970,6 +988,20 @@ mod tests {
         let memo = draft_memo(&doc);
         let headings = memo.lines().filter(|l| l.starts_with('#')).count();
         assert_eq!(headings, 7, "{memo}");
+    }
+
+    #[test]
+    fn user_text_cannot_add_html() {
+        let mut review = small_review();
+        review.title = "<img src=x onerror=alert(1)>".to_string();
+        review.scenario.boundary = "\"><script>alert(2)</script>".to_string();
+        let doc = recompute(&review, &calibration()).unwrap();
+        let memo = draft_memo(&doc);
+        assert!(!memo.contains('<') && !memo.contains('>'), "{memo}");
+        assert!(
+            memo.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{memo}"
+        );
     }
 
     #[test]

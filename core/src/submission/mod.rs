@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::result::ResultDocument;
 
 pub use audit::{append_entry, verify_chain, AuditEntry, ChainStatus};
-pub use memo::{check_memo, count_words, draft_memo, MemoCheck};
+pub use memo::{check_memo, count_words, draft_memo, exported_memo, MemoCheck};
 pub use names::{file_stem, ExportNames};
 pub use notebook::{notebook, python_str, ChartImage};
 pub use table::{csv_cell, markdown_cell, scoring_csv, scoring_markdown};
@@ -58,11 +58,7 @@ pub fn export_files(
     let stem = file_stem(&doc.reproducibility.review.title, date)?;
     let names = ExportNames::new(&stem);
     let notebook = notebook(doc, charts)?;
-    let memo = if doc.memo.trim().is_empty() {
-        draft_memo(doc)
-    } else {
-        doc.memo.clone()
-    };
+    let memo = exported_memo(doc);
     let file = |name: String, mime: &str, contents: String| ExportFile {
         name,
         mime: mime.to_string(),

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::analysis::result::{CourseAlternative, ResultDocument};
 
 use super::format::{events, percent, score};
-use super::memo::{bottleneck_text, crossover_volume, draft_memo};
+use super::memo::{bottleneck_text, crossover_volume, exported_memo};
 use super::table::{markdown_cell, scoring_markdown};
 use super::SubmissionError;
 use crate::limits::{MAX_CHARTS, MAX_CHART_PNG_BASE64_CHARS};
@@ -389,11 +389,7 @@ pub fn notebook(doc: &ResultDocument, charts: &[ChartImage]) -> Result<Value, Su
         }));
     }
     cells.push(markdown("key-numbers", &key_numbers(doc)));
-    let memo = if doc.memo.trim().is_empty() {
-        draft_memo(doc)
-    } else {
-        doc.memo.clone()
-    };
+    let memo = exported_memo(doc);
     cells.push(markdown("memo", &memo));
     cells.push(markdown(
         "reproducibility",
