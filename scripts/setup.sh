@@ -55,4 +55,20 @@ if [[ "$purpose" == "test" ]]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
   npm_ci "$root/e2e"   # Playwright (no browser download: it drives /usr/bin/chromium)
+  # The CLI's submission tests load the exported files with Python: json,
+  # ast and nbformat (the notebook must validate).
+  if ! command -v python3 >/dev/null; then
+    say "installing python3"
+    sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3 python3-pip >/dev/null
+  fi
+  if ! python3 -c 'import nbformat' 2>/dev/null; then
+    say "installing Python's nbformat"
+    # PEP 668 ("externally managed") systems refuse a plain install: fall
+    # back to the user site, then to --break-system-packages.
+    python3 -m pip install --quiet nbformat 2>/dev/null \
+      || python3 -m pip install --quiet --user nbformat 2>/dev/null \
+      || python3 -m pip install --quiet --user --break-system-packages nbformat
+  fi
 fi

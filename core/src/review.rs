@@ -1534,6 +1534,73 @@ mod tests {
     }
 
     #[test]
+    fn audit_entries_are_validated() {
+        let mut review = Review::example();
+        crate::submission::append_entry(
+            &mut review.submission.audit,
+            "2026-11-22T01:00:00Z",
+            "ok",
+            vec![],
+        );
+        assert_eq!(review.validate(), Ok(()));
+        check(
+            |r| {
+                crate::submission::append_entry(
+                    &mut r.submission.audit,
+                    "t",
+                    &"s".repeat(500),
+                    vec![],
+                );
+            },
+            "submission.audit[0].summary",
+            "at most 240 characters",
+        );
+        check(
+            |r| {
+                crate::submission::append_entry(&mut r.submission.audit, " ", "s", vec![]);
+            },
+            "submission.audit[0].at",
+            "must not be empty",
+        );
+        check(
+            |r| {
+                crate::submission::append_entry(
+                    &mut r.submission.audit,
+                    "t",
+                    "s",
+                    vec!["p".to_string(); 9],
+                );
+            },
+            "submission.audit[0].paths",
+            "at most 8 items",
+        );
+        check(
+            |r| {
+                crate::submission::append_entry(&mut r.submission.audit, "t", "s", vec![]);
+                r.submission.audit[0].hash = "XYZ".to_string();
+            },
+            "submission.audit[0].hash",
+            "64 lowercase hexadecimal",
+        );
+        check(
+            |r| {
+                for _ in 0..=limits::MAX_AUDIT_ENTRIES {
+                    r.submission.audit.push(crate::submission::AuditEntry {
+                        seq: 1,
+                        at: "t".to_string(),
+                        summary: String::new(),
+                        paths: Vec::new(),
+                        prev: "0".repeat(64),
+                        hash: "0".repeat(64),
+                    });
+                }
+            },
+            "submission.audit",
+            "at most 500 entries",
+        );
+    }
+
+    #[test]
     fn all_problems_are_reported_at_once() {
         let mut review = Review::example();
         review.workload.events = 0;

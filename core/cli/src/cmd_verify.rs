@@ -9,6 +9,7 @@
 use scalewise_core::analysis::result::{verify, ResultDocument, Verification};
 use scalewise_core::profiler::Calibration;
 use scalewise_core::review::Review;
+use scalewise_core::submission::{verify_chain, ChainStatus};
 
 use crate::CliError;
 
@@ -35,7 +36,21 @@ pub fn run<E: std::fmt::Display>(
     verify_text(&text, recompute).map_err(|m| CliError::failure(format!("{path}: {m}")))
 }
 
-/// "reproduced", or the first difference as the error message.
+/// The audit trail's status, one line.
+pub fn chain_line(document: &ResultDocument) -> String {
+    match verify_chain(&document.reproducibility.review.submission.audit) {
+        ChainStatus::Intact { entries } => format!(
+            "audit chain: intact ({entries} entr{})",
+            if entries == 1 { "y" } else { "ies" }
+        ),
+        ChainStatus::Broken { seq, reason } => {
+            format!("audit chain: BROKEN at entry {seq}: {reason}")
+        }
+    }
+}
+
+/// "reproduced" and the audit chain's status, or the first difference as
+/// the error message (with the chain's status).
 pub fn verify_text<E: std::fmt::Display>(
     text: &str,
     recompute: impl Fn(&Review, &Calibration) -> Result<ResultDocument, E>,
@@ -44,15 +59,17 @@ pub fn verify_text<E: std::fmt::Display>(
         serde_json::from_str(text).map_err(|e| format!("not a result document: {e}"))?;
     match verify(&document, recompute).map_err(|e| format!("recomputation failed: {e}"))? {
         Verification::Reproduced => Ok(format!(
-            "reproduced (digest {})",
-            document.reproducibility.digest
+            "reproduced (digest {})\n{}",
+            document.reproducibility.digest,
+            chain_line(&document)
         )),
         Verification::Differs {
             first_field,
             recorded,
             recomputed,
         } => Err(format!(
-            "differs at {first_field}: recorded {recorded}, recomputed {recomputed}"
+            "differs at {first_field}: recorded {recorded}, recomputed {recomputed}\n{}",
+            chain_line(&document)
         )),
     }
 }

@@ -1,6 +1,7 @@
 //! Subcommands of the `scalewise` binary, as a library so they are unit
 //! tested and `main.rs` only dispatches (`scalewise_cli::cmd_usl::run`, …).
 
+pub mod cmd_export;
 pub mod cmd_model;
 pub mod cmd_usl;
 pub mod cmd_verify;

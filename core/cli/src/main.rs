@@ -40,7 +40,18 @@ USAGE:
     scalewise verify RESULT.json
         Recompute a result from its recorded review and calibration. Prints
         `reproduced` (exit 0) when the digest matches; otherwise the first
-        differing field (exit 1).
+        differing field (exit 1). A second line gives the status of the
+        review's audit trail (`audit chain: intact (N entries)` or
+        `audit chain: BROKEN at entry S: why`); it does not change the exit
+        code, since the numbers reproduce either way.
+
+    scalewise export RESULT.json [--out DIR] [--date YYYY-MM-DD]
+        Write the submission files of a result into DIR (default: the
+        current directory) and print their paths: STEM.result.json,
+        STEM.scoring.csv, STEM.scoring.md, STEM.memo.md and STEM.ipynb, where
+        STEM is the review title's slug and the date (default: today, UTC).
+        The charts are drawn by the page: a notebook exported here has no
+        chart cells (export from the page to embed them).
 
     scalewise usl POINTS.csv
         Fit the Universal Scalability Law to `workers,throughput` points;
@@ -155,6 +166,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
                 scalewise_core::session::run_with(review.clone(), calibration.clone())
             },
         )),
+        "export" => library_command(scalewise_cli::cmd_export::run(rest)),
         "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
         "model" => library_command(scalewise_cli::cmd_model::run(rest)),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),

@@ -153,6 +153,19 @@ pub fn crossover_volume(doc: &ResultDocument) -> f64 {
         .unwrap_or(doc.crossover.config.max_events)
 }
 
+/// The bottleneck stage and why, one sentence (the profiler's reason
+/// usually starts with the stage's label; it is not repeated then).
+pub fn bottleneck_text(doc: &ResultDocument, max_words: usize) -> String {
+    let bottleneck = &doc.timing.bottleneck;
+    let label = bottleneck.stage.label();
+    let reason = sentence(&clip(&bottleneck.reason, max_words));
+    if reason.starts_with(label) {
+        reason
+    } else {
+        format!("the {label} stage, because {reason}")
+    }
+}
+
 fn winner_score(doc: &ResultDocument) -> f64 {
     doc.scoring
         .totals
@@ -360,14 +373,12 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
 fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let review = &doc.reproducibility.review;
     let timing = &doc.timing;
-    let bottleneck = &timing.bottleneck;
     b.add(
         2,
         0,
         format!(
-            "Bottleneck: the {} stage: {}",
-            bottleneck.stage.label(),
-            sentence(&clip(&bottleneck.reason, words_limit(40, tight)))
+            "Bottleneck: {}",
+            bottleneck_text(doc, words_limit(40, tight))
         ),
     );
     let shares: Vec<String> = timing

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::analysis::result::{CourseAlternative, ResultDocument};
 
 use super::format::{events, percent, score};
-use super::memo::{crossover_volume, draft_memo};
+use super::memo::{bottleneck_text, crossover_volume, draft_memo};
 use super::table::{markdown_cell, scoring_markdown};
 use super::SubmissionError;
 use crate::limits::{MAX_CHARTS, MAX_CHART_PNG_BASE64_CHARS};
@@ -300,12 +300,11 @@ fn key_numbers(doc: &ResultDocument) -> String {
     format!(
         "## Key numbers\n\n\
          - Crossover: {limit}.\n\
-         - Bottleneck: the {} stage — {}\n\
+         - Bottleneck: {}\n\
          - Winner: {} with a weighted score of **{}**; stable in {} of ±{:.0}% weight \
            perturbations; TOPSIS {}.\n\
          - Answer: {}\n",
-        doc.timing.bottleneck.stage.label(),
-        markdown_cell(&doc.timing.bottleneck.reason),
+        markdown_cell(&bottleneck_text(doc, 60)),
         markdown_cell(&scoring.winner),
         score(winner_score),
         percent(scoring.sensitivity.winner_stable_share),

@@ -28,10 +28,55 @@ pub enum VerifyOutcome {
     Invalid { message: String },
 }
 
+/// Refuses recorded analysis settings costlier than the defaults (every
+/// document the tool writes uses the defaults or less): a hostile file
+/// could otherwise ask for a sweep that keeps the engine busy for minutes.
+fn check_budget(document: &ResultDocument) -> Result<(), String> {
+    let projection = &document.reproducibility.projection_config;
+    let sweep = &document.reproducibility.sweep_config;
+    let defaults = AnalysisOptions::default();
+    let checks = [
+        (
+            "projection_config.failure_runs",
+            u64::from(projection.failure_runs),
+            u64::from(defaults.projection.failure_runs),
+        ),
+        (
+            "projection_config.cache_sim_max_keys",
+            projection.cache_sim_max_keys,
+            defaults.projection.cache_sim_max_keys,
+        ),
+        (
+            "projection_config.cache_sim_requests",
+            projection.cache_sim_requests,
+            defaults.projection.cache_sim_requests,
+        ),
+        (
+            "sweep_config.points",
+            sweep.points as u64,
+            defaults.sweep.points as u64,
+        ),
+        (
+            "sweep_config.failure_runs",
+            u64::from(sweep.failure_runs),
+            u64::from(defaults.sweep.failure_runs),
+        ),
+    ];
+    for (field, value, max) in checks {
+        if value > max {
+            return Err(format!(
+                "reproducibility.{field} is {value}; this tool recomputes at most {max}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The document its recorded inputs give: the review replayed on the
 /// recorded calibration, analysed with the recorded projection and sweep
 /// settings (bounded by [`crate::analysis_limits`], checked by the analysis).
 pub fn recompute(document: &ResultDocument) -> Result<ResultDocument, String> {
+    check_budget(document)?;
     let review = document.reproducibility.review.clone();
     let output = crate::session::profile_with(review.clone(), document.calibration.clone())
         .map_err(|e| e.to_string())?;
@@ -161,6 +206,14 @@ mod tests {
         assert!(parsed.is_none());
         assert!(
             matches!(outcome, VerifyOutcome::Invalid { ref message } if message.contains("line 1")),
+            "{outcome:?}"
+        );
+        let mut costly = document().clone();
+        costly.reproducibility.sweep_config.points = 400;
+        let (parsed, outcome) = verify_document(&costly.to_json_pretty());
+        assert!(parsed.is_some());
+        assert!(
+            matches!(outcome, VerifyOutcome::Invalid { ref message } if message.contains("sweep_config.points is 400")),
             "{outcome:?}"
         );
         let big = " ".repeat(MAX_IMPORT_BYTES + 1);
