@@ -842,15 +842,16 @@ fn compose(doc: &ResultDocument, tight: bool) -> String {
             out.push('\n');
         }
     }
-    // The draft's own wording has no angle brackets, so escaping the whole
-    // text touches only what the user typed (names, boundary, evidence).
+    // The draft's own wording never opens a tag (only comparisons such as
+    // `< 1%`), so escaping the whole text touches only what the user typed.
     escape_html_tags(&out)
 }
 
 /// The memo as exported (`*.memo.md`, the notebook's memo cell): the
-/// user's text if any, else the draft. Markdown renders raw HTML, so `<`
-/// and `>` become entities: a memo pasted from elsewhere cannot carry a tag
-/// into a reviewer's viewer. The result JSON keeps the text verbatim.
+/// user's text if any, else the draft. Markdown renders raw HTML, so a `<`
+/// that could open a tag becomes `&lt;`: a memo pasted from elsewhere
+/// cannot carry a tag into a reviewer's viewer. The result JSON keeps the
+/// text verbatim.
 pub fn exported_memo(doc: &ResultDocument) -> String {
     if doc.memo.trim().is_empty() {
         draft_memo(doc)
@@ -859,8 +860,24 @@ pub fn exported_memo(doc: &ResultDocument) -> String {
     }
 }
 
+/// `<` becomes `&lt;` where it could open a tag, a comment or a processing
+/// instruction (CommonMark's raw HTML: `<` then a letter, `/`, `!` or `?`);
+/// comparisons such as `< 1%` and `> 85%` stay as written.
 fn escape_html_tags(text: &str) -> String {
-    text.replace('<', "&lt;").replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opens_markup = c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
+        if opens_markup {
+            out.push_str("&lt;");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -997,10 +1014,15 @@ mod tests {
         review.scenario.boundary = "\"><script>alert(2)</script>".to_string();
         let doc = recompute(&review, &calibration()).unwrap();
         let memo = draft_memo(&doc);
-        assert!(!memo.contains('<') && !memo.contains('>'), "{memo}");
         assert!(
-            memo.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            !memo.contains("<img") && !memo.contains("<script") && !memo.contains("</"),
             "{memo}"
+        );
+        assert!(memo.contains("&lt;img src=x onerror=alert(1)>"), "{memo}");
+        assert!(memo.contains("&lt;script>alert(2)&lt;/script>"), "{memo}");
+        assert_eq!(
+            escape_html_tags("a < 1% and b > 2 <!-- c <?x"),
+            "a < 1% and b > 2 &lt;!-- c &lt;?x"
         );
     }
 
