@@ -8,8 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use scalewise_core::analysis::crossover::SweepConfig;
-use scalewise_core::analysis::projection::ProjectionConfig;
 use scalewise_core::analysis::result::{
     build, compare, json_diff, AnalysisOptions, ResultDocument, Verification,
 };
@@ -40,23 +38,6 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     out
-}
-
-/// As in the fuzz targets: the default analysis with smaller samples.
-fn small_analysis() -> AnalysisOptions {
-    AnalysisOptions {
-        projection: ProjectionConfig {
-            cache_sim_max_keys: 2_000,
-            cache_sim_requests: 5_000,
-            failure_runs: 20,
-            ..ProjectionConfig::default()
-        },
-        sweep: SweepConfig {
-            points: 8,
-            failure_runs: 10,
-            ..SweepConfig::default()
-        },
-    }
 }
 
 fn calibrate() -> Plan {
@@ -95,7 +76,7 @@ fn review_case(data: &[u8]) {
         &small,
         output.data_profile,
         output.calibration,
-        &small_analysis(),
+        &AnalysisOptions::reduced_samples(),
     )
     .expect("a valid review must analyse");
 }
@@ -135,7 +116,7 @@ fn result_case(data: &[u8], example: &Value) {
         &small,
         output.data_profile,
         output.calibration,
-        &small_analysis(),
+        &AnalysisOptions::reduced_samples(),
     )
     .expect("valid inputs must analyse");
     let _ = compare(&recorded, &recomputed.to_value());

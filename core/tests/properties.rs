@@ -19,8 +19,6 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
-use scalewise_core::analysis::crossover::SweepConfig;
-use scalewise_core::analysis::projection::ProjectionConfig;
 use scalewise_core::analysis::result::ResultDocument;
 use scalewise_core::analysis::result::{build, AnalysisOptions};
 use scalewise_core::clock::{FrozenClock, SteppingClock};
@@ -41,26 +39,6 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 64,
         ..ProptestConfig::default()
-    }
-}
-
-/// The analysis with its documented defaults except the sample sizes of the
-/// cache simulation and the failure Monte Carlo, which dominate its time in
-/// an unoptimised test build (the defaults take seconds per case there; the
-/// code paths are the same).
-fn small_analysis() -> AnalysisOptions {
-    AnalysisOptions {
-        projection: ProjectionConfig {
-            cache_sim_max_keys: 2_000,
-            cache_sim_requests: 5_000,
-            failure_runs: 20,
-            ..ProjectionConfig::default()
-        },
-        sweep: SweepConfig {
-            points: 8,
-            failure_runs: 10,
-            ..SweepConfig::default()
-        },
     }
 }
 
@@ -890,7 +868,7 @@ proptest! {
 
         let clock = SteppingClock::new(Seconds(1e-6));
         let output = profile_to_end(review.clone(), calibrate(), &clock).unwrap();
-        let document = build(&review, output.data_profile, output.calibration, &small_analysis()).unwrap();
+        let document = build(&review, output.data_profile, output.calibration, &AnalysisOptions::reduced_samples()).unwrap();
         let json = serde_json::to_string(&document).unwrap();
         let parsed: ResultDocument = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&parsed, &document);

@@ -13,8 +13,6 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use scalewise_core::analysis::crossover::SweepConfig;
-use scalewise_core::analysis::projection::ProjectionConfig;
 use scalewise_core::analysis::result::{
     build, compare, json_diff, AnalysisOptions, ResultDocument, Verification,
 };
@@ -24,25 +22,6 @@ use serde_json::Value;
 const RUN_EVENTS: u64 = 2_000;
 /// What `scalewise verify` reads at most.
 const MAX_RESULT_BYTES: usize = 64 << 20;
-
-/// The analysis with its documented defaults except the sample sizes of the
-/// cache simulation and the failure Monte Carlo, which would otherwise take
-/// seconds per input under the sanitizer (the code paths are the same).
-fn small_analysis() -> AnalysisOptions {
-    AnalysisOptions {
-        projection: ProjectionConfig {
-            cache_sim_max_keys: 2_000,
-            cache_sim_requests: 5_000,
-            failure_runs: 20,
-            ..ProjectionConfig::default()
-        },
-        sweep: SweepConfig {
-            points: 8,
-            failure_runs: 10,
-            ..SweepConfig::default()
-        },
-    }
-}
 
 /// The example review's result, replayed from the committed calibration
 /// fixture (the seed corpus holds the same document).
@@ -102,7 +81,7 @@ fuzz_target!(|data: &[u8]| {
         &small,
         output.data_profile,
         output.calibration,
-        &small_analysis(),
+        &AnalysisOptions::reduced_samples(),
     )
     .expect("valid inputs must analyse");
     let _ = compare(&recorded, &recomputed.to_value());

@@ -10,8 +10,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scalewise_core::analysis::crossover::SweepConfig;
-use scalewise_core::analysis::projection::ProjectionConfig;
 use scalewise_core::analysis::result::{build, AnalysisOptions};
 use scalewise_core::clock::SteppingClock;
 use scalewise_core::review::Review;
@@ -20,25 +18,6 @@ use scalewise_core::units::Seconds;
 
 /// Events of the bounded run: a few chunks, every stage still exercised.
 const RUN_EVENTS: u64 = 2_000;
-
-/// The analysis with its documented defaults except the sample sizes of the
-/// cache simulation and the failure Monte Carlo, which would otherwise take
-/// seconds per input under the sanitizer (the code paths are the same).
-fn small_analysis() -> AnalysisOptions {
-    AnalysisOptions {
-        projection: ProjectionConfig {
-            cache_sim_max_keys: 2_000,
-            cache_sim_requests: 5_000,
-            failure_runs: 20,
-            ..ProjectionConfig::default()
-        },
-        sweep: SweepConfig {
-            points: 8,
-            failure_runs: 10,
-            ..SweepConfig::default()
-        },
-    }
-}
 
 fn calibrate() -> Plan {
     Plan::Calibrate(CalibrateConfig {
@@ -79,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
         &small,
         output.data_profile,
         output.calibration,
-        &small_analysis(),
+        &AnalysisOptions::reduced_samples(),
     )
     .expect("a valid review must analyse");
 });

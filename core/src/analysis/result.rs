@@ -142,6 +142,28 @@ pub struct AnalysisOptions {
     pub sweep: SweepConfig,
 }
 
+impl AnalysisOptions {
+    /// The documented defaults with small samples for the cache simulation
+    /// and the failure Monte Carlo, and 8 sweep points: the same code paths
+    /// in a fraction of the time. For property tests and fuzzing, where the
+    /// defaults take seconds per case in an unoptimised or sanitised build.
+    pub fn reduced_samples() -> AnalysisOptions {
+        AnalysisOptions {
+            projection: ProjectionConfig {
+                cache_sim_max_keys: 2_000,
+                cache_sim_requests: 5_000,
+                failure_runs: 20,
+                ..ProjectionConfig::default()
+            },
+            sweep: SweepConfig {
+                points: 8,
+                failure_runs: 10,
+                ..SweepConfig::default()
+            },
+        }
+    }
+}
+
 /// The analysis' own assumptions, added to the profiler's proxy-data limits.
 fn analysis_limits(config: &ProjectionConfig) -> Vec<String> {
     vec![
