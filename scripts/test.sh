@@ -13,11 +13,11 @@ cargo clippy --quiet -p scalewise-core -p scalewise-cli --all-targets --features
 cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknown-unknown -- -D warnings
 
 step "dependency audit (cargo deny, npm audit)"
-# Licences, duplicate versions and sources, from deny.toml. Advisories need
-# the RustSec database from GitHub, which CI cannot reach (deny.toml says
-# why); npm's audit endpoint may be unavailable too, which npm-audit.mjs
-# reports as NOT CHECKED rather than as a finding.
-cargo deny --log-level error check licenses bans sources
+# Advisories (from the committed RustSec snapshot, after a canary proves a
+# match fails), licences, duplicate versions and sources: deny.toml and
+# scripts/cargo-deny.sh say how and why. npm's audit endpoint may be
+# unavailable, which npm-audit.mjs reports as NOT CHECKED, not as clean.
+bash scripts/cargo-deny.sh
 node scripts/npm-audit.mjs .
 node scripts/npm-audit.mjs e2e
 
