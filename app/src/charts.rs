@@ -15,7 +15,7 @@ use charming::element::{
 };
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
-use scalewise_core::analysis::crossover::{format_volume, Crossover};
+use scalewise_core::analysis::crossover::{format_volume, Crossover, SweepPoint};
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
@@ -586,7 +586,7 @@ pub fn makespan(crossover: &Crossover, review_events: f64) -> ChartSpec {
         ));
     }
     let deadline = format::seconds(crossover.deadline_s);
-    let mut chart = base(
+    let chart = base(
         "Makespan p95 by event volume",
         &format!("log–log · deadline {deadline}"),
     )
@@ -603,22 +603,7 @@ pub fn makespan(crossover: &Crossover, review_events: f64) -> ChartSpec {
         )
         .mark_line(marker_line(markers, GUIDE)),
     );
-    for series in &crossover.sweep {
-        chart = chart.series(
-            Line::new()
-                .name(format!(
-                    "{} ({} node{})",
-                    series.option,
-                    series.nodes,
-                    plural(series.nodes)
-                ))
-                .symbol_size(5)
-                .data(positive_points(
-                    series.points.iter().map(|p| (p.events, p.makespan_p95_s)),
-                )),
-        );
-    }
-    chart
+    sweep_lines(chart, crossover, |point| point.makespan_p95_s)
 }
 
 pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> ChartSpec {
@@ -634,7 +619,7 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
         ));
     }
     let budget = format::usd(budget_usd);
-    let mut chart = base(
+    let chart = base(
         "Cost per run by event volume",
         &format!("log–log · budget {budget}"),
     )
@@ -646,6 +631,16 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
         horizontal(&format!("budget ({budget})"), budget_usd, range, BAD)
             .mark_line(marker_line(markers, GUIDE)),
     );
+    sweep_lines(chart, crossover, |point| point.cost_per_run_usd)
+}
+
+/// One line per swept option: `value` of each point against its event
+/// volume (the makespan and the cost chart plot the same sweep).
+fn sweep_lines(
+    mut chart: ChartSpec,
+    crossover: &Crossover,
+    value: fn(&SweepPoint) -> f64,
+) -> ChartSpec {
     for series in &crossover.sweep {
         chart = chart.series(
             Line::new()
@@ -657,7 +652,7 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
                 ))
                 .symbol_size(5)
                 .data(positive_points(
-                    series.points.iter().map(|p| (p.events, p.cost_per_run_usd)),
+                    series.points.iter().map(|p| (p.events, value(p))),
                 )),
         );
     }

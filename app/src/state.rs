@@ -574,6 +574,13 @@ impl Workbench {
         })
     }
 
+    /// Whether the field at `path` has a message: its `aria-invalid` and
+    /// red frame.
+    pub fn has_errors_at(self, path: &str) -> bool {
+        self.issues
+            .with(|issues| issues.iter().any(|e| e.path == path))
+    }
+
     /// Structural edits renumber alternatives: drafts keyed by their old
     /// indices would point at the wrong card.
     fn forget_alternative_drafts(self) {
@@ -1084,6 +1091,27 @@ pub fn unique_option(alternatives: &[Alternative], prefix: &str) -> String {
         .map(|n| format!("{prefix}_{n}"))
         .find(|name| !taken(name))
         .unwrap_or_else(|| prefix.to_string())
+}
+
+/// The element ids of one field: its control, its help text, the
+/// `FieldErrors` list, and the `aria-describedby` naming the last two.
+pub struct FieldIds {
+    pub control: String,
+    pub help: String,
+    pub described_by: String,
+}
+
+impl FieldIds {
+    pub fn new(path: &str) -> Self {
+        let control = field_id(path);
+        let help = format!("{control}-help");
+        let described_by = format!("{help} {control}-error");
+        FieldIds {
+            control,
+            help,
+            described_by,
+        }
+    }
 }
 
 /// The element id of the form control for a field path:

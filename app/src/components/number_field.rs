@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::bind::Binding;
 use crate::components::field_errors::FieldErrors;
 use crate::format::{self, Unit};
-use crate::state::{field_id, Workbench};
+use crate::state::{FieldIds, Workbench};
 
 /// A slider beside the input. `name` is its accessible name: it must not
 /// contain the field's label (tests find inputs by label substring).
@@ -82,9 +82,11 @@ pub fn NumberField(
 ) -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let path = binding.path.clone();
-    let id = field_id(&path);
-    let help_id = format!("{id}-help");
-    let described = format!("{help_id} {id}-error");
+    let FieldIds {
+        control: id,
+        help: help_id,
+        described_by: described,
+    } = FieldIds::new(&path);
     let get = binding.get.clone();
     let value = Memo::new(move |_| bench.review.with(|r| get(r)).unwrap_or(f64::NAN));
     let draft = {
@@ -93,7 +95,7 @@ pub fn NumberField(
     };
     let invalid = {
         let path = path.clone();
-        Memo::new(move |_| bench.issues.with(|i| i.iter().any(|e| e.path == path)))
+        Memo::new(move |_| bench.has_errors_at(&path))
     };
     let text = move || draft.get().unwrap_or_else(|| show_value(value.get()));
     let on_change = {

@@ -16,7 +16,7 @@ pub fn SeedField() -> impl IntoView {
             .draft("seed")
             .unwrap_or_else(|| bench.review.with(|r| r.seed.to_string()))
     };
-    let invalid = move || bench.issues.with(|i| i.iter().any(|e| e.path == "seed"));
+    let invalid = move || bench.has_errors_at("seed");
     let on_change = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
         let cleaned: String = raw

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::bind::Binding;
 use crate::components::field_errors::FieldErrors;
-use crate::state::{field_id, Workbench};
+use crate::state::{FieldIds, Workbench};
 
 #[component]
 pub fn SelectField(
@@ -16,11 +16,17 @@ pub fn SelectField(
 ) -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let path = binding.path.clone();
-    let id = field_id(&path);
-    let help_id = format!("{id}-help");
-    let described = format!("{help_id} {id}-error");
+    let FieldIds {
+        control: id,
+        help: help_id,
+        described_by: described,
+    } = FieldIds::new(&path);
     let get = binding.get.clone();
     let value = Memo::new(move |_| bench.review.with(|r| get(r)).unwrap_or_default());
+    let invalid = {
+        let path = path.clone();
+        Memo::new(move |_| bench.has_errors_at(&path))
+    };
     let on_change = {
         let path = path.clone();
         let set = binding.set.clone();
@@ -31,9 +37,10 @@ pub fn SelectField(
         }
     };
     view! {
-        <div class="field select-field">
+        <div class="field select-field" class:invalid=move || invalid.get()>
             <label for=id.clone()>{label}</label>
-            <select id=id aria-describedby=described prop:value=move || value.get() on:change=on_change>
+            <select id=id aria-describedby=described
+                aria-invalid=move || invalid.get().to_string() prop:value=move || value.get() on:change=on_change>
                 {options.into_iter().map(|(v, l)| view! {
                     <option value=v selected=move || value.get() == v>{l}</option>
                 }).collect_view()}

@@ -39,7 +39,7 @@ pub fn MemoStep() -> impl IntoView {
     });
     let check = Memo::new(move |_| text.with(|t| check_memo(t)));
     let confirming = RwSignal::new(false);
-    let invalid = Memo::new(move |_| bench.issues.with(|i| i.iter().any(|e| e.path == PATH)));
+    let invalid = Memo::new(move |_| bench.has_errors_at(PATH));
     let id = field_id(PATH);
     let status_id = format!("{id}-status");
     let regenerate = move || {

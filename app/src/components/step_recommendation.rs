@@ -83,9 +83,7 @@ pub fn RecommendationStep() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let invalid = |path: &'static str| {
-        Memo::new(move |_| bench.issues.with(|i| i.iter().any(|e| e.path == path)))
-    };
+    let invalid = |path: &'static str| Memo::new(move |_| bench.has_errors_at(path));
     let modes = Memo::new(move |_| {
         bench.finished.with(|f| {
             f.as_ref()

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::bind::Binding;
 use crate::components::field_errors::FieldErrors;
-use crate::state::{field_id, Workbench};
+use crate::state::{FieldIds, Workbench};
 
 #[component]
 pub fn TextField(
@@ -19,14 +19,16 @@ pub fn TextField(
 ) -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let path = binding.path.clone();
-    let id = field_id(&path);
-    let help_id = format!("{id}-help");
-    let described = format!("{help_id} {id}-error");
+    let FieldIds {
+        control: id,
+        help: help_id,
+        described_by: described,
+    } = FieldIds::new(&path);
     let get = binding.get.clone();
     let value = Memo::new(move |_| bench.review.with(|r| get(r)).unwrap_or_default());
     let invalid = {
         let path = path.clone();
-        Memo::new(move |_| bench.issues.with(|i| i.iter().any(|e| e.path == path)))
+        Memo::new(move |_| bench.has_errors_at(&path))
     };
     let on_input = {
         let path = path.clone();
@@ -37,6 +39,7 @@ pub fn TextField(
             bench.edit(&path, move |r| set(r, text));
         }
     };
+    let label_for = id.clone();
     let control = if rows > 0 {
         view! {
             <textarea id=id rows=rows aria-describedby=described placeholder=placeholder
@@ -54,7 +57,7 @@ pub fn TextField(
     };
     view! {
         <div class="field text-field" class:invalid=move || invalid.get()>
-            <label for=field_id(&path)>{label}</label>
+            <label for=label_for>{label}</label>
             {control}
             <p class="help" id=help_id>{hint}</p>
             <FieldErrors path=path />
