@@ -10,6 +10,9 @@
 //! (`AnalysisOptions::reduced_samples`); the full-size session is only
 //! constructed (that plans every pass but generates nothing).
 
+// Each fuzz target includes the whole file and calls one check.
+#![allow(dead_code)]
+
 use scalewise_core::analysis::result::{
     build, compare, json_diff, AnalysisOptions, ResultDocument, Verification,
 };
