@@ -68,6 +68,41 @@ fn usl_csv_inputs_stay_fixed() {
     }
 }
 
+/// The committed seeds must reach the deep end of their checks: a seed that
+/// no longer parses (say, after a schema change) would leave the fuzzer
+/// mutating around the parse error and never replaying a document.
+/// Regenerate `example_result.json` with `scalewise run` on the example
+/// review at 2 000 events and `--calibration core/tests/fixtures/calibration.json`.
+#[test]
+fn seeds_parse_and_validate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    for (path, bytes) in inputs("review")
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&root))
+    {
+        let review = Review::from_json(std::str::from_utf8(&bytes).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        review
+            .validate()
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    }
+    for (path, bytes) in inputs("result")
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&root))
+    {
+        let document: ResultDocument =
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            document.reproducibility.digest,
+            document.digest(),
+            "{}: recorded digest",
+            path.display()
+        );
+        assert!(document.reproducibility.review.validate().is_ok());
+        assert!(document.calibration.validate().is_ok());
+    }
+}
+
 /// How deep a fuzz corpus reaches (not a check; run by hand):
 /// `SCALEWISE_FUZZ_CORPUS=/tmp/corpus/review cargo test -p scalewise-core
 /// --test fuzz_regressions corpus_depth -- --ignored --nocapture`.
