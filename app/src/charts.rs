@@ -15,7 +15,7 @@ use charming::element::{
 };
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
-use scalewise_core::analysis::crossover::{format_volume, Crossover, SweepPoint};
+use scalewise_core::analysis::crossover::{format_volume, Crossing, Crossover, SweepPoint};
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
@@ -616,6 +616,19 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
         markers.push(vertical_marker(
             from,
             format!("cluster cheaper from {}", format_volume(from)),
+        ));
+    } else if let (Crossing::NeverInRange { .. }, Some(window)) = (
+        crossover.distributed_cheaper_from,
+        crossover.cheaper_window(),
+    ) {
+        // Cheaper only mid-range: mark where that starts and ends.
+        markers.push(vertical_marker(
+            window.first,
+            format!("cluster cheaper from {}", format_volume(window.first)),
+        ));
+        markers.push(vertical_marker(
+            window.last,
+            format!("cluster cheaper up to {}", format_volume(window.last)),
         ));
     }
     let budget = format::usd(budget_usd);

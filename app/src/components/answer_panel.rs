@@ -2,7 +2,7 @@
 //! numbers, and the crossing points it rests on.
 
 use leptos::prelude::*;
-use scalewise_core::analysis::crossover::{format_volume, Crossing};
+use scalewise_core::analysis::crossover::{format_volume, CheaperWindow, Crossing};
 
 use crate::format;
 use crate::state::Workbench;
@@ -15,6 +15,24 @@ fn crossing(c: Crossing) -> String {
         ),
         Crossing::At { events } => format!("from {} events", format_volume(events)),
         Crossing::NeverInRange { events } => format!("not up to {} events", format_volume(events)),
+    }
+}
+
+/// Where the cluster is cheaper per run: its crossing, or, when it is
+/// cheaper only in the middle of the range, that window (the answer's words).
+fn cheaper(c: Crossing, window: Option<CheaperWindow>) -> String {
+    match (c, window) {
+        (Crossing::NeverInRange { .. }, Some(w)) if w.contiguous => format!(
+            "from about {} to {} events, not beyond",
+            format_volume(w.first),
+            format_volume(w.last)
+        ),
+        (Crossing::NeverInRange { .. }, Some(w)) => format!(
+            "at some volumes between {} and {} events",
+            format_volume(w.first),
+            format_volume(w.last)
+        ),
+        (c, _) => crossing(c),
     }
 }
 
@@ -31,7 +49,7 @@ pub fn AnswerPanel() -> impl IntoView {
                     c.distributed_option.clone(),
                     c.single_node_misses_deadline,
                     c.single_node_out_of_memory,
-                    c.distributed_cheaper_from,
+                    cheaper(c.distributed_cheaper_from, c.cheaper_window()),
                     c.deadline_s,
                 )
             })
@@ -45,7 +63,7 @@ pub fn AnswerPanel() -> impl IntoView {
                 <dl class="facts">
                     <div><dt>{format!("{single} misses the {} deadline", format::seconds(deadline))}</dt><dd>{crossing(misses)}</dd></div>
                     <div><dt>{format!("{single} outgrows its memory")}</dt><dd>{crossing(oom)}</dd></div>
-                    <div><dt>{format!("{dist} is cheaper per run")}</dt><dd>{crossing(cheaper)}</dd></div>
+                    <div><dt>{format!("{dist} is cheaper per run")}</dt><dd>{cheaper}</dd></div>
                 </dl>
             })}
         </section>

@@ -408,17 +408,7 @@ pub fn crossover(
     };
     // Where the sweep has the distributed design cheaper, when that is not
     // a tail of the range (the answer must not say "costs more" then).
-    let cheaper_window = cheaper
-        .iter()
-        .position(|&c| c)
-        .zip(cheaper.iter().rposition(|&c| c))
-        .and_then(|(first, last)| {
-            Some(CheaperWindow {
-                first: *volumes.get(first)?,
-                last: *volumes.get(last)?,
-                contiguous: cheaper.get(first..=last)?.iter().all(|&c| c),
-            })
-        });
+    let cheaper_window = cheaper_window(&volumes, &cheaper);
     let last_point = |s: &[Projection]| s.last().map_or(0.0, |p| p.cost_per_run_usd);
     let answer = answer(&AnswerParts {
         single,
@@ -502,11 +492,44 @@ struct AnswerParts<'a> {
 }
 
 /// First and last swept volume at which the distributed design is cheaper,
-/// and whether it is cheaper at every swept volume between them.
-struct CheaperWindow {
-    first: f64,
-    last: f64,
-    contiguous: bool,
+/// and whether it is cheaper at every swept volume between them. What
+/// `distributed_cheaper_from` cannot say when the cluster is cheaper only in
+/// the middle of the range (`Crossing::NeverInRange` with a window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CheaperWindow {
+    pub first: f64,
+    pub last: f64,
+    pub contiguous: bool,
+}
+
+/// `cheaper[i]`: the distributed design is cheaper per run at `volumes[i]`.
+fn cheaper_window(volumes: &[f64], cheaper: &[bool]) -> Option<CheaperWindow> {
+    let first = cheaper.iter().position(|&c| c)?;
+    let last = cheaper.iter().rposition(|&c| c)?;
+    Some(CheaperWindow {
+        first: *volumes.get(first)?,
+        last: *volumes.get(last)?,
+        contiguous: cheaper.get(first..=last)?.iter().all(|&c| c),
+    })
+}
+
+impl Crossover {
+    /// Where the sweep has the distributed design cheaper per run, read off
+    /// the two compared options' sweep series (the same projections the
+    /// answer was written from).
+    pub fn cheaper_window(&self) -> Option<CheaperWindow> {
+        let series = |option: &str| self.sweep.iter().find(|s| s.option == option);
+        let single = series(&self.single_node_option)?;
+        let dist = series(&self.distributed_option)?;
+        let volumes: Vec<f64> = single.points.iter().map(|p| p.events).collect();
+        let cheaper: Vec<bool> = single
+            .points
+            .iter()
+            .zip(&dist.points)
+            .map(|(s, d)| d.cost_per_run_usd <= s.cost_per_run_usd)
+            .collect();
+        cheaper_window(&volumes, &cheaper)
+    }
 }
 
 fn answer(parts: &AnswerParts) -> String {
@@ -664,6 +687,47 @@ mod tests {
         );
         assert_eq!(result.sweep.len(), 2);
         assert_eq!(result.sweep[0].points.len(), DEFAULT_SWEEP_POINTS);
+    }
+
+    #[test]
+    fn cheaper_window_spans_the_cheaper_volumes() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let window = |c: [bool; 5]| cheaper_window(&v, &c);
+        assert_eq!(window([false; 5]), None);
+        assert_eq!(
+            window([false, true, true, false, false]),
+            Some(CheaperWindow {
+                first: 2.0,
+                last: 3.0,
+                contiguous: true
+            })
+        );
+        assert_eq!(
+            window([true, false, true, true, false]),
+            Some(CheaperWindow {
+                first: 1.0,
+                last: 4.0,
+                contiguous: false
+            })
+        );
+        // The method reads the window the answer was written from off the
+        // sweep series. With the test calibration the example's cluster is
+        // cheaper only in the middle of the range.
+        let (result, _) = run(&Review::example(), &SweepConfig::default());
+        assert!(matches!(
+            result.distributed_cheaper_from,
+            Crossing::NeverInRange { .. }
+        ));
+        let window = result.cheaper_window().unwrap();
+        assert!(window.contiguous);
+        let volumes = SweepConfig::default().volumes();
+        assert!(window.first > volumes[0] && window.last < volumes[volumes.len() - 1]);
+        let said = format!(
+            "from about {} to {} events, though not beyond",
+            format_volume(window.first),
+            format_volume(window.last)
+        );
+        assert!(result.answer.contains(&said), "{}", result.answer);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::crossover::Crossing;
+use crate::analysis::crossover::{CheaperWindow, Crossing, Crossover};
 use crate::analysis::result::ResultDocument;
 use crate::review::{CheckpointInterval, PolicyMode};
 
@@ -140,8 +140,41 @@ fn crossing(c: &Crossing) -> String {
             format!("already at {}, the sweep's smallest volume", events(*e))
         }
         Crossing::NeverInRange { events: e } => {
-            format!("not up to {}, the sweep's largest volume", events(*e))
+            format!("at no swept volume (up to {})", events(*e))
         }
+    }
+}
+
+/// Where the distributed design is cheaper per run: its crossing, or, when
+/// it is cheaper only in the middle of the range, that window.
+fn cheaper_where(crossover: &Crossover) -> String {
+    match (
+        crossover.distributed_cheaper_from,
+        crossover.cheaper_window(),
+    ) {
+        (
+            Crossing::NeverInRange { .. },
+            Some(CheaperWindow {
+                first,
+                last,
+                contiguous,
+            }),
+        ) => {
+            if contiguous {
+                format!(
+                    "from about {} to {}, though not beyond",
+                    events(first),
+                    events(last)
+                )
+            } else {
+                format!(
+                    "at some volumes between about {} and {}, though not beyond",
+                    events(first),
+                    events(last)
+                )
+            }
+        }
+        (cheaper, _) => crossing(&cheaper),
     }
 }
 
@@ -438,7 +471,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                     "misses"
                 },
                 crossover.distributed_option,
-                crossing(&crossover.distributed_cheaper_from)
+                cheaper_where(crossover)
             ),
         );
     }
@@ -944,6 +977,7 @@ mod tests {
     #[test]
     fn drafts_have_the_headings_and_the_word_range_for_many_reviews() {
         let mut docs = vec![document().clone()];
+        let mut window_cases = 0;
         for review in reviews().into_iter().skip(1) {
             review.validate().unwrap();
             docs.push(recompute(&review, &calibration()).unwrap());
@@ -985,9 +1019,27 @@ mod tests {
             }
             assert!(memo.contains("Proxy-data limit"));
             assert!(memo.contains("Evidence still needed"));
+            // Where the cluster is cheaper only mid-range, the memo says
+            // from where to where, as the answer does.
+            if let (Crossing::NeverInRange { .. }, Some(window)) = (
+                doc.crossover.distributed_cheaper_from,
+                doc.crossover.cheaper_window(),
+            ) {
+                window_cases += 1;
+                let dist = &doc.crossover.distributed_option;
+                let first = events(window.first);
+                assert!(
+                    memo.contains(&format!("{dist} is cheaper per run from about {first}"))
+                        || memo.contains(&format!(
+                            "{dist} is cheaper per run at some volumes between about {first}"
+                        )),
+                    "{memo}"
+                );
+            }
             // Deterministic.
             assert_eq!(draft_memo(doc), memo);
         }
+        assert!(window_cases > 0, "no review here is cheaper only mid-range");
         // The memos differ with the review: not boilerplate.
         let memos: Vec<String> = docs.iter().map(draft_memo).collect();
         for (i, a) in memos.iter().enumerate() {
