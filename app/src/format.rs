@@ -64,6 +64,11 @@ pub fn events_per_s(value: f64) -> String {
 pub fn usd(value: f64) -> String {
     if value.abs() >= 100.0 {
         format!("${value:.0}")
+    } else if value != 0.0 && value.abs() < 0.01 {
+        // Small runs cost fractions of a cent; "$0.00" would hide how the
+        // alternatives compare. Two significant digits instead.
+        let decimals = (1.0 - libm::floor(libm::log10(value.abs()))).clamp(3.0, 12.0) as usize;
+        format!("${value:.decimals$}")
     } else {
         format!("${value:.2}")
     }
@@ -224,6 +229,10 @@ mod tests {
         assert_eq!(seconds(0.0), "0 s");
         assert_eq!(bytes(4.1e9), "4.10 GB");
         assert_eq!(usd(12.4), "$12.40");
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(0.0031), "$0.0031");
+        assert_eq!(usd(0.000_012_34), "$0.000012");
+        assert_eq!(usd(0.01), "$0.01");
         assert_eq!(percent(0.853), "85.3%");
         assert_eq!(events_per_s(2.0e7), "20.0 M events/s");
         assert_eq!(events(3.2e8), "320 M events");

@@ -434,7 +434,7 @@ mod tests {
         let digits = scalewise_core::limits::MAX_EVENTS_PER_RUN.to_string();
         let mut grouped = String::new();
         for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(' ');
             }
             grouped.push(digit);
