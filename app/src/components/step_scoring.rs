@@ -30,7 +30,7 @@ pub fn ScoringStep() -> impl IntoView {
     view! {
         <article class="step" aria-labelledby="step-heading">
             <StepHeader step=Step::Scoring>
-                <p>"How the alternatives compare on six criteria, each min–max normalised (1 = best of the alternatives) and weighted. Change the weights to see what the choice depends on: the evidence is re-scored at once, without a new run."</p>
+                <p>"How the alternatives compare on six criteria, each min–max normalised (1 = best of the alternatives; values within 0.1 % of each other count as a tie) and weighted. Change the weights to see what the choice depends on: the evidence is re-scored at once, without a new run."</p>
             </StepHeader>
             <section class="panel" aria-labelledby="weights-slider-heading">
                 <h3 id="weights-slider-heading">"Weights"</h3>

@@ -3,8 +3,11 @@
 //! **Weighted sum** ([`score`]). Each criterion's raw values are min–max
 //! normalised across alternatives into [0, 1], oriented so 1 is best:
 //! `(x − min)/(max − min)` when higher is better, `(max − x)/(max − min)`
-//! when lower is better. If every alternative has the same value the
-//! criterion cannot discriminate and everyone gets 1.0. Weights are
+//! when lower is better. If every alternative has the same value, or the
+//! values differ by no more than [`TIE_TOLERANCE`] of their magnitude, the
+//! criterion cannot discriminate and everyone gets 1.0: min–max would
+//! otherwise stretch a difference of a few parts per million (the last
+//! digits of a simulated rate) into the criterion's whole weight. Weights are
 //! normalised to sum to 1; an alternative's total is `Σ_j w_j n_ij`
 //! (summed in criterion order), and each term is reported as that
 //! criterion's contribution.
@@ -222,6 +225,11 @@ fn validate(input: &ScoringInput) -> Result<Vec<f64>, ModelError> {
     Ok(criteria.iter().map(|c| c.weight / weight_sum).collect())
 }
 
+/// Values of one criterion that differ by at most this share of their
+/// magnitude count as equal (0.1 %: below what the proxy data and the
+/// projections can tell apart).
+pub const TIE_TOLERANCE: f64 = 1e-3;
+
 /// Min–max normalised matrix (rows = alternatives), 1 = best.
 fn min_max_normalise(input: &ScoringInput) -> Vec<Vec<f64>> {
     let column = |j: usize| {
@@ -246,7 +254,7 @@ fn min_max_normalise(input: &ScoringInput) -> Vec<Vec<f64>> {
                 .zip(&input.criteria)
                 .zip(&ranges)
                 .map(|((&x, c), &(lo, hi))| {
-                    if hi <= lo {
+                    if hi - lo <= TIE_TOLERANCE * lo.abs().max(hi.abs()) {
                         1.0
                     } else {
                         match c.direction {
@@ -528,6 +536,27 @@ mod tests {
         assert!(close(normalised[2], 2.0 / 3.0));
         assert!(table.rows.iter().all(|r| r.normalised[1] == 1.0));
         assert_eq!(table.ranking, vec![0, 2, 1]);
+    }
+
+    #[test]
+    fn values_within_the_tie_tolerance_score_alike() {
+        let input = ScoringInput {
+            criteria: vec![
+                criterion("quality", Direction::HigherIsBetter, 1.0),
+                criterion("cost", Direction::LowerIsBetter, 1.0),
+            ],
+            alternatives: vec![
+                alternative("a", &[0.945_749_94, 1.0]),
+                alternative("b", &[0.945_750_12, 1.0 + 2.0 * TIE_TOLERANCE]),
+            ],
+        };
+        let table = score(&input).unwrap();
+        // 2e-7 apart: a tie, not a full point to b.
+        assert_eq!(table.rows[0].normalised[0], 1.0);
+        assert_eq!(table.rows[1].normalised[0], 1.0);
+        // 0.2 % apart: still discriminates.
+        assert_eq!(table.rows[0].normalised[1], 1.0);
+        assert_eq!(table.rows[1].normalised[1], 0.0);
     }
 
     #[test]
