@@ -15,7 +15,7 @@ use charming::element::{
 };
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
-use scalewise_core::analysis::crossover::{format_volume, Crossing, Crossover, SweepPoint};
+use scalewise_core::analysis::crossover::{format_volume, Crossover, SweepPoint};
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
@@ -617,10 +617,7 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
             from,
             format!("cluster cheaper from {}", format_volume(from)),
         ));
-    } else if let (Crossing::NeverInRange { .. }, Some(window)) = (
-        crossover.distributed_cheaper_from,
-        crossover.cheaper_window(),
-    ) {
+    } else if let Some(window) = crossover.cheaper_only_mid_range() {
         // Cheaper only mid-range: mark where that starts and ends.
         markers.push(vertical_marker(
             window.first,

@@ -2,7 +2,7 @@
 //! numbers, and the crossing points it rests on.
 
 use leptos::prelude::*;
-use scalewise_core::analysis::crossover::{format_volume, CheaperWindow, Crossing};
+use scalewise_core::analysis::crossover::{format_volume, Crossing, Crossover};
 
 use crate::format;
 use crate::state::Workbench;
@@ -20,19 +20,19 @@ fn crossing(c: Crossing) -> String {
 
 /// Where the cluster is cheaper per run: its crossing, or, when it is
 /// cheaper only in the middle of the range, that window (the answer's words).
-fn cheaper(c: Crossing, window: Option<CheaperWindow>) -> String {
-    match (c, window) {
-        (Crossing::NeverInRange { .. }, Some(w)) if w.contiguous => format!(
+fn cheaper(crossover: &Crossover) -> String {
+    match crossover.cheaper_only_mid_range() {
+        Some(w) if w.contiguous => format!(
             "from about {} to {} events, not beyond",
             format_volume(w.first),
             format_volume(w.last)
         ),
-        (Crossing::NeverInRange { .. }, Some(w)) => format!(
+        Some(w) => format!(
             "at some volumes between {} and {} events",
             format_volume(w.first),
             format_volume(w.last)
         ),
-        (c, _) => crossing(c),
+        None => crossing(crossover.distributed_cheaper_from),
     }
 }
 
@@ -49,7 +49,7 @@ pub fn AnswerPanel() -> impl IntoView {
                     c.distributed_option.clone(),
                     c.single_node_misses_deadline,
                     c.single_node_out_of_memory,
-                    cheaper(c.distributed_cheaper_from, c.cheaper_window()),
+                    cheaper(c),
                     c.deadline_s,
                 )
             })

@@ -514,10 +514,15 @@ fn cheaper_window(volumes: &[f64], cheaper: &[bool]) -> Option<CheaperWindow> {
 }
 
 impl Crossover {
-    /// Where the sweep has the distributed design cheaper per run, read off
-    /// the two compared options' sweep series (the same projections the
-    /// answer was written from).
-    pub fn cheaper_window(&self) -> Option<CheaperWindow> {
+    /// Where the distributed design is cheaper per run when that is only in
+    /// the middle of the range (`distributed_cheaper_from` never crosses in
+    /// range, yet some swept volumes are cheaper), read off the two compared
+    /// options' sweep series: the same projections the answer was written
+    /// from. `None` whenever `distributed_cheaper_from` tells the whole story.
+    pub fn cheaper_only_mid_range(&self) -> Option<CheaperWindow> {
+        if !matches!(self.distributed_cheaper_from, Crossing::NeverInRange { .. }) {
+            return None;
+        }
         let series = |option: &str| self.sweep.iter().find(|s| s.option == option);
         let single = series(&self.single_node_option)?;
         let dist = series(&self.distributed_option)?;
@@ -718,7 +723,7 @@ mod tests {
             result.distributed_cheaper_from,
             Crossing::NeverInRange { .. }
         ));
-        let window = result.cheaper_window().unwrap();
+        let window = result.cheaper_only_mid_range().unwrap();
         assert!(window.contiguous);
         let volumes = SweepConfig::default().volumes();
         assert!(window.first > volumes[0] && window.last < volumes[volumes.len() - 1]);

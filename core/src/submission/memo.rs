@@ -148,18 +148,12 @@ fn crossing(c: &Crossing) -> String {
 /// Where the distributed design is cheaper per run: its crossing, or, when
 /// it is cheaper only in the middle of the range, that window.
 fn cheaper_where(crossover: &Crossover) -> String {
-    match (
-        crossover.distributed_cheaper_from,
-        crossover.cheaper_window(),
-    ) {
-        (
-            Crossing::NeverInRange { .. },
-            Some(CheaperWindow {
-                first,
-                last,
-                contiguous,
-            }),
-        ) => {
+    match crossover.cheaper_only_mid_range() {
+        Some(CheaperWindow {
+            first,
+            last,
+            contiguous,
+        }) => {
             if contiguous {
                 format!(
                     "from about {} to {}, though not beyond",
@@ -174,7 +168,7 @@ fn cheaper_where(crossover: &Crossover) -> String {
                 )
             }
         }
-        (cheaper, _) => crossing(&cheaper),
+        None => crossing(&crossover.distributed_cheaper_from),
     }
 }
 
@@ -1021,10 +1015,7 @@ mod tests {
             assert!(memo.contains("Evidence still needed"));
             // Where the cluster is cheaper only mid-range, the memo says
             // from where to where, as the answer does.
-            if let (Crossing::NeverInRange { .. }, Some(window)) = (
-                doc.crossover.distributed_cheaper_from,
-                doc.crossover.cheaper_window(),
-            ) {
+            if let Some(window) = doc.crossover.cheaper_only_mid_range() {
                 window_cases += 1;
                 let dist = &doc.crossover.distributed_option;
                 let first = events(window.first);
