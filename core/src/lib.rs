@@ -23,6 +23,7 @@
 
 pub mod analysis;
 pub mod analysis_limits;
+pub mod assumptions;
 pub mod bench;
 pub mod clock;
 pub mod error;
@@ -37,6 +38,7 @@ pub mod rng;
 pub mod sample;
 pub mod session;
 pub mod submission;
+pub mod target;
 pub mod units;
 
 pub use error::CoreError;

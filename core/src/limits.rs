@@ -102,3 +102,36 @@ pub const MAX_IMPORT_BYTES: usize = 8 << 20;
 pub const MAX_CHARTS: usize = 16;
 /// One chart's PNG in base64 (~6 MB of image).
 pub const MAX_CHART_PNG_BASE64_CHARS: usize = 8 << 20;
+
+/// Per-core speed of a design's nodes relative to the calibration machine:
+/// a tenth to ten times (the spread between an old laptop core and a current
+/// server core is about 3×).
+pub const MIN_CORE_SPEED_FACTOR: f64 = 0.1;
+pub const MAX_CORE_SPEED_FACTOR: f64 = 10.0;
+/// Share of node memory usable by the pipeline and its caches.
+pub const MIN_USABLE_MEMORY_FRACTION: f64 = 0.05;
+pub const MAX_USABLE_MEMORY_FRACTION: f64 = 0.95;
+/// Disk and store bandwidths, MB/s: 1 MB/s (a throttled volume) up to
+/// 100 GB/s per node (striped NVMe).
+pub const MIN_BANDWIDTH_MB_PER_S: f64 = 1.0;
+pub const MAX_BANDWIDTH_MB_PER_S: f64 = 100_000.0;
+/// Aggregate store throughput, MB/s: up to 10 TB/s.
+pub const MAX_STORE_MB_PER_S: f64 = 10_000_000.0;
+/// Round trips, ms: 1 µs (in-process) to 10 s (a stalled service).
+pub const MIN_LATENCY_MS: f64 = 0.001;
+pub const MAX_LATENCY_MS: f64 = 10_000.0;
+/// Keys per batched look-up.
+pub const MAX_LOOKUP_BATCH_KEYS: u32 = 100_000;
+/// Look-ups a node keeps in flight.
+pub const MAX_LOOKUP_CONCURRENCY: u32 = 100_000;
+/// CPU cost of exchanging one byte, ns (a copy is ~0.1 ns/byte; 1 µs/byte
+/// is a pathological serialiser).
+pub const MAX_EXCHANGE_NS_PER_BYTE: f64 = 1_000.0;
+/// Coherency κ of a stated scalability law.
+pub const MAX_USL_KAPPA: f64 = 1.0;
+/// Billing step: per second at the finest.
+pub const MIN_BILLING_GRANULARITY_S: f64 = 1.0;
+/// The SLA's accepted probability of missing the deadline: from one run in
+/// ten thousand to one in two.
+pub const MIN_MISS_TOLERANCE: f64 = 0.0001;
+pub const MAX_MISS_TOLERANCE: f64 = 0.5;

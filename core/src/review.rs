@@ -20,6 +20,9 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::limits;
+pub use crate::target::{
+    Billing, BillingMode, Exchange, Hardware, IoOverlap, ScalingChoice, StateCost, Store,
+};
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -121,6 +124,14 @@ pub struct Workload {
     pub hot_key_zipf_alpha: f64,
     /// Cache look-ups per event.
     pub requests_per_event: f64,
+    /// Bytes of one cached key (a feature row): the cache's memory per
+    /// entry and what a miss fetches.
+    #[serde(default = "default_cache_entry_bytes")]
+    pub cache_entry_bytes: f64,
+}
+
+fn default_cache_entry_bytes() -> f64 {
+    1_024.0
 }
 
 /// Independent categorical weights; an access is (role, sensitivity, action)
@@ -258,17 +269,40 @@ pub struct Design {
     pub warm_cache: Option<CacheTier>,
     pub invalidation: InvalidationPolicy,
     pub checkpoint: CheckpointInterval,
-    /// Time to write one checkpoint.
-    pub checkpoint_cost_s: f64,
-    /// Time to detect a node failure and restart from the last checkpoint.
-    pub restart_cost_s: f64,
+    /// Time to write one checkpoint: seconds, or derived from the state the
+    /// pipeline holds (`"from_state"`).
+    pub checkpoint_cost_s: StateCost,
+    /// Time to recover from a node failure (detect it, replace the node,
+    /// reload the last checkpoint): seconds, or `"from_state"`.
+    pub restart_cost_s: StateCost,
+    /// Time until a lost node is noticed (heartbeat timeout); part of a
+    /// restart derived from state.
+    #[serde(default = "default_failure_detection_s")]
+    pub failure_detection_s: f64,
     /// Mean time between failures of one node.
     pub node_mtbf_h: f64,
+    /// Per-node network bandwidth (NIC), each direction.
     pub network_gbit_per_s: f64,
     pub regions: u32,
     pub price_per_node_hour_usd: f64,
     pub egress_usd_per_gb: f64,
     pub policy_mode: PolicyMode,
+    /// The nodes' hardware relative to the calibration machine.
+    #[serde(default)]
+    pub hardware: Hardware,
+    /// The object store and the key-value store the run reads from.
+    #[serde(default)]
+    pub store: Store,
+    /// The distributed engine's own costs.
+    #[serde(default)]
+    pub exchange: Exchange,
+    /// How the nodes are paid for.
+    #[serde(default)]
+    pub billing: Billing,
+}
+
+fn default_failure_detection_s() -> f64 {
+    30.0
 }
 
 /// How events are assigned to partitions (the shuffle key).
@@ -411,6 +445,14 @@ pub struct Sla {
     /// The batch must finish within this time.
     pub deadline_s: f64,
     pub budget_per_run_usd: f64,
+    /// Probability of missing the deadline the SLA accepts (e.g. 0.05: one
+    /// night in twenty).
+    #[serde(default = "default_miss_tolerance")]
+    pub miss_tolerance: f64,
+}
+
+fn default_miss_tolerance() -> f64 {
+    0.05
 }
 
 /// Relative importance of each scoring criterion (any non-negative scale;
@@ -598,6 +640,12 @@ impl Review {
             self.sla.budget_per_run_usd,
             0.0,
             limits::MAX_BUDGET_PER_RUN_USD,
+        );
+        v.float(
+            "sla.miss_tolerance",
+            self.sla.miss_tolerance,
+            limits::MIN_MISS_TOLERANCE,
+            limits::MAX_MISS_TOLERANCE,
         );
         let mut sum = 0.0;
         for (name, weight) in self.weights.named() {
@@ -817,15 +865,17 @@ impl Design {
                 limits::MAX_DURATION_S,
             );
         }
+        for (field, cost) in [
+            ("checkpoint_cost_s", self.checkpoint_cost_s),
+            ("restart_cost_s", self.restart_cost_s),
+        ] {
+            if let Some(seconds) = cost.fixed() {
+                v.float(&p(field), seconds, 0.0, limits::MAX_DURATION_S);
+            }
+        }
         v.float(
-            &p("checkpoint_cost_s"),
-            self.checkpoint_cost_s,
-            0.0,
-            limits::MAX_DURATION_S,
-        );
-        v.float(
-            &p("restart_cost_s"),
-            self.restart_cost_s,
+            &p("failure_detection_s"),
+            self.failure_detection_s,
             0.0,
             limits::MAX_DURATION_S,
         );
@@ -864,6 +914,112 @@ impl Design {
             self.egress_usd_per_gb,
             0.0,
             limits::MAX_EGRESS_USD_PER_GB,
+        );
+        self.validate_target(v, path);
+    }
+
+    /// The target's assumptions: each within its published bound.
+    fn validate_target(&self, v: &mut Validator, path: &str) {
+        let p = |field: &str| format!("{path}.{field}");
+        let h = &self.hardware;
+        v.float(
+            &p("hardware.core_speed_factor"),
+            h.core_speed_factor,
+            limits::MIN_CORE_SPEED_FACTOR,
+            limits::MAX_CORE_SPEED_FACTOR,
+        );
+        v.float(
+            &p("hardware.usable_memory_fraction"),
+            h.usable_memory_fraction,
+            limits::MIN_USABLE_MEMORY_FRACTION,
+            limits::MAX_USABLE_MEMORY_FRACTION,
+        );
+        v.float(
+            &p("hardware.disk_mb_per_s"),
+            h.disk_mb_per_s,
+            limits::MIN_BANDWIDTH_MB_PER_S,
+            limits::MAX_BANDWIDTH_MB_PER_S,
+        );
+        v.float(
+            &p("hardware.cross_region_gbit_per_s"),
+            h.cross_region_gbit_per_s,
+            0.001,
+            limits::MAX_NETWORK_GBIT_PER_S,
+        );
+        if let ScalingChoice::Assumed { sigma, kappa } = h.scaling {
+            v.float(&p("hardware.scaling.assumed.sigma"), sigma, 0.0, 1.0);
+            v.float(
+                &p("hardware.scaling.assumed.kappa"),
+                kappa,
+                0.0,
+                limits::MAX_USL_KAPPA,
+            );
+        }
+        let s = &self.store;
+        for (field, value) in [
+            ("store.input_mb_per_s", s.input_mb_per_s),
+            ("store.lookup_mb_per_s", s.lookup_mb_per_s),
+        ] {
+            v.float(
+                &p(field),
+                value,
+                limits::MIN_BANDWIDTH_MB_PER_S,
+                limits::MAX_STORE_MB_PER_S,
+            );
+        }
+        for (field, value) in [
+            ("store.lookup_latency_ms", s.lookup_latency_ms),
+            ("store.warm_latency_ms", s.warm_latency_ms),
+        ] {
+            v.float(
+                &p(field),
+                value,
+                limits::MIN_LATENCY_MS,
+                limits::MAX_LATENCY_MS,
+            );
+        }
+        v.int(
+            &p("store.lookup_batch_keys"),
+            s.lookup_batch_keys.into(),
+            1,
+            limits::MAX_LOOKUP_BATCH_KEYS.into(),
+        );
+        v.int(
+            &p("store.lookup_concurrency"),
+            s.lookup_concurrency.into(),
+            1,
+            limits::MAX_LOOKUP_CONCURRENCY.into(),
+        );
+        v.float(
+            &p("exchange.cost_ns_per_byte"),
+            self.exchange.cost_ns_per_byte,
+            0.0,
+            limits::MAX_EXCHANGE_NS_PER_BYTE,
+        );
+        v.float(
+            &p("exchange.coordination_s"),
+            self.exchange.coordination_s,
+            0.0,
+            limits::MAX_DURATION_S,
+        );
+        let b = &self.billing;
+        v.float(
+            &p("billing.granularity_s"),
+            b.granularity_s,
+            limits::MIN_BILLING_GRANULARITY_S,
+            limits::MAX_DURATION_S,
+        );
+        v.float(
+            &p("billing.minimum_s"),
+            b.minimum_s,
+            0.0,
+            limits::MAX_DURATION_S,
+        );
+        v.float(
+            &p("billing.provisioning_s"),
+            b.provisioning_s,
+            0.0,
+            limits::MAX_DURATION_S,
         );
     }
 }
@@ -1254,6 +1410,8 @@ impl Review {
                 hot_key_zipf_alpha: 0.99,
                 // Each event looks up 4 keys (dimension and feature joins).
                 requests_per_event: 4.0,
+                // A feature row of ~200 float32 features plus key and version.
+                cache_entry_bytes: 1_024.0,
             },
             alternatives: vec![
                 Alternative {
@@ -1281,10 +1439,12 @@ impl Review {
                         invalidation: InvalidationPolicy::Versioned,
                         // Baselines usually just rerun on failure.
                         checkpoint: CheckpointInterval::Never,
-                        // 30 s to persist state to object storage, were it enabled.
-                        checkpoint_cost_s: 30.0,
-                        // 2 min to detect the failure and get a replacement VM.
-                        restart_cost_s: 120.0,
+                        // Were it enabled, a checkpoint writes the pipeline's
+                        // state to local disk.
+                        checkpoint_cost_s: StateCost::FromState,
+                        // Detect the failure, start a replacement VM, reload.
+                        restart_cost_s: StateCost::FromState,
+                        failure_detection_s: 30.0,
                         // A worker is lost about once a month: hardware faults
                         // and host maintenance (about yearly on their own) plus
                         // runtime crashes and out-of-memory kills.
@@ -1296,6 +1456,13 @@ impl Review {
                         // Typical internet egress price.
                         egress_usd_per_gb: 0.09,
                         policy_mode: PolicyMode::DenyOverrides,
+                        // The node type the pipeline was measured on; the
+                        // store and billing defaults are justified in
+                        // `assumptions`.
+                        hardware: Hardware::default(),
+                        store: Store::default(),
+                        exchange: Exchange::default(),
+                        billing: Billing::default(),
                     },
                 },
                 Alternative {
@@ -1327,10 +1494,12 @@ impl Review {
                         invalidation: InvalidationPolicy::Versioned,
                         // Let the models pick the Young/Daly interval.
                         checkpoint: CheckpointInterval::Auto,
-                        // Each node persists 1/8 of the state: cheaper than the baseline's.
-                        checkpoint_cost_s: 20.0,
-                        // Restart of one worker from the last checkpoint.
-                        restart_cost_s: 90.0,
+                        // Each node persists its share of the state at a
+                        // barrier; all nodes reload the last checkpoint after
+                        // a replacement node has started.
+                        checkpoint_cost_s: StateCost::FromState,
+                        restart_cost_s: StateCost::FromState,
+                        failure_detection_s: 30.0,
                         // Same node type and failure causes as the baseline.
                         node_mtbf_h: 720.0,
                         // Cluster networking within one region.
@@ -1339,6 +1508,10 @@ impl Review {
                         price_per_node_hour_usd: 0.80,
                         egress_usd_per_gb: 0.09,
                         policy_mode: PolicyMode::DenyOverrides,
+                        hardware: Hardware::default(),
+                        store: Store::default(),
+                        exchange: Exchange::default(),
+                        billing: Billing::default(),
                     },
                 },
             ],
@@ -1347,6 +1520,8 @@ impl Review {
                 deadline_s: 7_200.0,
                 // $25 per run: ~$9 000 a year for a nightly batch.
                 budget_per_run_usd: 25.0,
+                // One night in twenty may run late (the p95 view).
+                miss_tolerance: 0.05,
             },
             weights: Weights {
                 // Missing the deadline blocks training: weighted highest.

@@ -25,7 +25,7 @@ use scalewise_core::clock::{FrozenClock, SteppingClock};
 use scalewise_core::limits;
 use scalewise_core::review::{
     Action, Alternative, CacheTier, CheckpointInterval, InvalidationPolicy, Partitioning,
-    PolicyMode, Review, Role, Sensitivity,
+    PolicyMode, Review, Role, Sensitivity, StateCost,
 };
 use scalewise_core::session::{profile_to_end, CalibrateConfig, Plan};
 use scalewise_core::units::Seconds;
@@ -172,13 +172,15 @@ macro_rules! design_rows {
                 concat!("alternatives[", $i, "].design.checkpoint_cost_s"),
                 0.0,
                 limits::MAX_DURATION_S,
-                |r, v| r.alternatives[$i].design.checkpoint_cost_s = v,
+                |r, v| {
+                    r.alternatives[$i].design.checkpoint_cost_s = StateCost::Fixed { seconds: v }
+                },
             ),
             float(
                 concat!("alternatives[", $i, "].design.restart_cost_s"),
                 0.0,
                 limits::MAX_DURATION_S,
-                |r, v| r.alternatives[$i].design.restart_cost_s = v,
+                |r, v| r.alternatives[$i].design.restart_cost_s = StateCost::Fixed { seconds: v },
             ),
             float(
                 concat!("alternatives[", $i, "].design.node_mtbf_h"),
@@ -687,8 +689,12 @@ fn design_strategy() -> impl Strategy<Value = scalewise_core::review::Design> {
                 InvalidationPolicy::None
             };
             design.checkpoint = checkpoint;
-            design.checkpoint_cost_s = checkpoint_cost_s;
-            design.restart_cost_s = restart_cost_s;
+            design.checkpoint_cost_s = StateCost::Fixed {
+                seconds: checkpoint_cost_s,
+            };
+            design.restart_cost_s = StateCost::Fixed {
+                seconds: restart_cost_s,
+            };
             design.node_mtbf_h = node_mtbf_h;
             design.network_gbit_per_s = network;
             design.regions = regions.min(nodes);

@@ -10,7 +10,7 @@ use crate::units::{EventsPerSecond, Seconds};
 
 // ---------------------------------------------------------------- scaling
 
-/// The USL fit of the measured thread scaling.
+/// The scalability fit of the measured lane scaling.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalingFit {
     pub lambda_events_per_s: f64,
@@ -19,6 +19,10 @@ pub struct ScalingFit {
     pub r2: f64,
     pub n_peak: Option<f64>,
     pub amdahl_serial_fraction: f64,
+    /// Distinct lane counts measured: 2 fits Amdahl (σ only), ≥ 3 the USL.
+    pub lane_counts: usize,
+    /// Plausible σ range from resampling the repeated passes.
+    pub sigma_range: Option<[f64; 2]>,
 }
 
 impl ScalingFit {
@@ -33,35 +37,51 @@ pub fn speedup(sigma: f64, kappa: f64, n: f64) -> f64 {
     n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0))
 }
 
-/// Fits the Universal Scalability Law to the measured points.
-pub fn fit_scaling(points: &[ThreadScaling]) -> Result<ScalingFit, AnalysisError> {
-    let points: Vec<ScalingPoint> = points
+/// Fits a scalability law to every measured pass: the USL through ≥ 3 lane
+/// counts, Amdahl through 2, nothing through 1.
+pub fn fit_scaling(points: &[ThreadScaling], seed: u64) -> Result<ScalingFit, AnalysisError> {
+    let _ = seed;
+    let mut counts: Vec<f64> = points.iter().map(|p| p.threads).collect();
+    counts.sort_by(f64::total_cmp);
+    counts.dedup();
+    let model_points: Vec<ScalingPoint> = points
         .iter()
         .map(|p| ScalingPoint {
             workers: p.threads,
             throughput: EventsPerSecond(p.events_per_s),
         })
         .collect();
-    let fit = models::fit_usl(&points)?;
-    Ok(ScalingFit {
-        lambda_events_per_s: fit.lambda.0,
-        sigma: fit.sigma,
-        kappa: fit.kappa,
-        r2: fit.r2,
-        n_peak: fit.n_peak,
-        amdahl_serial_fraction: fit.amdahl_serial_fraction,
-    })
-}
-
-/// COST (McSherry et al. 2015) from the measurements: the smallest measured
-/// thread count whose throughput beats one thread's; `None` if none does.
-pub fn cost_threads(points: &[ThreadScaling], single_thread_events_per_s: f64) -> Option<f64> {
-    let mut sorted: Vec<ThreadScaling> = points.to_vec();
-    sorted.sort_by(|a, b| a.threads.total_cmp(&b.threads));
-    sorted
-        .iter()
-        .find(|p| p.events_per_s > single_thread_events_per_s)
-        .map(|p| p.threads)
+    match counts.len() {
+        0 | 1 => Err(AnalysisError::Model(
+            "one lane count measured, nothing to fit a scalability law to".to_string(),
+        )),
+        2 => {
+            let fit = models::fit_amdahl(&model_points)?;
+            Ok(ScalingFit {
+                lambda_events_per_s: fit.lambda.0,
+                sigma: fit.serial_fraction,
+                kappa: 0.0,
+                r2: fit.r2,
+                n_peak: None,
+                amdahl_serial_fraction: fit.serial_fraction,
+                lane_counts: 2,
+                sigma_range: None,
+            })
+        }
+        lane_counts => {
+            let fit = models::fit_usl(&model_points)?;
+            Ok(ScalingFit {
+                lambda_events_per_s: fit.lambda.0,
+                sigma: fit.sigma,
+                kappa: fit.kappa,
+                r2: fit.r2,
+                n_peak: fit.n_peak,
+                amdahl_serial_fraction: fit.amdahl_serial_fraction,
+                lane_counts,
+                sigma_range: None,
+            })
+        }
+    }
 }
 
 // ---------------------------------------------------------------- cache
@@ -98,6 +118,17 @@ pub struct CacheRates {
     /// Requests simulated, warm-up included: the window over which entries
     /// can go stale.
     pub simulated_requests: u64,
+}
+
+impl CacheRates {
+    /// No look-ups at all.
+    pub const NONE: CacheRates = CacheRates {
+        hot_hit_rate: 0.0,
+        warm_hit_rate: 0.0,
+        overall_hit_rate: 0.0,
+        stale_read_rate: 0.0,
+        simulated_requests: 0,
+    };
 }
 
 pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
@@ -156,22 +187,58 @@ pub struct FailureInput {
     pub seed: u64,
 }
 
-/// Makespan statistics under failures.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FailureStats {
-    pub mean_s: f64,
-    pub p50_s: f64,
-    pub p95_s: f64,
-    pub mean_failures: f64,
-    pub closed_form_s: f64,
-    /// Runs the model stopped as runaway (their time is not in the stats).
-    pub did_not_finish_runs: u64,
+/// The makespan distribution of a run under failures (provisioning
+/// excluded).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureRuns {
+    /// The closed-form expectation `E[T]` (infinite when the run practically
+    /// never finishes).
+    pub expected_s: f64,
+    /// Monte Carlo makespans, sorted ascending.
+    pub makespans_s: Vec<f64>,
+    /// False when the model refused: failures arrive faster than the run
+    /// progresses.
+    pub completes: bool,
 }
 
-/// Daly's higher-order optimum checkpoint interval.
+impl FailureRuns {
+    /// Nearest-rank quantile of the Monte Carlo makespans.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let n = self.makespans_s.len();
+        if n == 0 {
+            return self.expected_s;
+        }
+        let rank = libm::ceil(q * n as f64) as usize;
+        self.makespans_s
+            .get(rank.clamp(1, n) - 1)
+            .copied()
+            .unwrap_or(self.expected_s)
+    }
+
+    /// Share of runs longer than `t`.
+    pub fn exceedance(&self, t: f64) -> f64 {
+        let n = self.makespans_s.len();
+        if n == 0 {
+            return if self.expected_s > t { 1.0 } else { 0.0 };
+        }
+        let within = self.makespans_s.partition_point(|&m| m <= t);
+        (n - within) as f64 / n as f64
+    }
+
+    /// Mean of `f(makespan)` over the runs, summed in order.
+    pub fn mean_of(&self, f: impl Fn(f64) -> f64) -> f64 {
+        let n = self.makespans_s.len();
+        if n == 0 {
+            return f(self.expected_s);
+        }
+        self.makespans_s.iter().fold(0.0, |sum, &m| sum + f(m)) / n as f64
+    }
+}
+
+/// Daly's higher-order optimum checkpoint interval for a positive
+/// checkpoint cost.
 pub fn young_daly_interval(checkpoint_s: f64, mtbf_s: f64) -> f64 {
-    // Both arguments are positive here (zero checkpoint cost is passed as
-    // the smallest positive number); on refusal checkpoint once per MTBF.
+    // On refusal (not positive), checkpoint once per MTBF.
     models::young_daly_interval(Seconds(checkpoint_s), Seconds(mtbf_s)).map_or(mtbf_s, |s| s.0)
 }
 
@@ -195,8 +262,17 @@ pub fn expected_completion_time(input: &FailureInput) -> f64 {
     result.map_or(f64::INFINITY, |s| s.0)
 }
 
-pub fn simulate_failures(input: &FailureInput) -> Result<FailureStats, AnalysisError> {
-    let outcome = models::simulate_checkpoint(&checkpoint::CheckpointParams {
+/// The closed-form expectation and the Monte Carlo makespans of a run.
+pub fn failure_runs(input: &FailureInput) -> FailureRuns {
+    if input.work_s <= 0.0 {
+        return FailureRuns {
+            expected_s: 0.0,
+            makespans_s: Vec::new(),
+            completes: true,
+        };
+    }
+    let expected_s = expected_completion_time(input);
+    let outcome = models::checkpoint::simulate_makespans(&checkpoint::CheckpointParams {
         work_s: Seconds(input.work_s),
         interval_s: input.interval_s.map(Seconds),
         checkpoint_s: Seconds(input.checkpoint_s),
@@ -204,15 +280,19 @@ pub fn simulate_failures(input: &FailureInput) -> Result<FailureStats, AnalysisE
         mtbf_s: Seconds(input.mtbf_s),
         runs: u64::from(input.runs),
         seed: input.seed,
-    })?;
-    Ok(FailureStats {
-        mean_s: outcome.expected_makespan_s.0,
-        p50_s: outcome.p50_s.0,
-        p95_s: outcome.p95_s.0,
-        mean_failures: outcome.mean_failures,
-        closed_form_s: outcome.closed_form_makespan_s.0,
-        did_not_finish_runs: outcome.did_not_finish_runs,
-    })
+    });
+    match outcome {
+        Ok(makespans_s) if expected_s.is_finite() => FailureRuns {
+            expected_s,
+            makespans_s,
+            completes: true,
+        },
+        _ => FailureRuns {
+            expected_s: f64::INFINITY,
+            makespans_s: Vec::new(),
+            completes: false,
+        },
+    }
 }
 
 // ---------------------------------------------------------------- scoring

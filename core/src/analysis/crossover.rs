@@ -1,29 +1,42 @@
-//! The volume sweep and the answer to the module question: at what event
-//! volume does one node stop being enough, and from when is the distributed
-//! design also cheaper?
+//! Where one machine stops being enough: a crossing volume per criterion,
+//! found exactly, and the volume sweep the charts draw.
 //!
-//! Every alternative is projected at `points` log-spaced volumes. A crossing
-//! (the single-node design missing the deadline, running out of memory, the
-//! distributed design becoming cheaper) is bracketed by two sweep points,
-//! first guessed by log–log interpolation of the metric between them, then
-//! refined by bisection of the predicate on the logarithm of the volume.
-//! Sweep points and bisection probes use [`SWEEP_FAILURE_RUNS`] Monte Carlo
-//! runs with the same run seeds everywhere, so curves are smooth and the
-//! predicates deterministic.
+//! **Crossings.** For the single-node design (the alternative with the
+//! fewest nodes, first on ties) each criterion — the p95 makespan beyond the
+//! deadline, the probability of missing it beyond the SLA's tolerance, the
+//! cost beyond the budget, the working set beyond usable memory — is a
+//! predicate of the volume. Starting from the review's volume, the bracket is
+//! widened tenfold until the predicate changes (down to 1 event, up to
+//! [`MAX_SEARCH_EVENTS`]), then refined by bisection of the logarithm of the
+//! volume to [`CROSSING_RELATIVE_TOLERANCE`]. Sweep points are never used as
+//! crossing values. Bisection probes use [`SWEEP_FAILURE_RUNS`] Monte Carlo
+//! runs with the same run seeds everywhere (common random numbers), so the
+//! predicates are deterministic and, in practice, monotone.
 //!
-//! "Single-node design": the alternative with the fewest nodes (first on
-//! ties). "Distributed design": among the others, the one with the most nodes.
+//! **Binding.** The smallest of the deadline, tolerance and budget crossings
+//! is where one machine stops being enough; spilling is reported as an
+//! effect on time at its volume, not as a limit by itself.
+//!
+//! **Cost window.** Where the distributed design (the most nodes among the
+//! others) is cheaper per run: sign changes of the cost difference on the
+//! sweep, each end bisected.
+//!
+//! Every number quoted "at" a volume comes from a projection at that volume:
+//! the crossings carry both designs' projections there.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::projection::{Projection, Projector};
+use super::projection::{Projection, Projector, ScalingModel};
 use super::AnalysisError;
 use crate::analysis_limits::{
     CROSSING_BISECTION_STEPS, CROSSING_RELATIVE_TOLERANCE, DEFAULT_SWEEP_MAX_EVENTS,
     DEFAULT_SWEEP_MIN_EVENTS, DEFAULT_SWEEP_POINTS, MAX_FAILURE_RUNS, MAX_SWEEP_EVENTS,
     MAX_SWEEP_POINTS, MIN_SWEEP_EVENTS, MIN_SWEEP_POINTS, MIN_SWEEP_SPAN, SWEEP_FAILURE_RUNS,
 };
+
+/// Crossings are searched up to this volume (a petabyte of 1-byte events).
+pub const MAX_SEARCH_EVENTS: f64 = MAX_SWEEP_EVENTS;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -47,6 +60,25 @@ impl Default for SweepConfig {
 }
 
 impl SweepConfig {
+    /// The default sweep, widened to cover the review's volume with a decade
+    /// to spare on each side.
+    pub fn covering(events: f64) -> Self {
+        let default = Self::default();
+        let min = default.min_events.min(events / 10.0).max(MIN_SWEEP_EVENTS);
+        let max = default.max_events.max(events * 10.0).min(MAX_SWEEP_EVENTS);
+        let decades = libm::log10(max / min);
+        let per_decade =
+            (default.points - 1) as f64 / libm::log10(default.max_events / default.min_events);
+        let points = (libm::round(decades * per_decade) as usize + 1)
+            .clamp(MIN_SWEEP_POINTS, MAX_SWEEP_POINTS);
+        Self {
+            min_events: min,
+            max_events: max,
+            points,
+            ..default
+        }
+    }
+
     pub fn validate(&self) -> Result<(), AnalysisError> {
         let in_range = |v: f64| v.is_finite() && (MIN_SWEEP_EVENTS..=MAX_SWEEP_EVENTS).contains(&v);
         if !in_range(self.min_events) || !in_range(self.max_events) {
@@ -100,13 +132,15 @@ impl SweepConfig {
     }
 }
 
-/// One alternative at one sweep volume: what the chart plots.
+/// One alternative at one sweep volume: what the charts plot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SweepPoint {
     pub events: f64,
     pub makespan_p50_s: f64,
     pub makespan_p95_s: f64,
+    pub makespan_mean_s: f64,
+    pub p_miss_deadline: f64,
     pub cost_per_run_usd: f64,
     pub working_set_bytes: f64,
     pub fits: bool,
@@ -119,6 +153,8 @@ impl From<&Projection> for SweepPoint {
             events: p.events,
             makespan_p50_s: p.makespan_p50_s,
             makespan_p95_s: p.makespan_p95_s,
+            makespan_mean_s: p.makespan_mean_s,
+            p_miss_deadline: p.p_miss_deadline,
             cost_per_run_usd: p.cost_per_run_usd,
             working_set_bytes: p.memory_fit.working_set_bytes,
             fits: p.memory_fit.fits,
@@ -135,21 +171,21 @@ pub struct SweepSeries {
     pub points: Vec<SweepPoint>,
 }
 
-/// Where a predicate first holds in the swept range.
+/// Where a criterion starts to fail.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Crossing {
-    /// Already true at the smallest swept volume.
-    BelowRange { events: f64 },
-    /// First true at `events` (refined by bisection).
+    /// Fails already at one event per run.
+    Always,
+    /// First fails at `events` (bisected).
     At { events: f64 },
-    /// Never true up to the largest swept volume.
-    NeverInRange { events: f64 },
+    /// Holds at every volume up to `events` (the search limit).
+    NotReached { events: f64 },
 }
 
 impl Crossing {
-    /// The crossing volume, if it lies inside the range.
+    /// The crossing volume, if it is one.
     pub fn at(self) -> Option<f64> {
         match self {
             Crossing::At { events } => Some(events),
@@ -157,25 +193,98 @@ impl Crossing {
         }
     }
 
-    /// The smallest volume known to satisfy the predicate.
+    /// The smallest volume known to fail (1 for `Always`).
     pub fn from_events(self) -> Option<f64> {
         match self {
-            Crossing::At { events } | Crossing::BelowRange { events } => Some(events),
-            Crossing::NeverInRange { .. } => None,
+            Crossing::At { events } => Some(events),
+            Crossing::Always => Some(1.0),
+            Crossing::NotReached { .. } => None,
         }
     }
 }
 
-/// The distributed design at the single node's limit.
+/// A criterion of one design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// p95 makespan beyond the deadline.
+    DeadlineP95,
+    /// Probability of missing the deadline beyond the SLA's tolerance.
+    DeadlineTolerance,
+    /// Cost per run beyond the budget.
+    Budget,
+    /// Working set beyond usable memory (an effect on time, not a limit).
+    Spill,
+}
+
+impl Criterion {
+    pub const LIMITS: [Criterion; 3] = [
+        Criterion::DeadlineP95,
+        Criterion::DeadlineTolerance,
+        Criterion::Budget,
+    ];
+    pub const ALL: [Criterion; 4] = [
+        Criterion::DeadlineP95,
+        Criterion::DeadlineTolerance,
+        Criterion::Budget,
+        Criterion::Spill,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::DeadlineP95 => "deadline_p95",
+            Criterion::DeadlineTolerance => "deadline_tolerance",
+            Criterion::Budget => "budget",
+            Criterion::Spill => "spill",
+        }
+    }
+
+    /// Whether `p` fails the criterion.
+    pub fn fails(self, p: &Projection) -> bool {
+        match self {
+            Criterion::DeadlineP95 => !p.meets_deadline,
+            Criterion::DeadlineTolerance => !p.within_tolerance,
+            Criterion::Budget => !p.within_budget,
+            Criterion::Spill => !p.memory_fit.fits,
+        }
+    }
+}
+
+/// One criterion's crossing, with both compared designs projected there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct AtLimit {
+pub struct CriterionCrossing {
+    pub criterion: Criterion,
+    /// The design the criterion was evaluated on.
+    pub option: String,
+    pub crossing: Crossing,
+    /// The single-node and the distributed design at the crossing volume
+    /// (empty when there is no crossing volume).
+    pub at: Vec<Projection>,
+}
+
+/// The binding limit of the single-node design.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Binding {
+    pub criterion: Criterion,
     pub events: f64,
-    pub single_node_makespan_p95_s: f64,
-    pub single_node_cost_per_run_usd: f64,
-    pub distributed_makespan_p95_s: f64,
-    pub distributed_cost_per_run_usd: f64,
-    pub distributed_meets_deadline: bool,
+    /// The binding volume with the node's scaling at the low and high end
+    /// of its plausible σ range (`None` when the design states its law).
+    pub events_range: Option<[f64; 2]>,
+}
+
+/// Where the distributed design is cheaper per run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CheaperWindow {
+    /// Bisected ends; `from` is the sweep's start when cheaper from there,
+    /// `to` the sweep's end when still cheaper there.
+    pub from_events: f64,
+    pub to_events: f64,
+    /// Whether the window reaches the end of the sweep.
+    pub open_ended: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -183,21 +292,47 @@ pub struct AtLimit {
 pub struct Crossover {
     pub config: SweepConfig,
     pub deadline_s: f64,
+    pub miss_tolerance: f64,
+    pub budget_usd: f64,
     pub single_node_option: String,
     pub distributed_option: String,
-    /// Smallest volume at which the single-node p95 misses the deadline.
-    pub single_node_misses_deadline: Crossing,
-    /// Smallest volume at which the single node's working set exceeds memory.
-    pub single_node_out_of_memory: Crossing,
-    /// The smaller of the two: where one node stops being enough.
-    pub single_node_limit_events: Option<f64>,
-    pub at_limit: Option<AtLimit>,
-    /// Volume from which the distributed design is cheaper per run and
-    /// stays so to the end of the range.
-    pub distributed_cheaper_from: Crossing,
-    /// The plain answer to the module question, with the numbers.
+    /// The single-node design's crossings, one per [`Criterion::ALL`].
+    pub single_node: Vec<CriterionCrossing>,
+    /// The distributed design's limits ([`Criterion::LIMITS`]).
+    pub distributed: Vec<CriterionCrossing>,
+    /// Where one machine stops being enough, and by which criterion.
+    pub binding: Option<Binding>,
+    /// Windows of the sweep where the distributed design is cheaper.
+    pub cheaper_windows: Vec<CheaperWindow>,
+    /// The plain answer to the module question
+    /// ([`super::crossover_text::answer`]).
     pub answer: String,
     pub sweep: Vec<SweepSeries>,
+}
+
+impl Crossover {
+    /// The single node's crossing of `criterion`.
+    pub fn single(&self, criterion: Criterion) -> Option<&CriterionCrossing> {
+        self.single_node.iter().find(|c| c.criterion == criterion)
+    }
+
+    pub fn distributed(&self, criterion: Criterion) -> Option<&CriterionCrossing> {
+        self.distributed.iter().find(|c| c.criterion == criterion)
+    }
+
+    /// The distributed design's first limit (smallest failing volume).
+    pub fn distributed_limit(&self) -> Option<(Criterion, f64)> {
+        self.distributed
+            .iter()
+            .filter_map(|c| c.crossing.from_events().map(|e| (c.criterion, e)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// The single node's binding crossing with both designs projected there.
+    pub fn binding_crossing(&self) -> Option<&CriterionCrossing> {
+        let binding = self.binding.as_ref()?;
+        self.single(binding.criterion)
+    }
 }
 
 /// Index of the single-node (fewest nodes) and distributed (most nodes among
@@ -212,25 +347,18 @@ pub fn pick_pair(projectors: &[Projector]) -> Option<(usize, usize)> {
 }
 
 /// Refines the first volume where `holds` becomes true between `lo` (false)
-/// and `hi` (true), starting from the guess `guess` (clamped inside).
-pub(super) fn bisect(
-    mut lo: f64,
-    mut hi: f64,
-    guess: Option<f64>,
-    holds: impl Fn(f64) -> bool,
-) -> f64 {
-    if let Some(g) = guess.filter(|g| g.is_finite() && *g > lo && *g < hi) {
-        if holds(g) {
-            hi = g;
-        } else {
-            lo = g;
-        }
-    }
+/// and `hi` (true) by bisection of the logarithm.
+pub fn bisect(lo: f64, hi: f64, holds: impl Fn(f64) -> bool) -> f64 {
+    bisect_within(lo, hi, CROSSING_RELATIVE_TOLERANCE, holds)
+}
+
+/// [`bisect`] to a relative precision `tolerance`.
+pub fn bisect_within(mut lo: f64, mut hi: f64, tolerance: f64, holds: impl Fn(f64) -> bool) -> f64 {
     for _ in 0..CROSSING_BISECTION_STEPS {
-        if hi / lo - 1.0 <= CROSSING_RELATIVE_TOLERANCE {
+        if hi / lo - 1.0 <= tolerance {
             break;
         }
-        let mid = (lo * hi).sqrt();
+        let mid = libm::sqrt(lo * hi);
         if holds(mid) {
             hi = mid;
         } else {
@@ -240,53 +368,73 @@ pub(super) fn bisect(
     hi
 }
 
-/// Log–log interpolation of where `value` reaches `target` between two points.
-fn interpolate(e0: f64, v0: f64, e1: f64, v1: f64, target: f64) -> Option<f64> {
-    if !(v0 > 0.0 && v1 > 0.0 && target > 0.0 && v1 != v0) {
-        return None;
-    }
-    let t = (libm::log(target) - libm::log(v0)) / (libm::log(v1) - libm::log(v0));
-    Some(libm::exp(
-        libm::log(e0) + t * (libm::log(e1) - libm::log(e0)),
-    ))
+/// The first volume where `fails` holds: the bracket grows tenfold from
+/// `start` (up to [`MAX_SEARCH_EVENTS`], down to 1 event), then is bisected.
+pub fn find_crossing(start: f64, fails: impl Fn(f64) -> bool) -> Crossing {
+    find_crossing_within(start, CROSSING_RELATIVE_TOLERANCE, fails)
 }
 
-/// First crossing of `holds` along the sweep, refined.
-fn find_crossing(
-    volumes: &[f64],
-    flags: &[bool],
-    metric: impl Fn(usize) -> (f64, f64),
-    target: f64,
-    holds: impl Fn(f64) -> bool,
-) -> Crossing {
-    let first = flags.iter().position(|&f| f);
-    match first {
-        None => Crossing::NeverInRange {
-            events: volumes.last().copied().unwrap_or(0.0),
-        },
-        Some(0) => Crossing::BelowRange {
-            events: volumes.first().copied().unwrap_or(0.0),
-        },
-        Some(i) => {
-            let (Some(&lo), Some(&hi)) = (volumes.get(i - 1), volumes.get(i)) else {
-                return Crossing::NeverInRange { events: 0.0 };
-            };
-            let (v0, v1) = (metric(i - 1).0, metric(i).0);
-            let _ = metric(i).1;
-            let guess = interpolate(lo, v0, hi, v1, target);
-            Crossing::At {
-                events: bisect(lo, hi, guess, holds),
+/// [`find_crossing`] to a relative precision `tolerance`.
+pub fn find_crossing_within(start: f64, tolerance: f64, fails: impl Fn(f64) -> bool) -> Crossing {
+    let start = start.clamp(1.0, MAX_SEARCH_EVENTS);
+    if fails(start) {
+        let mut hi = start;
+        loop {
+            let lo = (hi / 10.0).max(1.0);
+            if !fails(lo) {
+                return Crossing::At {
+                    events: bisect_within(lo, hi, tolerance, &fails),
+                };
             }
+            if lo <= 1.0 {
+                return Crossing::Always;
+            }
+            hi = lo;
         }
     }
+    let mut lo = start;
+    loop {
+        let hi = (lo * 10.0).min(MAX_SEARCH_EVENTS);
+        if fails(hi) {
+            return Crossing::At {
+                events: bisect_within(lo, hi, tolerance, &fails),
+            };
+        }
+        if hi >= MAX_SEARCH_EVENTS {
+            return Crossing::NotReached { events: hi };
+        }
+        lo = hi;
+    }
 }
 
-/// Sweeps every alternative and answers the module question.
-pub fn crossover(
-    projectors: &[Projector],
-    config: &SweepConfig,
-) -> Result<Crossover, AnalysisError> {
+/// What the crossover needs to know besides the projectors.
+#[derive(Clone, Debug)]
+pub struct CrossoverInput<'a> {
+    pub projectors: &'a [Projector],
+    pub config: &'a SweepConfig,
+    /// Where the crossing searches start: the review's volume.
+    pub review_events: f64,
+    /// Monte Carlo runs of the projections stored at crossings.
+    pub headline_runs: u32,
+}
+
+/// The single node's binding crossing only (the sensitivity analysis).
+pub fn binding_of(single: &Projector, start: f64, runs: u32) -> Option<(Criterion, f64)> {
+    Criterion::LIMITS
+        .iter()
+        .filter_map(|&c| {
+            find_crossing(start, |e| c.fails(&single.project(e, runs)))
+                .from_events()
+                .map(|e| (c, e))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// Sweeps every alternative and finds every crossing.
+pub fn crossover(input: &CrossoverInput) -> Result<Crossover, AnalysisError> {
+    let config = input.config;
     config.validate()?;
+    let projectors = input.projectors;
     let (single_i, dist_i) = pick_pair(projectors)
         .ok_or_else(|| AnalysisError::invalid("alternatives", "need at least two alternatives"))?;
     let (Some(single), Some(dist)) = (projectors.get(single_i), projectors.get(dist_i)) else {
@@ -323,309 +471,131 @@ pub fn crossover(
             points: series_of(a).iter().map(SweepPoint::from).collect(),
         })
         .collect();
+
+    let start = input.review_events;
+    let at = |crossing: Crossing| -> Vec<Projection> {
+        match crossing.at() {
+            Some(e) => vec![
+                single.project(e, input.headline_runs),
+                dist.project(e, input.headline_runs),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let crossings_of = |p: &Projector, criteria: &[Criterion]| -> Vec<CriterionCrossing> {
+        criteria
+            .par_iter()
+            .map(|&criterion| {
+                let crossing = find_crossing(start, |e| criterion.fails(&p.project(e, runs)));
+                CriterionCrossing {
+                    criterion,
+                    option: p.option.clone(),
+                    crossing,
+                    at: at(crossing),
+                }
+            })
+            .collect()
+    };
+    let single_node = crossings_of(single, &Criterion::ALL);
+    let distributed = crossings_of(dist, &Criterion::LIMITS);
+    let binding = single_node
+        .iter()
+        .filter(|c| Criterion::LIMITS.contains(&c.criterion))
+        .filter_map(|c| c.crossing.from_events().map(|e| (c.criterion, e)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(criterion, events)| Binding {
+            criterion,
+            events,
+            events_range: binding_range(single, criterion, start, runs),
+        });
+
     let single_series = series_of(single_i);
     let dist_series = series_of(dist_i);
-    let deadline = single.deadline_s;
-    let p95 = |s: &[Projection], i: usize| s.get(i).map_or(0.0, |p| p.makespan_p95_s);
-
-    let misses: Vec<bool> = single_series.iter().map(|p| !p.meets_deadline).collect();
-    let single_misses_deadline = find_crossing(
-        &volumes,
-        &misses,
-        |i| (p95(single_series, i), 0.0),
-        deadline,
-        |e| !single.project(e, runs).meets_deadline,
-    );
-    let out_of_memory: Vec<bool> = single_series.iter().map(|p| !p.memory_fit.fits).collect();
-    let ws = |i: usize| {
-        single_series
-            .get(i)
-            .map_or(0.0, |p| p.memory_fit.working_set_bytes)
-    };
-    let capacity = single_series
-        .first()
-        .map_or(0.0, |p| p.memory_fit.capacity_bytes);
-    let single_out_of_memory = find_crossing(
-        &volumes,
-        &out_of_memory,
-        |i| (ws(i), 0.0),
-        capacity,
-        |e| !single.project(e, runs).memory_fit.fits,
-    );
-    let limit = [single_misses_deadline, single_out_of_memory]
-        .iter()
-        .filter_map(|c| c.from_events())
-        .fold(None, |m: Option<f64>, e| Some(m.map_or(e, |m| m.min(e))));
-    // The distributed design is judged where the single node misses the
-    // deadline (the decisive limit), else where it runs out of memory.
-    let judge_at = single_misses_deadline.from_events().or(limit);
-    let at_limit = judge_at.map(|e| {
-        let s = single.project(e, runs);
-        let d = dist.project(e, runs);
-        AtLimit {
-            events: e,
-            single_node_makespan_p95_s: s.makespan_p95_s,
-            single_node_cost_per_run_usd: s.cost_per_run_usd,
-            distributed_makespan_p95_s: d.makespan_p95_s,
-            distributed_cost_per_run_usd: d.cost_per_run_usd,
-            distributed_meets_deadline: d.meets_deadline,
-        }
-    });
-    let cheaper: Vec<bool> = single_series
-        .iter()
-        .zip(dist_series)
-        .map(|(s, d)| d.cost_per_run_usd <= s.cost_per_run_usd)
-        .collect();
-    let distributed_cheaper_from = match cheaper.iter().rposition(|&c| !c) {
-        None => Crossing::BelowRange {
-            events: volumes.first().copied().unwrap_or(0.0),
-        },
-        Some(j) if j + 1 >= volumes.len() => Crossing::NeverInRange {
-            events: volumes.last().copied().unwrap_or(0.0),
-        },
-        Some(j) => {
-            let (lo, hi) = (
-                volumes.get(j).copied().unwrap_or(0.0),
-                volumes.get(j + 1).copied().unwrap_or(0.0),
-            );
-            let ratio = |i: usize| {
-                let s = single_series.get(i).map_or(1.0, |p| p.cost_per_run_usd);
-                let d = dist_series.get(i).map_or(1.0, |p| p.cost_per_run_usd);
-                if s > 0.0 {
-                    d / s
-                } else {
-                    1.0
-                }
-            };
-            let guess = interpolate(lo, ratio(j), hi, ratio(j + 1), 1.0);
-            Crossing::At {
-                events: bisect(lo, hi, guess, |e| {
-                    dist.project(e, runs).cost_per_run_usd
-                        <= single.project(e, runs).cost_per_run_usd
-                }),
-            }
-        }
-    };
-    // Where the sweep has the distributed design cheaper, when that is not
-    // a tail of the range (the answer must not say "costs more" then).
-    let cheaper_window = cheaper_window(&volumes, &cheaper);
-    let last_point = |s: &[Projection]| s.last().map_or(0.0, |p| p.cost_per_run_usd);
-    let answer = answer(&AnswerParts {
-        single,
-        dist,
-        deadline_s: deadline,
-        max_events: config.max_events,
-        misses: single_misses_deadline,
-        oom: single_out_of_memory,
-        at_limit: at_limit.as_ref(),
-        cheaper: distributed_cheaper_from,
-        cheaper_window,
-        costs_at_max: (last_point(single_series), last_point(dist_series)),
+    let cheaper_windows = cheaper_windows(&volumes, single_series, dist_series, |e| {
+        dist.project(e, runs).cost_per_run_usd <= single.project(e, runs).cost_per_run_usd
     });
     Ok(Crossover {
         config: config.clone(),
-        deadline_s: deadline,
+        deadline_s: single.deadline_s,
+        miss_tolerance: single.miss_tolerance,
+        budget_usd: single.budget_usd,
         single_node_option: single.option.clone(),
         distributed_option: dist.option.clone(),
-        single_node_misses_deadline: single_misses_deadline,
-        single_node_out_of_memory: single_out_of_memory,
-        single_node_limit_events: limit,
-        at_limit,
-        distributed_cheaper_from,
-        answer,
+        single_node,
+        distributed,
+        binding,
+        cheaper_windows,
+        answer: String::new(),
         sweep,
     })
 }
 
-/// `3.2 × 10⁸`: two significant digits and a superscript exponent.
-pub fn format_volume(value: f64) -> String {
-    if !(value.is_finite() && value > 0.0) {
-        return format!("{value}");
-    }
-    let exponent = libm::floor(libm::log10(value)) as i32;
-    let mantissa = value / libm::pow(10.0, f64::from(exponent));
-    // Rounding can give 10.0: carry into the exponent.
-    let (mantissa, exponent) = if libm::round(mantissa * 10.0) >= 100.0 {
-        (1.0, exponent + 1)
-    } else {
-        (mantissa, exponent)
+/// The binding criterion's crossing at the ends of the node's σ range.
+fn binding_range(
+    single: &Projector,
+    criterion: Criterion,
+    start: f64,
+    runs: u32,
+) -> Option<[f64; 2]> {
+    let scaling: &ScalingModel = &single.parallelism.scaling;
+    let [lo, hi] = scaling.sigma_range?;
+    let at = |sigma: f64| {
+        let p = single.with_scaling(scaling.with_sigma(sigma));
+        find_crossing(start, |e| criterion.fails(&p.project(e, runs)))
+            .from_events()
+            .unwrap_or(MAX_SEARCH_EVENTS)
     };
-    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let mut power = String::new();
-    if exponent < 0 {
-        power.push('⁻');
-    }
-    for digit in exponent.unsigned_abs().to_string().chars() {
-        let d = digit.to_digit(10).unwrap_or(0) as usize;
-        power.push(SUPERSCRIPTS.get(d).copied().unwrap_or('?'));
-    }
-    format!("{mantissa:.1} × 10{power}")
+    // More contention (higher σ) means a slower node: an earlier crossing.
+    let (early, late) = (at(hi), at(lo));
+    Some([early.min(late), early.max(late)])
 }
 
-/// `2 h`, `90 min`, `45 s`.
-pub fn format_duration(seconds: f64) -> String {
-    if seconds >= 3_600.0 {
-        let h = seconds / 3_600.0;
-        if (h - libm::round(h)).abs() < 1e-9 {
-            format!("{h:.0} h")
+/// Windows where `cheaper` holds, from the sweep's sign changes, each end
+/// bisected.
+fn cheaper_windows(
+    volumes: &[f64],
+    single: &[Projection],
+    dist: &[Projection],
+    cheaper: impl Fn(f64) -> bool,
+) -> Vec<CheaperWindow> {
+    let flags: Vec<bool> = single
+        .iter()
+        .zip(dist)
+        .map(|(s, d)| d.cost_per_run_usd <= s.cost_per_run_usd)
+        .collect();
+    let mut windows = Vec::new();
+    let mut i = 0;
+    while i < flags.len() {
+        if !flags.get(i).copied().unwrap_or(false) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while flags.get(i + 1).copied().unwrap_or(false) {
+            i += 1;
+        }
+        let last = i;
+        let v = |k: usize| volumes.get(k).copied().unwrap_or(0.0);
+        let from_events = if first == 0 {
+            v(0)
         } else {
-            format!("{h:.1} h")
-        }
-    } else if seconds >= 60.0 {
-        format!("{:.0} min", seconds / 60.0)
-    } else {
-        format!("{seconds:.0} s")
-    }
-}
-
-struct AnswerParts<'a> {
-    single: &'a Projector,
-    dist: &'a Projector,
-    deadline_s: f64,
-    max_events: f64,
-    misses: Crossing,
-    oom: Crossing,
-    at_limit: Option<&'a AtLimit>,
-    cheaper: Crossing,
-    cheaper_window: Option<CheaperWindow>,
-    costs_at_max: (f64, f64),
-}
-
-/// First and last swept volume at which the distributed design is cheaper,
-/// and whether it is cheaper at every swept volume between them. What
-/// `distributed_cheaper_from` cannot say when the cluster is cheaper only in
-/// the middle of the range (`Crossing::NeverInRange` with a window).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CheaperWindow {
-    pub first: f64,
-    pub last: f64,
-    pub contiguous: bool,
-}
-
-/// `cheaper[i]`: the distributed design is cheaper per run at `volumes[i]`.
-fn cheaper_window(volumes: &[f64], cheaper: &[bool]) -> Option<CheaperWindow> {
-    let first = cheaper.iter().position(|&c| c)?;
-    let last = cheaper.iter().rposition(|&c| c)?;
-    Some(CheaperWindow {
-        first: *volumes.get(first)?,
-        last: *volumes.get(last)?,
-        contiguous: cheaper.get(first..=last)?.iter().all(|&c| c),
-    })
-}
-
-impl Crossover {
-    /// Where the distributed design is cheaper per run when that is only in
-    /// the middle of the range (`distributed_cheaper_from` never crosses in
-    /// range, yet some swept volumes are cheaper), read off the two compared
-    /// options' sweep series: the same projections the answer was written
-    /// from. `None` whenever `distributed_cheaper_from` tells the whole story.
-    pub fn cheaper_only_mid_range(&self) -> Option<CheaperWindow> {
-        if !matches!(self.distributed_cheaper_from, Crossing::NeverInRange { .. }) {
-            return None;
-        }
-        let series = |option: &str| self.sweep.iter().find(|s| s.option == option);
-        let single = series(&self.single_node_option)?;
-        let dist = series(&self.distributed_option)?;
-        let volumes: Vec<f64> = single.points.iter().map(|p| p.events).collect();
-        let cheaper: Vec<bool> = single
-            .points
-            .iter()
-            .zip(&dist.points)
-            .map(|(s, d)| d.cost_per_run_usd <= s.cost_per_run_usd)
-            .collect();
-        cheaper_window(&volumes, &cheaper)
-    }
-}
-
-fn answer(parts: &AnswerParts) -> String {
-    let one = format!(
-        "one {}-core node ({})",
-        parts.single.design.cores_per_node, parts.single.option
-    );
-    let cluster = format!(
-        "the {}-node cluster ({})",
-        parts.dist.design.nodes, parts.dist.option
-    );
-    let deadline = format_duration(parts.deadline_s);
-    let memory = format!("{} GiB", parts.single.design.memory_per_node_gib);
-    let mut sentence = String::new();
-    match (parts.misses.from_events(), parts.oom.from_events()) {
-        (None, None) => {
-            let (s, d) = parts.costs_at_max;
-            return format!(
-                "Up to {} events per batch {one} meets the {deadline} deadline within its {memory} of \
-                 memory, so in this range scale does not require distributed computation; at that \
-                 volume {cluster} would cost ${d:.2} per run against ${s:.2}.",
-                format_volume(parts.max_events)
-            );
-        }
-        (Some(miss), oom) => {
-            if let Some(oom) = oom.filter(|&o| o < miss) {
-                sentence.push_str(&format!(
-                    "From {} events per batch {one} no longer holds its working set in {memory} and \
-                     spills to disk; above {} events it misses the {deadline} deadline",
-                    format_volume(oom),
-                    format_volume(miss)
-                ));
-            } else {
-                sentence.push_str(&format!(
-                    "Above {} events per batch {one} misses the {deadline} deadline",
-                    format_volume(miss)
-                ));
-            }
-        }
-        (None, Some(oom)) => sentence.push_str(&format!(
-            "From {} events per batch {one} no longer holds its working set in {memory} and spills \
-             to disk, though it still meets the {deadline} deadline up to {}",
-            format_volume(oom),
-            format_volume(parts.max_events)
-        )),
-    }
-    if let Some(limit) = parts.at_limit {
-        if limit.distributed_meets_deadline {
-            sentence.push_str(&format!(
-                "; {cluster} meets it at ${:.2} per run (p95 {})",
-                limit.distributed_cost_per_run_usd,
-                format_duration(limit.distributed_makespan_p95_s)
-            ));
+            bisect(v(first - 1), v(first), &cheaper)
+        };
+        let open_ended = last + 1 >= flags.len();
+        let to_events = if open_ended {
+            v(last)
         } else {
-            sentence.push_str(&format!(
-                "; {cluster} misses it too (p95 {}), so it needs more nodes",
-                format_duration(limit.distributed_makespan_p95_s)
-            ));
-        }
+            // The last cheaper volume: bisect where "not cheaper" begins.
+            bisect(v(last), v(last + 1), |e| !cheaper(e))
+        };
+        windows.push(CheaperWindow {
+            from_events,
+            to_events,
+            open_ended,
+        });
+        i += 1;
     }
-    match parts.cheaper {
-        Crossing::At { events } => sentence.push_str(&format!(
-            " and is cheaper per run above {} events.",
-            format_volume(events)
-        )),
-        Crossing::BelowRange { .. } => {
-            sentence.push_str(" and is cheaper per run throughout the range.")
-        }
-        Crossing::NeverInRange { .. } => match parts.cheaper_window {
-            Some(CheaperWindow {
-                first,
-                last,
-                contiguous: true,
-            }) => sentence.push_str(&format!(
-                " and is cheaper per run from about {} to {} events, though not beyond.",
-                format_volume(first),
-                format_volume(last)
-            )),
-            Some(CheaperWindow { first, last, .. }) => sentence.push_str(&format!(
-                " and is cheaper per run at some volumes between about {} and {} events, \
-                 though not beyond.",
-                format_volume(first),
-                format_volume(last)
-            )),
-            None => sentence.push_str(&format!(
-                ", but costs more per run up to {} events.",
-                format_volume(parts.max_events)
-            )),
-        },
-    }
-    sentence
+    windows
 }
 
 #[cfg(test)]
@@ -633,129 +603,161 @@ mod tests {
     use super::*;
     use crate::analysis::fixtures;
     use crate::analysis::projection::Context;
-    use crate::review::Review;
+    use crate::review::{Review, ScalingChoice};
 
-    fn run(review: &Review, sweep: &SweepConfig) -> (Crossover, Vec<Projector>) {
+    fn run(review: &Review) -> (Crossover, Vec<Projector>) {
         let cost = fixtures::cost_model();
         let facts = fixtures::data_facts();
         let context = Context::new(review, &cost, &facts, fixtures::fast_config()).unwrap();
         let projectors = context.projectors().unwrap();
-        (crossover(&projectors, sweep).unwrap(), projectors)
+        let config = SweepConfig {
+            points: 13,
+            failure_runs: 100,
+            ..SweepConfig::covering(review.workload.events as f64)
+        };
+        let c = crossover(&CrossoverInput {
+            projectors: &projectors,
+            config: &config,
+            review_events: review.workload.events as f64,
+            headline_runs: 100,
+        })
+        .unwrap();
+        (c, projectors)
     }
 
     #[test]
     fn finds_the_hand_computed_deadline_crossing() {
-        // A single node with memory to spare and no failures: its makespan is
-        // events × per-event cost / speedup, so the crossing is closed form.
+        // One node with memory, bandwidth and reliability to spare: its run
+        // is provisioning + events × per-event time, so the deadline
+        // crossing is (deadline − provisioning) / per-event time.
         let mut review = Review::example();
         let d = &mut review.alternatives[0].design;
-        d.memory_per_node_gib = 24_576.0;
-        d.node_mtbf_h = 1_000_000.0;
-        let (result, projectors) = run(&review, &SweepConfig::default());
+        d.memory_per_node_gib = crate::limits::MAX_MEMORY_PER_NODE_GIB;
+        d.node_mtbf_h = crate::limits::MAX_NODE_MTBF_H;
+        d.network_gbit_per_s = crate::limits::MAX_NETWORK_GBIT_PER_S;
+        d.store.input_mb_per_s = crate::limits::MAX_STORE_MB_PER_S;
+        d.store.lookup_mb_per_s = crate::limits::MAX_STORE_MB_PER_S;
+        d.store.lookup_latency_ms = crate::limits::MIN_LATENCY_MS;
+        d.hardware.scaling = ScalingChoice::Assumed {
+            sigma: 0.0,
+            kappa: 0.0,
+        };
+        let (result, projectors) = run(&review);
         let single = &projectors[0];
-        let per_event_s = single.per_event.total_s / single.parallelism.effective_cores;
-        let expected = review.sla.deadline_s / per_event_s;
-        let found = result.single_node_misses_deadline.at().unwrap();
+        let per_event = single.failure_free(1e9).total_s / 1e9;
+        let expected = (review.sla.deadline_s - 120.0) / per_event;
+        let found = result
+            .single(Criterion::DeadlineP95)
+            .unwrap()
+            .crossing
+            .at()
+            .unwrap();
         assert!(
-            (found / expected - 1.0).abs() < 0.01,
+            (found / expected - 1.0).abs() < 1e-4,
             "found {found:e}, expected {expected:e}"
         );
-        assert!(
-            result.answer.contains(&format_volume(found)),
-            "{}",
-            result.answer
-        );
-    }
-
-    #[test]
-    fn example_answer_names_the_limit_and_the_cluster() {
-        let (result, _) = run(&Review::example(), &SweepConfig::default());
-        assert_eq!(result.single_node_option, "single_node_baseline");
-        assert_eq!(result.distributed_option, "partitioned_cached_cluster");
-        assert!(result.single_node_misses_deadline.at().is_some());
-        assert!(result.single_node_out_of_memory.at().is_some());
-        println!("{}", result.answer);
-        assert!(result.answer.contains("2 h deadline"), "{}", result.answer);
-        assert!(result.answer.contains("16-core"), "{}", result.answer);
-        // The single node's limit lies at a volume a course can discuss.
-        let limit = result.single_node_limit_events.unwrap();
-        assert!((1e7..1e9).contains(&limit), "{limit:e}");
-        // Where the cluster is cheaper at the limit, the answer must not say
-        // it costs more.
-        let at = result.at_limit.as_ref().unwrap();
-        assert!(at.distributed_cost_per_run_usd < at.single_node_cost_per_run_usd);
-        assert!(!result.answer.contains("costs more"), "{}", result.answer);
-        assert!(
-            result.answer.contains("is cheaper per run"),
-            "{}",
-            result.answer
-        );
-        assert_eq!(result.sweep.len(), 2);
-        assert_eq!(result.sweep[0].points.len(), DEFAULT_SWEEP_POINTS);
-    }
-
-    #[test]
-    fn cheaper_window_spans_the_cheaper_volumes() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let window = |c: [bool; 5]| cheaper_window(&v, &c);
-        assert_eq!(window([false; 5]), None);
-        assert_eq!(
-            window([false, true, true, false, false]),
-            Some(CheaperWindow {
-                first: 2.0,
-                last: 3.0,
-                contiguous: true
-            })
-        );
-        assert_eq!(
-            window([true, false, true, true, false]),
-            Some(CheaperWindow {
-                first: 1.0,
-                last: 4.0,
-                contiguous: false
-            })
-        );
-        // The method reads the window the answer was written from off the
-        // sweep series. With the test calibration the example's cluster is
-        // cheaper only in the middle of the range.
-        let (result, _) = run(&Review::example(), &SweepConfig::default());
+        let binding = result.binding.as_ref().unwrap();
         assert!(matches!(
-            result.distributed_cheaper_from,
-            Crossing::NeverInRange { .. }
+            binding.criterion,
+            Criterion::DeadlineP95 | Criterion::DeadlineTolerance
         ));
-        let window = result.cheaper_only_mid_range().unwrap();
-        assert!(window.contiguous);
-        let volumes = SweepConfig::default().volumes();
-        assert!(window.first > volumes[0] && window.last < volumes[volumes.len() - 1]);
-        let said = format!(
-            "from about {} to {} events, though not beyond",
-            format_volume(window.first),
-            format_volume(window.last)
-        );
-        assert!(result.answer.contains(&said), "{}", result.answer);
+        assert_eq!(binding.events_range, None);
     }
 
     #[test]
-    fn never_in_range_when_the_single_node_is_ample() {
+    fn crossings_are_bisected_not_read_off_the_sweep() {
+        let review = Review::example();
+        let (result, projectors) = run(&review);
+        let single = &projectors[0];
+        for c in &result.single_node {
+            let Some(e) = c.crossing.at() else { continue };
+            let runs = result.config.failure_runs;
+            assert!(c.criterion.fails(&single.project(e, runs)), "{c:?}");
+            assert!(
+                !c.criterion.fails(&single.project(e * (1.0 - 3e-6), runs)),
+                "{:?} not the first failing volume",
+                c.criterion
+            );
+            // Both designs are projected at the crossing itself.
+            assert_eq!(c.at.len(), 2);
+            assert!(c.at.iter().all(|p| p.events == e));
+            assert!(!result.sweep[0].points.iter().any(|p| p.events == e));
+        }
+        // The binding crossing is the first limit reached.
+        let binding = result.binding.as_ref().unwrap();
+        let first = Criterion::LIMITS
+            .iter()
+            .filter_map(|&c| result.single(c).unwrap().crossing.from_events())
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(binding.events, first);
+        // The σ band carries into a range around it.
+        if let Some([lo, hi]) = binding.events_range {
+            assert!(
+                lo <= binding.events && binding.events <= hi,
+                "{lo:e} {hi:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn cheaper_window_ends_are_where_the_costs_are_equal() {
+        let (result, projectors) = run(&Review::example());
+        let runs = result.config.failure_runs;
+        let cost = |i: usize, e: f64| projectors[i].project(e, runs).cost_per_run_usd;
+        for w in &result.cheaper_windows {
+            if w.from_events > result.config.min_events {
+                let e = w.from_events;
+                assert!(cost(1, e) <= cost(0, e));
+                assert!(cost(1, e * (1.0 - 3e-6)) > cost(0, e * (1.0 - 3e-6)));
+            }
+            if !w.open_ended {
+                let e = w.to_events;
+                assert!(cost(1, e) <= cost(0, e));
+                assert!(cost(1, e * (1.0 + 3e-6)) > cost(0, e * (1.0 + 3e-6)));
+            }
+        }
+    }
+
+    #[test]
+    fn an_ample_single_node_never_stops_being_enough() {
         let mut review = Review::example();
-        review.sla.deadline_s = 30.0 * 86_400.0;
-        review.alternatives[0].design.memory_per_node_gib = 24_576.0;
-        let sweep = SweepConfig {
-            max_events: 1e7,
-            points: 9,
-            ..SweepConfig::default()
-        };
-        let (result, _) = run(&review, &sweep);
-        assert!(matches!(
-            result.single_node_misses_deadline,
-            Crossing::NeverInRange { .. }
-        ));
-        assert!(result.single_node_limit_events.is_none());
-        assert!(
-            result.answer.starts_with("Up to 1.0 × 10⁷"),
-            "{}",
-            result.answer
+        review.sla.deadline_s = crate::limits::MAX_DEADLINE_S;
+        review.sla.budget_per_run_usd = crate::limits::MAX_BUDGET_PER_RUN_USD;
+        review.alternatives[0].design.memory_per_node_gib = crate::limits::MAX_MEMORY_PER_NODE_GIB;
+        review.alternatives[0].design.network_gbit_per_s = crate::limits::MAX_NETWORK_GBIT_PER_S;
+        review.workload.events = 1_000;
+        let mut found = find_crossing(1e3, |e| e > 1e20);
+        assert_eq!(
+            found,
+            Crossing::NotReached {
+                events: MAX_SEARCH_EVENTS
+            }
         );
+        found = find_crossing(1e3, |_| true);
+        assert_eq!(found, Crossing::Always);
+        let (result, _) = run(&review);
+        // A month-long deadline is still reached at a petabyte of events;
+        // the search reports where, not "never".
+        assert!(
+            result.binding.is_some()
+                || result.single(Criterion::DeadlineP95).unwrap().crossing
+                    == Crossing::NotReached {
+                        events: MAX_SEARCH_EVENTS
+                    }
+        );
+    }
+
+    #[test]
+    fn find_crossing_searches_both_ways() {
+        for threshold in [3.0, 7e3, 2e6, 5e11] {
+            let Crossing::At { events } = find_crossing(2e6, |e| e >= threshold) else {
+                panic!("{threshold}")
+            };
+            assert!(
+                (events / threshold - 1.0).abs() <= 2e-6,
+                "{events} vs {threshold}"
+            );
+        }
     }
 
     #[test]
@@ -764,20 +766,13 @@ mod tests {
         assert_eq!(v.first(), Some(&1e5));
         assert_eq!(v.last(), Some(&1e10));
         assert!((v[8] / 1e6 - 1.0).abs() < 1e-9, "{}", v[8]);
+        let wide = SweepConfig::covering(1e12);
+        assert_eq!(wide.max_events, 1e13);
+        assert!(wide.validate().is_ok());
         let bad = SweepConfig {
             points: MAX_SWEEP_POINTS + 1,
             ..SweepConfig::default()
         };
         assert!(bad.validate().is_err());
-    }
-
-    #[test]
-    fn formats() {
-        assert_eq!(format_volume(3.2e8), "3.2 × 10⁸");
-        assert_eq!(format_volume(9.99e4), "1.0 × 10⁵");
-        assert_eq!(format_volume(1e10), "1.0 × 10¹⁰");
-        assert_eq!(format_duration(7_200.0), "2 h");
-        assert_eq!(format_duration(5_400.0), "1.5 h");
-        assert_eq!(format_duration(900.0), "15 min");
     }
 }

@@ -1,28 +1,32 @@
-//! Failure modes, each measured with and without its mitigation.
+//! Failure modes, each measured with and without its mitigation, by its end
+//! effect on the run.
 //!
 //! Every mode takes one design, changes exactly one design parameter (the
 //! mitigation) and reruns the same models with the same seeds, so the
-//! difference is the mitigation's effect and nothing else. Each mode is
-//! evaluated where its failure is plausible ([`FailureVolumes`]), and its
-//! description says at which volume and why:
+//! difference is the mitigation's effect and nothing else — its own cost
+//! included (checkpoints take time, versioned entries miss more often, more
+//! nodes cost more). Each mode reports the end effects a reader decides on —
+//! p95 and mean makespan, the probability of missing the deadline, the cost
+//! per run — with and without, plus the mechanism's own numbers, and is
+//! evaluated where its failure is plausible:
 //!
 //! | mode | design | volume |
 //! |---|---|---|
-//! | node failure mid-batch | distributed | where its failure-free makespan fills the deadline window: the longest batch it can run, where a lost node costs the most |
-//! | skewed-partition straggler | distributed | the same: the straggler decides whether the batch still fits |
-//! | stale cache after schema drift | distributed | per-read rates do not depend on the volume: the review's batch |
-//! | access-policy violation | any | the accesses profiled with the review's batch |
-//! | working set outgrows one node | single node vs distributed | where one node misses the deadline (the crossover) |
+//! | node failure mid-batch | distributed | where its failure-free run fills the deadline window: the longest run it can do, where a lost node costs the most |
+//! | skewed-partition straggler | distributed | the same: the straggler decides whether the run still fits |
+//! | stale cache after schema drift | distributed | the review's volume (per-read rates do not depend on it) |
+//! | access-policy violation | any | the accesses profiled (rates do not depend on the volume or design) |
+//! | working set outgrows one node | single node vs distributed | where the single node starts to spill, or its binding crossing |
 //!
-//! A crossing outside the swept range falls back to the range's end (see
-//! [`VolumeChoice`]).
+//! A volume that cannot be found falls back to the review's own, and the
+//! description says so.
 
 use serde::{Deserialize, Serialize};
 
-use super::crossover::{bisect, format_duration, format_volume, Crossing, Crossover};
-use super::projection::{cache_sim_scale, simulate_cache, Context, Projector};
+use super::crossover::{bisect, Criterion, Crossover, MAX_SEARCH_EVENTS};
+use super::projection::{simulate_cache, Context, Projection, Projector};
 use super::AnalysisError;
-use crate::review::{CheckpointInterval, InvalidationPolicy, Partitioning, PolicyMode};
+use crate::review::{CheckpointInterval, Design, InvalidationPolicy, Partitioning, PolicyMode};
 
 const GIB: f64 = 1_073_741_824.0;
 
@@ -36,7 +40,7 @@ pub struct Kpi {
     pub label: String,
 }
 
-/// A further number that explains the main metric.
+/// A number with and without the mitigation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SideMetric {
@@ -52,17 +56,21 @@ pub struct FailureMode {
     pub id: String,
     pub title: String,
     /// What fails, where it was evaluated and why there, and what the
-    /// mitigation changes.
+    /// mitigation changes, end effects included.
     pub description: String,
     /// The design the mode was measured on, and at which volume.
     pub option: String,
     pub events: f64,
+    /// The headline: the end effect this mode is judged by.
     pub metric: String,
     pub unit: String,
     pub without_mitigation: f64,
     pub with_mitigation: f64,
     pub mitigation: String,
     pub kpi_threshold: Option<Kpi>,
+    /// p95 and mean makespan, P(miss), cost per run: with and without.
+    pub end_effects: Vec<SideMetric>,
+    /// The mechanism's own numbers (rework, imbalance, stale reads, …).
     pub side_metrics: Vec<SideMetric>,
 }
 
@@ -70,87 +78,6 @@ pub struct FailureMode {
 pub const CACHE_HIT_RATE_KPI: f64 = 0.85;
 /// The platform playbook's policy KPI: policy check failures below 1%.
 pub const POLICY_FAILURE_RATE_KPI: f64 = 0.01;
-
-/// The volumes the failure modes are evaluated at.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FailureVolumes {
-    /// The review's own batch.
-    pub review_events: f64,
-    /// Where the distributed design's failure-free makespan fills the
-    /// deadline: the longest batch it can run within the window.
-    pub distributed_limit: VolumeChoice,
-    /// Where the single node's p95 makespan misses the deadline (the
-    /// crossover's answer).
-    pub single_node_limit: VolumeChoice,
-}
-
-/// A volume and how it relates to the deadline crossing it stands for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum VolumeChoice {
-    /// The crossing lies inside the sweep, here.
-    Crossing(f64),
-    /// The design stays within the deadline across the whole sweep: its
-    /// largest volume.
-    WithinThroughout(f64),
-    /// The design is beyond the deadline across the whole sweep: its
-    /// smallest volume.
-    BeyondThroughout(f64),
-}
-
-impl VolumeChoice {
-    fn from_crossing(crossing: Crossing) -> Self {
-        match crossing {
-            Crossing::At { events } => Self::Crossing(events),
-            Crossing::NeverInRange { events } => Self::WithinThroughout(events),
-            Crossing::BelowRange { events } => Self::BeyondThroughout(events),
-        }
-    }
-
-    pub fn events(self) -> f64 {
-        match self {
-            Self::Crossing(e) | Self::WithinThroughout(e) | Self::BeyondThroughout(e) => e,
-        }
-    }
-
-    /// Why this volume, for a description: `crossing` says what happens at
-    /// the crossing ("the volume at which …").
-    fn why(self, crossing: &str, option: &str, deadline: &str) -> String {
-        match self {
-            Self::Crossing(_) => crossing.to_string(),
-            Self::WithinThroughout(_) => format!(
-                "the largest volume swept ({option} stays within the {deadline} deadline \
-                 throughout)"
-            ),
-            Self::BeyondThroughout(_) => format!(
-                "the smallest volume swept ({option} is beyond the {deadline} deadline \
-                 throughout)"
-            ),
-        }
-    }
-}
-
-impl FailureVolumes {
-    /// The volumes for a finished sweep and the distributed design's
-    /// projector. The distributed limit is refined by bisection of the
-    /// failure-free makespan (deterministic, unlike a Monte Carlo p95) over
-    /// the sweep's range.
-    pub fn new(crossover: &Crossover, distributed: &Projector, review_events: f64) -> Self {
-        let (lo, hi) = (crossover.config.min_events, crossover.config.max_events);
-        let beyond = |e: f64| distributed.project(e, 1).failure_free_s >= distributed.deadline_s;
-        let distributed_limit = if beyond(lo) {
-            VolumeChoice::BeyondThroughout(lo)
-        } else if !beyond(hi) {
-            VolumeChoice::WithinThroughout(hi)
-        } else {
-            VolumeChoice::Crossing(bisect(lo, hi, None, beyond))
-        };
-        Self {
-            review_events,
-            distributed_limit,
-            single_node_limit: VolumeChoice::from_crossing(crossover.single_node_misses_deadline),
-        }
-    }
-}
 
 fn side(metric: &str, unit: &str, without: f64, with: f64) -> SideMetric {
     SideMetric {
@@ -161,13 +88,534 @@ fn side(metric: &str, unit: &str, without: f64, with: f64) -> SideMetric {
     }
 }
 
-/// `12.3%`, or `0.004%` for small shares.
+/// The four end effects of a mitigation.
+fn end_effects(without: &Projection, with: &Projection) -> Vec<SideMetric> {
+    vec![
+        side(
+            "makespan_p95",
+            "s",
+            without.makespan_p95_s,
+            with.makespan_p95_s,
+        ),
+        side(
+            "makespan_mean",
+            "s",
+            without.makespan_mean_s,
+            with.makespan_mean_s,
+        ),
+        side(
+            "p_miss_deadline",
+            "probability",
+            without.p_miss_deadline,
+            with.p_miss_deadline,
+        ),
+        side(
+            "cost_per_run",
+            "usd",
+            without.cost_per_run_usd,
+            with.cost_per_run_usd,
+        ),
+    ]
+}
+
+/// How the end effects read, for a description.
+fn effects_sentence(without: &Projection, with: &Projection) -> String {
+    format!(
+        "End effect without → with: p95 makespan {} → {}, mean {} → {}, P(miss the deadline) {} → \
+         {}, cost per run {} → {}.",
+        duration(without.makespan_p95_s),
+        duration(with.makespan_p95_s),
+        duration(without.makespan_mean_s),
+        duration(with.makespan_mean_s),
+        percent(without.p_miss_deadline),
+        percent(with.p_miss_deadline),
+        usd(without.cost_per_run_usd),
+        usd(with.cost_per_run_usd),
+    )
+}
+
+fn duration(seconds: f64) -> String {
+    super::crossover_text::format_duration(seconds)
+}
+
+fn volume(events: f64) -> String {
+    super::crossover_text::format_volume(events)
+}
+
 fn percent(share: f64) -> String {
     let pct = share * 100.0;
     if pct != 0.0 && pct.abs() < 0.1 {
         format!("{pct:.3}%")
     } else {
         format!("{pct:.1}%")
+    }
+}
+
+fn usd(value: f64) -> String {
+    if value != 0.0 && value.abs() < 0.01 {
+        format!("${value:.4}")
+    } else {
+        format!("${value:.2}")
+    }
+}
+
+/// The volumes the failure modes are evaluated at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FailureVolumes {
+    /// The review's own volume.
+    pub review_events: f64,
+    /// Where the distributed design's failure-free run fills the deadline
+    /// window; `None` when it does not up to the search limit.
+    pub distributed_limit: Option<f64>,
+    /// Where the single node starts to spill, else its binding crossing.
+    pub single_node_memory: Option<f64>,
+}
+
+impl FailureVolumes {
+    pub fn new(crossover: &Crossover, distributed: &Projector, review_events: f64) -> Self {
+        let window = distributed.deadline_s;
+        let fills = |e: f64| distributed.project(e, 1).failure_free_s >= window;
+        let distributed_limit = if fills(1.0) {
+            Some(1.0)
+        } else if !fills(MAX_SEARCH_EVENTS) {
+            None
+        } else {
+            let mut lo = 1.0;
+            while !fills(lo * 10.0) {
+                lo *= 10.0;
+            }
+            Some(bisect(lo, lo * 10.0, fills))
+        };
+        let single_node_memory = crossover
+            .single(Criterion::Spill)
+            .and_then(|c| c.crossing.at())
+            .or_else(|| crossover.binding.as_ref().map(|b| b.events));
+        Self {
+            review_events,
+            distributed_limit,
+            single_node_memory,
+        }
+    }
+}
+
+/// The shared inputs of every mode.
+struct Modes<'a> {
+    context: &'a Context<'a>,
+    base: &'a Projector,
+    single: &'a Projector,
+    volumes: &'a FailureVolumes,
+    runs: u32,
+}
+
+impl Modes<'_> {
+    fn vary(&self, change: &dyn Fn(&mut Design)) -> Projector {
+        let mut design = self.base.design.clone();
+        change(&mut design);
+        Projector::from_parts(
+            self.context,
+            self.base.index,
+            &self.base.option,
+            design,
+            self.base.cache,
+        )
+    }
+
+    fn deadline(&self) -> String {
+        duration(self.base.deadline_s)
+    }
+
+    /// The stress volume and why it was chosen.
+    fn stress(&self) -> (f64, String) {
+        match self.volumes.distributed_limit {
+            Some(e) => (
+                e,
+                format!(
+                    "the volume at which its failure-free run fills the {} window: the longest \
+                     run it can do, where a lost node or a straggler costs the most",
+                    self.deadline()
+                ),
+            ),
+            None => (
+                self.volumes.review_events,
+                format!(
+                    "the review's volume ({} never fills the {} window up to {} events)",
+                    self.base.option,
+                    self.deadline(),
+                    volume(MAX_SEARCH_EVENTS)
+                ),
+            ),
+        }
+    }
+
+    fn node_failure(&self) -> FailureMode {
+        let (events, why) = self.stress();
+        let option = &self.base.option;
+        let never = self
+            .vary(&|d| d.checkpoint = CheckpointInterval::Never)
+            .project(events, self.runs);
+        let interval = match self.base.design.checkpoint {
+            CheckpointInterval::Never => CheckpointInterval::Auto,
+            other => other,
+        };
+        let checkpointed = self
+            .vary(&|d| d.checkpoint = interval)
+            .project(events, self.runs);
+        let nf = &never.failures;
+        let cf = &checkpointed.failures;
+        let failing_runs =
+            -libm::expm1(-never.failure_free_s / nf.system_mtbf_s.max(f64::MIN_POSITIVE));
+        let plan = match cf.interval_s {
+            Some(tau) => format!(
+                "Checkpointing every {} ({:.0} checkpoints of {} each, {} in all) bounds the work \
+                 a failure loses to one interval",
+                duration(tau),
+                cf.checkpoints,
+                duration(cf.checkpoint_s),
+                duration(cf.checkpoint_overhead_s)
+            ),
+            None => "Checkpointing writes nothing here (the interval exceeds the run)".to_string(),
+        };
+        let verdict = if checkpointed.makespan_mean_s < never.makespan_mean_s {
+            "the checkpoints save more than they cost"
+        } else {
+            "at this failure rate the checkpoints cost more time than the rework they save"
+        };
+        FailureMode {
+            id: "node_failure_mid_batch".to_string(),
+            title: "Node failure mid-batch".to_string(),
+            description: format!(
+                "Evaluated on {option} at {} events, {why}. Any of its {} nodes fails with a \
+                 system MTBF of {} (node MTBF {:.0} h / {} nodes): {} of runs see a failure. \
+                 Without checkpoints every node rolls back to the start: expected rework {} per \
+                 run, MTTR {}. {plan}, and every node rolls back to the last checkpoint: rework \
+                 {}, MTTR {}; {verdict}. {}",
+                volume(events),
+                self.base.design.nodes,
+                duration(nf.system_mtbf_s),
+                self.base.design.node_mtbf_h,
+                self.base.design.nodes,
+                percent(failing_runs),
+                duration(nf.expected_rework_s),
+                duration(nf.mttr_s),
+                duration(cf.expected_rework_s),
+                duration(cf.mttr_s),
+                effects_sentence(&never, &checkpointed),
+            ),
+            option: option.clone(),
+            events,
+            metric: "makespan_mean".to_string(),
+            unit: "s".to_string(),
+            without_mitigation: never.makespan_mean_s,
+            with_mitigation: checkpointed.makespan_mean_s,
+            mitigation: "Checkpoint the pipeline's state at the Young/Daly interval; after a \
+                         failure, every node rolls back to the last checkpoint instead of the \
+                         start of the run."
+                .to_string(),
+            kpi_threshold: None,
+            end_effects: end_effects(&never, &checkpointed),
+            side_metrics: vec![
+                side(
+                    "expected_rework",
+                    "s per run",
+                    nf.expected_rework_s,
+                    cf.expected_rework_s,
+                ),
+                side("mttr", "s", nf.mttr_s, cf.mttr_s),
+                side(
+                    "checkpoint_overhead",
+                    "s per run",
+                    nf.checkpoint_overhead_s,
+                    cf.checkpoint_overhead_s,
+                ),
+                side(
+                    "expected_failures",
+                    "per run",
+                    nf.expected_failures,
+                    cf.expected_failures,
+                ),
+            ],
+        }
+    }
+
+    fn straggler(&self) -> FailureMode {
+        let (events, why) = self.stress();
+        let option = &self.base.option;
+        let salt_buckets = match self.base.design.partitioning {
+            Partitioning::SaltedHotKeys { salt_buckets } => salt_buckets,
+            _ => self.base.design.nodes.max(2),
+        };
+        let by_domain = self
+            .vary(&|d| d.partitioning = Partitioning::ByDomain)
+            .project(events, self.runs);
+        let salted = self
+            .vary(&|d| d.partitioning = Partitioning::SaltedHotKeys { salt_buckets })
+            .project(events, self.runs);
+        FailureMode {
+            id: "skewed_partition_straggler".to_string(),
+            title: "Skewed-partition straggler".to_string(),
+            description: format!(
+                "Evaluated on {option} at {} events, {why}. Partitioned by domain, the largest \
+                 domain carries {} of events and its node receives {:.2}× the mean share of the \
+                 shuffle and of the work after it (spill included): the straggler adds {}. \
+                 Salting hot domains into {salt_buckets} buckets brings the busiest node to \
+                 {:.2}× and the straggler to {}. {}",
+                volume(events),
+                percent(by_domain.partitions.largest_partition_share),
+                by_domain.partitions.node_imbalance,
+                duration(by_domain.term("straggler")),
+                salted.partitions.node_imbalance,
+                duration(salted.term("straggler")),
+                effects_sentence(&by_domain, &salted),
+            ),
+            option: option.clone(),
+            events,
+            metric: "makespan_p95".to_string(),
+            unit: "s".to_string(),
+            without_mitigation: by_domain.makespan_p95_s,
+            with_mitigation: salted.makespan_p95_s,
+            mitigation: format!(
+                "Salt hot keys: split every domain above twice its uniform share into \
+                 {salt_buckets} sub-keys and merge the partial aggregates."
+            ),
+            kpi_threshold: None,
+            end_effects: end_effects(&by_domain, &salted),
+            side_metrics: vec![
+                side(
+                    "straggler",
+                    "s",
+                    by_domain.term("straggler"),
+                    salted.term("straggler"),
+                ),
+                side(
+                    "node_imbalance",
+                    "busiest/mean",
+                    by_domain.partitions.node_imbalance,
+                    salted.partitions.node_imbalance,
+                ),
+                side(
+                    "partition_skew",
+                    "max/median",
+                    by_domain.partitions.skew_max_over_median,
+                    salted.partitions.skew_max_over_median,
+                ),
+            ],
+        }
+    }
+
+    fn stale_cache(&self) -> Result<FailureMode, AnalysisError> {
+        let context = self.context;
+        let review = context.review;
+        let option = &self.base.option;
+        let events = self.volumes.review_events;
+        let rates = |policy| {
+            simulate_cache(
+                review,
+                context.facts,
+                &self.base.design,
+                policy,
+                &context.config,
+            )
+        };
+        let none = rates(InvalidationPolicy::None)?;
+        let versioned = rates(InvalidationPolicy::Versioned)?;
+        let with_policy = |policy, cache| {
+            let mut design = self.base.design.clone();
+            design.invalidation = policy;
+            Projector::from_parts(context, self.base.index, option, design, cache)
+                .project(events, self.runs)
+        };
+        let without = with_policy(InvalidationPolicy::None, none);
+        let with = with_policy(InvalidationPolicy::Versioned, versioned);
+        let reads = events * self.base.requests_per_event;
+        let workload = &review.workload;
+        Ok(FailureMode {
+            id: "stale_cache_after_schema_drift".to_string(),
+            title: "Stale cache after schema drift".to_string(),
+            description: format!(
+                "Evaluated on {option}'s cache at the review's volume of {} events ({} reads); \
+                 the rates per read are steady-state and do not depend on the volume. {} of \
+                 events change a dataset's schema; cached keys belong to the {} datasets ({} \
+                 domains × {}), and a change affects only its dataset's entries. Without \
+                 invalidation those entries are served stale until evicted: {} of reads, {} \
+                 stale reads per run. Versioned entries are refetched instead: no stale reads, \
+                 at a hit rate of {} against {} without invalidation (KPI > 85%), whose extra \
+                 misses the projection charges. {}",
+                volume(events),
+                volume(reads),
+                percent(context.facts.schema_drift_share),
+                u64::from(workload.domains) * u64::from(workload.datasets_per_domain),
+                workload.domains,
+                workload.datasets_per_domain,
+                percent(none.stale_read_rate),
+                volume(none.stale_read_rate * reads),
+                percent(versioned.overall_hit_rate),
+                percent(none.overall_hit_rate),
+                effects_sentence(&without, &with),
+            ),
+            option: option.clone(),
+            events,
+            metric: "stale_read_rate".to_string(),
+            unit: "share of reads".to_string(),
+            without_mitigation: none.stale_read_rate,
+            with_mitigation: versioned.stale_read_rate,
+            mitigation: "Stamp cache entries with their dataset's schema version and refetch on \
+                         mismatch; alert when the hit rate falls below 85%."
+                .to_string(),
+            kpi_threshold: None,
+            end_effects: end_effects(&without, &with),
+            side_metrics: vec![
+                side(
+                    "cache_hit_rate",
+                    "share of reads",
+                    none.overall_hit_rate,
+                    versioned.overall_hit_rate,
+                ),
+                side(
+                    "stale_reads_per_run",
+                    "reads",
+                    none.stale_read_rate * reads,
+                    versioned.stale_read_rate * reads,
+                ),
+            ],
+        })
+    }
+
+    fn access_policy(&self) -> FailureMode {
+        let facts = self.context.facts;
+        let allow = facts.policy_failure_rate(PolicyMode::AllowOverrides);
+        let deny = facts.policy_failure_rate(PolicyMode::DenyOverrides);
+        let production = self.volumes.review_events;
+        let per_event = if facts.events > 0 {
+            facts.accesses as f64 / facts.events as f64
+        } else {
+            0.0
+        };
+        FailureMode {
+            id: "access_policy_violation".to_string(),
+            title: "Access-policy violation".to_string(),
+            description: format!(
+                "Evaluated on the {} accesses profiled with the sample of {} events (the rate \
+                 does not depend on the volume or the design): at the review's volume of {} \
+                 events that is {} accesses per run. When rules conflict, allow-overrides lets \
+                 any matching allow win: {} of accesses are allowed although a deny rule \
+                 matches (KPI: policy check failures < 1%), about {} a run; deny-overrides \
+                 gives {}. Neither changes the run's time or cost.",
+                facts.accesses,
+                volume(facts.events as f64),
+                volume(production),
+                volume(production * per_event),
+                percent(allow),
+                volume(production * per_event * allow),
+                percent(deny),
+            ),
+            option: self.base.option.clone(),
+            events: facts.events as f64,
+            metric: "violations_per_million_accesses".to_string(),
+            unit: "per million accesses".to_string(),
+            without_mitigation: allow * 1e6,
+            with_mitigation: deny * 1e6,
+            mitigation: "Combine rules with deny-overrides in policy-as-code, tested in CI \
+                         against the access mix."
+                .to_string(),
+            kpi_threshold: Some(Kpi {
+                healthy: "below".to_string(),
+                value: POLICY_FAILURE_RATE_KPI * 1e6,
+                label: "policy check failures < 1%".to_string(),
+            }),
+            end_effects: Vec::new(),
+            side_metrics: vec![side("policy_check_failure_rate", "share", allow, deny)],
+        }
+    }
+
+    fn memory(&self) -> FailureMode {
+        let single = self.single;
+        let (events, why) = match self.volumes.single_node_memory {
+            Some(e) => (
+                e,
+                format!(
+                    "where {}'s working set first exceeds its usable memory (or, if it never \
+                     does, its binding crossing)",
+                    single.option
+                ),
+            ),
+            None => (
+                self.volumes.review_events,
+                format!(
+                    "the review's volume ({} neither spills nor reaches a limit up to {} events)",
+                    single.option,
+                    volume(MAX_SEARCH_EVENTS)
+                ),
+            ),
+        };
+        // Just past the threshold the spill is tiny: show the effect at
+        // twice the volume, where it is no longer a rounding error.
+        let one = single.project(events * 2.0, self.runs);
+        let spread = self.base.project(events * 2.0, self.runs);
+        let option = &self.base.option;
+        let fit = |p: &Projection| {
+            let m = &p.memory_fit;
+            if m.fits {
+                format!(
+                    "{:.1} GiB of state and caches fit in {:.1} GiB usable",
+                    m.working_set_bytes / GIB,
+                    m.capacity_bytes / GIB
+                )
+            } else {
+                format!(
+                    "{:.1} GiB of state and caches against {:.1} GiB usable spills {:.1} GiB, \
+                     which adds {}",
+                    m.working_set_bytes / GIB,
+                    m.capacity_bytes / GIB,
+                    m.spill_bytes / GIB,
+                    duration(p.term("spill"))
+                )
+            }
+        };
+        FailureMode {
+            id: "single_node_memory_spill".to_string(),
+            title: "Working set outgrows one node".to_string(),
+            description: format!(
+                "Evaluated at {} events, twice {why} ({} events). On one node {}. Spread over {} \
+                 nodes ({option}), the busiest node's {}. {}",
+                volume(events * 2.0),
+                volume(events),
+                fit(&one),
+                self.base.design.nodes,
+                fit(&spread),
+                effects_sentence(&one, &spread),
+            ),
+            option: single.option.clone(),
+            events: events * 2.0,
+            metric: "makespan_p95".to_string(),
+            unit: "s".to_string(),
+            without_mitigation: one.makespan_p95_s,
+            with_mitigation: spread.makespan_p95_s,
+            mitigation: format!(
+                "Partition the run over {} nodes ({option}): the state keyed by event id splits \
+                 evenly, so each node holds 1/{} of it.",
+                self.base.design.nodes, self.base.design.nodes
+            ),
+            kpi_threshold: Some(Kpi {
+                healthy: "below".to_string(),
+                value: self.base.deadline_s,
+                label: "run deadline".to_string(),
+            }),
+            end_effects: end_effects(&one, &spread),
+            side_metrics: vec![
+                side(
+                    "spill",
+                    "bytes",
+                    one.memory_fit.spill_bytes,
+                    spread.memory_fit.spill_bytes,
+                ),
+                side(
+                    "working_set",
+                    "bytes",
+                    one.memory_fit.working_set_bytes,
+                    spread.memory_fit.working_set_bytes,
+                ),
+            ],
+        }
     }
 }
 
@@ -181,469 +629,19 @@ pub fn failure_modes(
     volumes: &FailureVolumes,
     runs: u32,
 ) -> Result<Vec<FailureMode>, AnalysisError> {
-    let base = projectors
-        .get(option_index)
-        .ok_or_else(|| AnalysisError::invalid("alternatives", "missing alternative"))?;
-    let single = projectors
-        .get(single_index)
-        .ok_or_else(|| AnalysisError::invalid("alternatives", "missing alternative"))?;
-    let option = base.option.clone();
-    let rpe = base.requests_per_event;
-    let vary = |change: &dyn Fn(&mut crate::review::Design)| -> Projector {
-        let mut design = base.design.clone();
-        change(&mut design);
-        Projector::from_parts(context, &option, design, base.cache, rpe)
+    let missing = || AnalysisError::invalid("alternatives", "missing alternative");
+    let modes = Modes {
+        context,
+        base: projectors.get(option_index).ok_or_else(missing)?,
+        single: projectors.get(single_index).ok_or_else(missing)?,
+        volumes,
+        runs,
     };
-    let deadline = format_duration(base.deadline_s);
-    let stress = volumes.distributed_limit;
-    let stress_events = stress.events();
-    let stress_why = stress.why(
-        &format!("the volume at which its failure-free makespan fills the {deadline} window"),
-        &option,
-        &deadline,
-    );
-
-    // 1. Node failure mid-batch.
-    let never = vary(&|d| d.checkpoint = CheckpointInterval::Never).project(stress_events, runs);
-    let auto_interval = match base.design.checkpoint {
-        CheckpointInterval::Never => CheckpointInterval::Auto,
-        other => other,
-    };
-    let checkpointed = vary(&|d| d.checkpoint = auto_interval).project(stress_events, runs);
-    let nf = &never.failures;
-    let cf = &checkpointed.failures;
-    // P(at least one failure) over the failure-free makespan.
-    let failing_runs =
-        -libm::expm1(-never.failure_free_s / nf.system_mtbf_s.max(f64::MIN_POSITIVE));
-    let p95_note = if failing_runs < 0.05 {
-        "fewer than 1 run in 20 sees a failure, so the p95 shows the checkpoints' overhead, \
-         not the failures"
-    } else {
-        "more than 1 run in 20 sees a failure, so the p95 includes the rework"
-    };
-    let checkpoint_plan = match cf.interval_s {
-        Some(tau) => format!(
-            "checkpointing every {} ({:.0} checkpoints, {:.0} s in all)",
-            format_duration(tau),
-            cf.checkpoints,
-            cf.checkpoint_overhead_s
-        ),
-        None => {
-            "checkpointing (the interval exceeds the batch: no checkpoint is written)".to_string()
-        }
-    };
-    let node_failure = FailureMode {
-        id: "node_failure_mid_batch".to_string(),
-        title: "Node failure mid-batch".to_string(),
-        description: format!(
-            "Evaluated on {option} at {} events, {stress_why}: the longest batch it can run in \
-             the window, where a lost node costs the most. Any of its {} nodes fails with system \
-             MTBF {:.0} h (node MTBF {:.0} h / {} nodes): {} of runs see a failure, {:.3} \
-             failures per run. Without checkpoints a failure restarts the batch: expected rework \
-             {:.0} s per run and MTTR {}; {checkpoint_plan} cuts them to {:.0} s and {}. p95 \
-             makespan {:.0} s without vs {:.0} s with: {p95_note}.",
-            format_volume(stress_events),
-            base.design.nodes,
-            nf.system_mtbf_s / 3_600.0,
-            base.design.node_mtbf_h,
-            base.design.nodes,
-            percent(failing_runs),
-            nf.expected_failures,
-            nf.expected_rework_s,
-            format_duration(nf.mttr_s),
-            cf.expected_rework_s,
-            format_duration(cf.mttr_s),
-            never.makespan_p95_s,
-            checkpointed.makespan_p95_s,
-        ),
-        option: option.clone(),
-        events: stress_events,
-        metric: "expected_rework".to_string(),
-        unit: "s per run".to_string(),
-        without_mitigation: nf.expected_rework_s,
-        with_mitigation: cf.expected_rework_s,
-        mitigation: "Checkpoint at the Young/Daly interval so a failure loses at most one \
-                     interval of work; restart only the failed worker."
-            .to_string(),
-        kpi_threshold: None,
-        side_metrics: vec![
-            side("mttr", "s", nf.mttr_s, cf.mttr_s),
-            side(
-                "makespan_p95",
-                "s",
-                never.makespan_p95_s,
-                checkpointed.makespan_p95_s,
-            ),
-            side(
-                "makespan_mean",
-                "s",
-                never.makespan_mean_s,
-                checkpointed.makespan_mean_s,
-            ),
-            side(
-                "expected_failures",
-                "per run",
-                nf.expected_failures,
-                cf.expected_failures,
-            ),
-        ],
-    };
-
-    // 2. Skewed-partition straggler.
-    let salt_buckets = match base.design.partitioning {
-        Partitioning::SaltedHotKeys { salt_buckets } => salt_buckets,
-        _ => base.design.nodes.max(2),
-    };
-    let by_domain = vary(&|d| d.partitioning = Partitioning::ByDomain).project(stress_events, runs);
-    let salted = vary(&|d| d.partitioning = Partitioning::SaltedHotKeys { salt_buckets })
-        .project(stress_events, runs);
-    let straggler = FailureMode {
-        id: "skewed_partition_straggler".to_string(),
-        title: "Skewed-partition straggler".to_string(),
-        description: format!(
-            "Evaluated on {option} at {} events, {stress_why}, where a straggler decides \
-             whether the batch still fits. Partitioned by domain, the largest domain carries \
-             {:.1}% of events and its node finishes last (busiest node {:.2}× the mean load): \
-             the straggler adds {} and the p95 makespan is {}. Salting hot domains into {} \
-             buckets brings the busiest node to {:.2}× and the p95 to {}.",
-            format_volume(stress_events),
-            by_domain.partitions.largest_partition_share * 100.0,
-            by_domain.partitions.node_imbalance,
-            format_duration(by_domain.straggler_s),
-            format_duration(by_domain.makespan_p95_s),
-            salt_buckets,
-            salted.partitions.node_imbalance,
-            format_duration(salted.makespan_p95_s),
-        ),
-        option: option.clone(),
-        events: stress_events,
-        metric: "straggler_time".to_string(),
-        unit: "s".to_string(),
-        without_mitigation: by_domain.straggler_s,
-        with_mitigation: salted.straggler_s,
-        mitigation: format!(
-            "Salt hot keys: split every domain above twice its uniform share into {salt_buckets} \
-             sub-keys and merge the partial aggregates."
-        ),
-        kpi_threshold: None,
-        side_metrics: vec![
-            side(
-                "node_imbalance",
-                "busiest/mean",
-                by_domain.partitions.node_imbalance,
-                salted.partitions.node_imbalance,
-            ),
-            side(
-                "partition_skew",
-                "max/median",
-                by_domain.partitions.skew_max_over_median,
-                salted.partitions.skew_max_over_median,
-            ),
-            side(
-                "makespan_p95",
-                "s",
-                by_domain.makespan_p95_s,
-                salted.makespan_p95_s,
-            ),
-        ],
-    };
-
-    // 3. Stale cache after schema drift.
-    let review = context.review;
-    let none = simulate_cache(
-        review,
-        context.facts,
-        &base.design,
-        InvalidationPolicy::None,
-        &context.config,
-    )?;
-    let versioned = simulate_cache(
-        review,
-        context.facts,
-        &base.design,
-        InvalidationPolicy::Versioned,
-        &context.config,
-    )?;
-    let reads = volumes.review_events * rpe;
-    // Each simulated read stands for `s` real ones in the cache's turnover.
-    let window_reads = none.simulated_requests as f64 * cache_sim_scale(review, &context.config);
-    let workload = &review.workload;
-    let stale_cache = FailureMode {
-        id: "stale_cache_after_schema_drift".to_string(),
-        title: "Stale cache after schema drift".to_string(),
-        description: format!(
-            "Evaluated on {option}'s cache at the review's batch of {} events ({} reads); \
-             rates per read do not depend on the batch volume. {} of events change a dataset's \
-             schema; cached keys belong to the {} datasets ({} domains × {}), and a change \
-             affects only its dataset's entries. Without invalidation those entries are served \
-             stale until evicted: {} of reads over a cache lifetime of about {} reads, {} stale \
-             reads per batch. Versioned entries are refetched instead: no stale reads, at a hit \
-             rate of {} against {} without invalidation (KPI > 85%).",
-            format_volume(volumes.review_events),
-            format_volume(reads),
-            percent(context.facts.schema_drift_share),
-            u64::from(workload.domains) * u64::from(workload.datasets_per_domain),
-            workload.domains,
-            workload.datasets_per_domain,
-            percent(none.stale_read_rate),
-            format_volume(window_reads),
-            format_volume(none.stale_read_rate * reads),
-            percent(versioned.overall_hit_rate),
-            percent(none.overall_hit_rate),
-        ),
-        option: option.clone(),
-        events: volumes.review_events,
-        metric: "stale_read_rate".to_string(),
-        unit: "share of reads".to_string(),
-        without_mitigation: none.stale_read_rate,
-        with_mitigation: versioned.stale_read_rate,
-        mitigation: "Stamp cache entries with their dataset's schema version and refetch on \
-                     mismatch; alert when the hit rate falls below 85%."
-            .to_string(),
-        kpi_threshold: None,
-        side_metrics: vec![
-            side(
-                "cache_hit_rate",
-                "share of reads",
-                none.overall_hit_rate,
-                versioned.overall_hit_rate,
-            ),
-            side(
-                "stale_reads_per_batch",
-                "reads",
-                none.stale_read_rate * reads,
-                versioned.stale_read_rate * reads,
-            ),
-        ],
-    };
-
-    // 4. Access-policy violation.
-    let facts = context.facts;
-    let allow = facts.policy_failure_rate(PolicyMode::AllowOverrides);
-    let deny = facts.policy_failure_rate(PolicyMode::DenyOverrides);
-    let policy = FailureMode {
-        id: "access_policy_violation".to_string(),
-        title: "Access-policy violation".to_string(),
-        description: format!(
-            "Evaluated on the {} accesses profiled with the review's batch of {} events (the \
-             rate does not depend on the volume or the design). When rules conflict, \
-             allow-overrides lets any matching allow win: {} of accesses are allowed although a \
-             deny rule matches (KPI: policy check failures < 1%); deny-overrides gives {}.",
-            facts.accesses,
-            format_volume(facts.events as f64),
-            percent(allow),
-            percent(deny),
-        ),
-        option: option.clone(),
-        events: facts.events as f64,
-        metric: "violations_per_million_accesses".to_string(),
-        unit: "per million accesses".to_string(),
-        without_mitigation: allow * 1e6,
-        with_mitigation: deny * 1e6,
-        mitigation:
-            "Combine rules with deny-overrides in policy-as-code, tested in CI against the \
-                     access mix."
-                .to_string(),
-        kpi_threshold: Some(Kpi {
-            healthy: "below".to_string(),
-            value: POLICY_FAILURE_RATE_KPI * 1e6,
-            label: "policy check failures < 1%".to_string(),
-        }),
-        side_metrics: vec![side("policy_check_failure_rate", "share", allow, deny)],
-    };
-
-    // 5. Memory exhaustion on one node.
-    let limit = volumes.single_node_limit;
-    let limit_events = limit.events();
-    let one = single.project(limit_events, runs);
-    let spread = base.project(limit_events, runs);
-    let spill_note = if one.memory_fit.fits {
-        format!(
-            "There its working set of {:.1} GiB still fits in {:.1} GiB usable: the deadline, \
-             not memory, is its limit.",
-            one.memory_fit.working_set_bytes / GIB,
-            one.memory_fit.capacity_bytes / GIB,
-        )
-    } else {
-        format!(
-            "There its working set is {:.0} GiB against {:.0} GiB usable: it spills {:.0} GiB \
-             to disk, which adds {} to its makespan.",
-            one.memory_fit.working_set_bytes / GIB,
-            one.memory_fit.capacity_bytes / GIB,
-            one.memory_fit.spill_bytes / GIB,
-            format_duration(one.spill_s),
-        )
-    };
-    let memory = FailureMode {
-        id: "single_node_memory_spill".to_string(),
-        title: "Working set outgrows one node".to_string(),
-        description: format!(
-            "Evaluated at {} events, {}. {spill_note} Spread over {} nodes ({option}) the \
-             busiest node holds {:.0} GiB{} and the p95 makespan is {} instead of {}.",
-            format_volume(limit_events),
-            limit.why(
-                &format!(
-                    "the volume at which {} misses the {deadline} deadline",
-                    single.option
-                ),
-                &single.option,
-                &deadline,
-            ),
-            base.design.nodes,
-            spread.memory_fit.working_set_bytes / GIB,
-            if spread.memory_fit.fits {
-                String::new()
-            } else {
-                format!(" (spilling {:.0} GiB)", spread.memory_fit.spill_bytes / GIB)
-            },
-            format_duration(spread.makespan_p95_s),
-            format_duration(one.makespan_p95_s),
-        ),
-        option: single.option.clone(),
-        events: limit_events,
-        metric: "makespan_p95".to_string(),
-        unit: "s".to_string(),
-        without_mitigation: one.makespan_p95_s,
-        with_mitigation: spread.makespan_p95_s,
-        mitigation: if spread.memory_fit.fits {
-            format!(
-                "Partition the batch over {} nodes ({option}) so each node's share fits in \
-                 memory.",
-                base.design.nodes
-            )
-        } else {
-            format!(
-                "Partition the batch over {} nodes ({option}): each node's share still spills \
-                 at this volume, but onto {} disks at once.",
-                base.design.nodes, base.design.nodes
-            )
-        },
-        kpi_threshold: Some(Kpi {
-            healthy: "below".to_string(),
-            value: base.deadline_s,
-            label: "batch deadline".to_string(),
-        }),
-        side_metrics: vec![
-            side(
-                "spill",
-                "bytes",
-                one.memory_fit.spill_bytes,
-                spread.memory_fit.spill_bytes,
-            ),
-            side(
-                "cost_per_run",
-                "usd",
-                one.cost_per_run_usd,
-                spread.cost_per_run_usd,
-            ),
-        ],
-    };
-    Ok(vec![node_failure, straggler, stale_cache, policy, memory])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::crossover::{crossover, SweepConfig};
-    use crate::analysis::fixtures;
-    use crate::analysis::projection::ProjectionConfig;
-    use crate::review::Review;
-
-    fn check(mutate: impl FnOnce(&mut Review)) -> (Vec<FailureMode>, FailureVolumes) {
-        let mut review = Review::example();
-        mutate(&mut review);
-        let cost = fixtures::cost_model();
-        let facts = fixtures::data_facts();
-        let config = ProjectionConfig {
-            cache_sim_max_keys: 20_000,
-            cache_sim_requests: 50_000,
-            ..ProjectionConfig::default()
-        };
-        let context = Context::new(&review, &cost, &facts, config).unwrap();
-        let projectors = context.projectors().unwrap();
-        let sweep = crossover(&projectors, &SweepConfig::default()).unwrap();
-        let volumes = FailureVolumes::new(&sweep, &projectors[1], review.workload.events as f64);
-        let modes = failure_modes(&context, &projectors, 1, 0, &volumes, 500).unwrap();
-        (modes, volumes)
-    }
-
-    fn mode<'a>(modes: &'a [FailureMode], id: &str) -> &'a FailureMode {
-        modes.iter().find(|m| m.id == id).unwrap()
-    }
-
-    #[test]
-    fn every_mitigation_strictly_improves_its_metric_on_the_example() {
-        let (modes, volumes) = check(|_| {});
-        assert_eq!(modes.len(), 5);
-        for m in &modes {
-            assert!(
-                m.with_mitigation < m.without_mitigation,
-                "{}: {} with vs {} without",
-                m.id,
-                m.with_mitigation,
-                m.without_mitigation
-            );
-            // Every description names the volume it was evaluated at.
-            assert!(
-                m.description.contains(&format_volume(m.events)),
-                "{}: {}",
-                m.id,
-                m.description
-            );
-        }
-        // The stress modes run where the distributed design's failure-free
-        // makespan fills the window, inside the sweep: a failure there is
-        // plausible and costly.
-        let VolumeChoice::Crossing(stress) = volumes.distributed_limit else {
-            panic!("{volumes:?}")
-        };
-        let node = mode(&modes, "node_failure_mid_batch");
-        assert_eq!(node.events, stress);
-        assert!(node.description.contains("fills the 2 h window"));
-        let failures = node
-            .side_metrics
-            .iter()
-            .find(|s| s.metric == "expected_failures")
-            .unwrap();
-        assert!(failures.without_mitigation > 0.01, "{failures:?}");
-        let mttr = node
-            .side_metrics
-            .iter()
-            .find(|s| s.metric == "mttr")
-            .unwrap();
-        assert!(mttr.with_mitigation < mttr.without_mitigation);
-        let straggler = mode(&modes, "skewed_partition_straggler");
-        assert_eq!(straggler.events, stress);
-        assert!(straggler.with_mitigation < straggler.without_mitigation / 2.0);
-        let policy = mode(&modes, "access_policy_violation");
-        assert_eq!(policy.without_mitigation, 30_000.0);
-        assert_eq!(policy.with_mitigation, 0.0);
-        let stale = mode(&modes, "stale_cache_after_schema_drift");
-        assert!(stale.without_mitigation > 0.0);
-        assert_eq!(stale.with_mitigation, 0.0);
-        let memory = mode(&modes, "single_node_memory_spill");
-        assert!(matches!(
-            volumes.single_node_limit,
-            VolumeChoice::Crossing(e) if e == memory.events
-        ));
-    }
-
-    #[test]
-    fn frequent_failures_also_move_the_tail() {
-        // A node lost every 10 h: over a third of the runs see a failure,
-        // and checkpoints shorten the p95 as well as the rework.
-        let (modes, _) = check(|r| r.alternatives[1].design.node_mtbf_h = 10.0);
-        let node = mode(&modes, "node_failure_mid_batch");
-        let p95 = node
-            .side_metrics
-            .iter()
-            .find(|s| s.metric == "makespan_p95")
-            .unwrap();
-        assert!(p95.with_mitigation < p95.without_mitigation, "{p95:?}");
-        assert!(
-            node.description.contains("includes the rework"),
-            "{}",
-            node.description
-        );
-    }
+    Ok(vec![
+        modes.node_failure(),
+        modes.straggler(),
+        modes.stale_cache()?,
+        modes.access_policy(),
+        modes.memory(),
+    ])
 }

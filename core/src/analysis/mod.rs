@@ -22,11 +22,15 @@
 //! of [`crate::models`].
 
 pub mod bridge;
+pub mod cost_metric;
 pub mod crossover;
+pub mod crossover_text;
 pub mod failure_modes;
 pub mod projection;
 pub mod result;
 pub mod scoring_table;
+pub mod self_check;
+pub mod sensitivity;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,17 +65,83 @@ impl From<crate::models::ModelError> for AnalysisError {
     }
 }
 
+/// A measured quantity: the median of repeated passes and their range.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// One value, no spread (a single pass, a fixture).
+    pub fn exact(value: f64) -> Spread {
+        Spread {
+            median: value,
+            min: value,
+            max: value,
+        }
+    }
+
+    /// Median, min and max of `samples` (none: all 0).
+    pub fn of(samples: &[f64]) -> Spread {
+        let mut sorted: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        if n == 0 {
+            return Spread::exact(0.0);
+        }
+        let upper = sorted.get(n / 2).copied().unwrap_or(0.0);
+        let median = if n % 2 == 1 {
+            upper
+        } else {
+            (sorted.get(n / 2 - 1).copied().unwrap_or(0.0) + upper) / 2.0
+        };
+        Spread {
+            median,
+            min: sorted.first().copied().unwrap_or(0.0),
+            max: sorted.last().copied().unwrap_or(0.0),
+        }
+    }
+
+    /// The same spread moved to a median of `median` (min and max in
+    /// proportion).
+    pub fn rescaled(self, median: f64) -> Spread {
+        if self.median > 0.0 {
+            let k = median / self.median;
+            Spread {
+                median,
+                min: self.min * k,
+                max: self.max * k,
+            }
+        } else {
+            Spread::exact(median)
+        }
+    }
+
+    fn valid(&self) -> bool {
+        [self.median, self.min, self.max]
+            .iter()
+            .all(|v| v.is_finite() && *v >= 0.0)
+            && self.min <= self.median
+            && self.median <= self.max
+    }
+}
+
 /// The measured cost of one pipeline stage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageCost {
     pub stage: String,
-    /// Seconds of one core per event, measured at one thread.
-    pub cost_s_per_event: f64,
+    /// Seconds of one core per event, measured at one lane over repeated
+    /// passes.
+    pub cost_s_per_event: Spread,
 }
 
-/// One measured throughput at a thread count.
+/// One measured throughput at a thread count (one pass).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -80,27 +150,57 @@ pub struct ThreadScaling {
     pub events_per_s: f64,
 }
 
+/// The measured pass the self-check predicts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredPass {
+    pub events: u64,
+    pub threads: u32,
+    pub wall_s: f64,
+}
+
 /// What a projection needs from a calibration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CostModel {
-    /// Per-stage cost at one thread, in pipeline order.
+    /// Per-stage cost per event at one lane, in pipeline order, for every
+    /// stage whose work is per event (the payload stage is per byte, below).
     pub stage_cost_s_per_event: Vec<StageCost>,
-    /// Measured whole-pipeline throughput at several thread counts; its USL
-    /// fit gives the parallel efficiency of a node's cores.
+    /// Seconds of one core per payload byte decoded, validated and scanned.
+    pub payload_cost_s_per_byte: Spread,
+    /// Seconds per event of generating the synthetic input: measured, but
+    /// not pipeline work (kept out of every projection; the self-check
+    /// needs it because the measured passes include it).
+    pub generation_s_per_event: Spread,
+    /// Every measured pass at every lane count: its scalability fit gives
+    /// the parallel efficiency of a node's cores.
     pub scaling: Vec<ThreadScaling>,
+    /// Events of each calibration pass.
+    pub calibration_events: u64,
+    /// Payload bytes the profiler decoded per event of a pass (it decodes a
+    /// subsample): what the measured passes did, for the self-check.
+    pub payload_bytes_per_pass_event: f64,
+    /// The full-sample pass, measured at the most lanes.
+    pub full_pass: Option<MeasuredPass>,
     /// Where it was measured (target, threads available, …), for the record.
     pub environment: String,
 }
 
 impl CostModel {
-    /// Core-seconds per event over all stages, summed in pipeline order.
+    /// Core-seconds per event over the per-event stages (medians), summed
+    /// in pipeline order.
     pub fn cost_s_per_event(&self) -> f64 {
         self.stage_cost_s_per_event
             .iter()
-            .map(|s| s.cost_s_per_event)
+            .map(|s| s.cost_s_per_event.median)
             .fold(0.0, |sum, c| sum + c)
+    }
+
+    /// The most lanes measured.
+    pub fn max_lanes(&self) -> f64 {
+        self.scaling.iter().map(|p| p.threads).fold(1.0, f64::max)
     }
 
     pub fn validate(&self) -> Result<(), AnalysisError> {
@@ -111,11 +211,24 @@ impl CostModel {
             ));
         }
         for (i, stage) in self.stage_cost_s_per_event.iter().enumerate() {
-            let c = stage.cost_s_per_event;
-            if !(c.is_finite() && c >= 0.0) {
+            if !stage.cost_s_per_event.valid() {
                 return Err(AnalysisError::invalid(
                     format!("cost_model.stage_cost_s_per_event[{i}].cost_s_per_event"),
-                    format!("must be finite and ≥ 0, got {c}"),
+                    format!(
+                        "must be finite, ≥ 0 and ordered min ≤ median ≤ max, got {:?}",
+                        stage.cost_s_per_event
+                    ),
+                ));
+            }
+        }
+        for (field, spread) in [
+            ("payload_cost_s_per_byte", &self.payload_cost_s_per_byte),
+            ("generation_s_per_event", &self.generation_s_per_event),
+        ] {
+            if !spread.valid() {
+                return Err(AnalysisError::invalid(
+                    format!("cost_model.{field}"),
+                    format!("must be finite, ≥ 0 and ordered, got {spread:?}"),
                 ));
             }
         }
@@ -216,6 +329,62 @@ pub struct DataFacts {
     pub accesses: u64,
     pub deny_overrides: PolicyOutcome,
     pub allow_overrides: PolicyOutcome,
+    /// Bytes of an event's metadata record, which travels with its payload
+    /// through the shuffle.
+    pub record_bytes: f64,
+    /// The state the pipeline holds, measured as a function of volume.
+    pub state: StateFacts,
+}
+
+/// The pipeline's working set, measured: the stateful stages' entries at
+/// several densities of the same batch window, fitted linearly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StateFacts {
+    /// Entries held at 0 events (the fit's intercept).
+    pub entries_intercept: f64,
+    /// Entries held per event of the batch (the fit's slope).
+    pub entries_per_event: f64,
+    /// Quality of the linear fit over the measured densities.
+    pub r2: f64,
+    /// Memory per entry of the stateful stages' tables.
+    pub bytes_per_entry: f64,
+    /// State that does not grow with the volume (partition and feature
+    /// tallies).
+    pub constant_bytes: f64,
+    /// Largest batch size measured (events): beyond it the fit extrapolates.
+    pub measured_up_to_events: f64,
+    /// The measured points (events of the batch, peak entries held),
+    /// ascending by events.
+    pub points: Vec<StatePoint>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatePoint {
+    pub events: f64,
+    pub entries: f64,
+}
+
+impl StateFacts {
+    /// No state at all (a pipeline that streams in constant memory).
+    pub const NONE: StateFacts = StateFacts {
+        entries_intercept: 0.0,
+        entries_per_event: 0.0,
+        r2: 1.0,
+        bytes_per_entry: 0.0,
+        constant_bytes: 0.0,
+        measured_up_to_events: 0.0,
+        points: Vec::new(),
+    };
+
+    /// Bytes held at `events` events on one machine holding all of it.
+    pub fn bytes_at(&self, events: f64) -> f64 {
+        (self.entries_intercept + self.entries_per_event * events).max(0.0) * self.bytes_per_entry
+            + self.constant_bytes
+    }
 }
 
 /// Spark's default `spark.sql.shuffle.partitions`: the partition count of a
@@ -360,9 +529,11 @@ impl From<&crate::profiler::Calibration> for CostModel {
                 .iter()
                 .map(|(stage, &cost)| StageCost {
                     stage: stage.name().to_string(),
-                    cost_s_per_event: cost,
+                    cost_s_per_event: Spread::exact(cost),
                 })
                 .collect(),
+            payload_cost_s_per_byte: Spread::exact(0.0),
+            generation_s_per_event: Spread::exact(0.0),
             scaling: calibration
                 .scaling
                 .iter()
@@ -371,6 +542,13 @@ impl From<&crate::profiler::Calibration> for CostModel {
                     events_per_s: p.events_per_s,
                 })
                 .collect(),
+            calibration_events: calibration.sample_events,
+            payload_bytes_per_pass_event: 0.0,
+            full_pass: calibration.full_pass.as_ref().map(|p| MeasuredPass {
+                events: p.events,
+                threads: p.threads,
+                wall_s: p.wall_s,
+            }),
             environment: calibration.environment.clone(),
         }
     }
@@ -436,6 +614,8 @@ impl From<&crate::profiler::DataProfile> for DataFacts {
             accesses: access.deny_overrides.events,
             deny_overrides: outcome(&access.deny_overrides),
             allow_overrides: outcome(&access.allow_overrides),
+            record_bytes: crate::events::RECORD_BYTES as f64,
+            state: StateFacts::NONE,
         }
     }
 }
@@ -452,7 +632,7 @@ pub(crate) mod fixtures {
         projection::ProjectionConfig {
             cache_sim_max_keys: 5_000,
             cache_sim_requests: 20_000,
-            ..projection::ProjectionConfig::default()
+            failure_runs: 200,
         }
     }
 
@@ -463,36 +643,68 @@ pub(crate) mod fixtures {
         weights.iter().map(|w| w / total).collect()
     }
 
+    /// Stage costs of the order a native release build measures, with a
+    /// ±10 % spread; USL with σ = 0.03, κ = 0.0005 over 1–8 lanes.
     pub fn cost_model() -> CostModel {
+        let stage = |stage: &str, cost: f64| StageCost {
+            stage: stage.to_string(),
+            cost_s_per_event: Spread {
+                median: cost,
+                min: cost * 0.9,
+                max: cost * 1.1,
+            },
+        };
+        let per_event = 0.4e-6;
         CostModel {
             stage_cost_s_per_event: vec![
-                StageCost {
-                    stage: "parse".to_string(),
-                    cost_s_per_event: 0.4e-6,
-                },
-                StageCost {
-                    stage: "quality".to_string(),
-                    cost_s_per_event: 0.3e-6,
-                },
-                StageCost {
-                    stage: "policy".to_string(),
-                    cost_s_per_event: 0.2e-6,
-                },
-                StageCost {
-                    stage: "aggregate".to_string(),
-                    cost_s_per_event: 0.3e-6,
-                },
+                stage("decode", 0.05e-6),
+                stage("dedup", 0.08e-6),
+                stage("quality", 0.05e-6),
+                stage("lineage", 0.02e-6),
+                stage("access_policy", 0.1e-6),
+                stage("aggregate", 0.06e-6),
+                stage("features", 0.04e-6),
             ],
-            // USL with σ = 0.03, κ = 0.0005 at λ = 1/1.2 µs.
+            // 2 GB/s per core: a decode-validate-scan loop over rows.
+            payload_cost_s_per_byte: Spread {
+                median: 0.5e-9,
+                min: 0.45e-9,
+                max: 0.55e-9,
+            },
+            generation_s_per_event: Spread::exact(0.3e-6),
             scaling: [1.0, 2.0, 4.0, 8.0]
                 .iter()
                 .map(|&n| ThreadScaling {
                     threads: n,
-                    events_per_s: (1.0 / 1.2e-6) * n
+                    events_per_s: (1.0 / per_event) * n
                         / (1.0 + 0.03 * (n - 1.0) + 0.0005 * n * (n - 1.0)),
                 })
                 .collect(),
+            calibration_events: 500_000,
+            payload_bytes_per_pass_event: 64.0,
+            full_pass: None,
             environment: "test fixture".to_string(),
+        }
+    }
+
+    /// A windowed dedup state: 1/24 of the run's events (a 1 h window of a
+    /// 24 h batch) at 40 bytes each, plus 1 MB of tallies.
+    pub fn state() -> StateFacts {
+        let per_event = 1.0 / 24.0;
+        StateFacts {
+            entries_intercept: 0.0,
+            entries_per_event: per_event,
+            r2: 1.0,
+            bytes_per_entry: 40.0,
+            constant_bytes: 1e6,
+            measured_up_to_events: 2e6,
+            points: [5e5, 1e6, 2e6]
+                .iter()
+                .map(|&events| StatePoint {
+                    events,
+                    entries: events * per_event,
+                })
+                .collect(),
         }
     }
 
@@ -518,6 +730,8 @@ pub(crate) mod fixtures {
                 denied: 40_000,
                 violations: 60_000,
             },
+            record_bytes: 48.0,
+            state: state(),
         }
     }
 }

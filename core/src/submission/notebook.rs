@@ -285,7 +285,7 @@ fn key_numbers(doc: &ResultDocument) -> String {
         .find(|t| t.option == scoring.winner)
         .map_or(f64::NAN, |t| t.value);
     let crossover = &doc.crossover;
-    let limit = match crossover.single_node_limit_events {
+    let limit = match crossover.binding {
         Some(_) => format!(
             "{} stops being enough at **{}**",
             markdown_cell(&crossover.single_node_option),
