@@ -15,7 +15,8 @@ use charming::element::{
 };
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
-use scalewise_core::analysis::crossover::{format_volume, Crossover, SweepPoint};
+use scalewise_core::analysis::crossover::{Crossover, SweepPoint};
+use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
@@ -579,7 +580,7 @@ pub fn makespan(crossover: &Crossover, review_events: f64) -> ChartSpec {
         review_events,
         format!("your volume {}", format_volume(review_events)),
     )];
-    if let Some(limit) = crossover.single_node_limit_events {
+    if let Some(limit) = crossover.binding.as_ref().map(|b| b.events) {
         markers.push(vertical_marker(
             limit,
             format!("one node not enough from {}", format_volume(limit)),
@@ -612,21 +613,17 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
         review_events,
         format!("your volume {}", format_volume(review_events)),
     )];
-    if let Some(from) = crossover.distributed_cheaper_from.at() {
+    for window in &crossover.cheaper_windows {
         markers.push(vertical_marker(
-            from,
-            format!("cluster cheaper from {}", format_volume(from)),
+            window.from_events,
+            format!("cluster cheaper from {}", format_volume(window.from_events)),
         ));
-    } else if let Some(window) = crossover.cheaper_only_mid_range() {
-        // Cheaper only mid-range: mark where that starts and ends.
-        markers.push(vertical_marker(
-            window.first,
-            format!("cluster cheaper from {}", format_volume(window.first)),
-        ));
-        markers.push(vertical_marker(
-            window.last,
-            format!("cluster cheaper up to {}", format_volume(window.last)),
-        ));
+        if !window.open_ended {
+            markers.push(vertical_marker(
+                window.to_events,
+                format!("cluster cheaper up to {}", format_volume(window.to_events)),
+            ));
+        }
     }
     let budget = format::usd(budget_usd);
     let chart = base(
@@ -1018,7 +1015,7 @@ mod tests {
         let deadline = &v["series"][0];
         assert_eq!(deadline["data"][0][1], result.crossover.deadline_s);
         let marks = deadline["markLine"]["data"].as_array().unwrap();
-        let expected = 1 + usize::from(result.crossover.single_node_limit_events.is_some());
+        let expected = 1 + usize::from(result.crossover.binding.is_some());
         assert_eq!(marks.len(), expected);
         // One series per alternative besides the deadline.
         assert_eq!(

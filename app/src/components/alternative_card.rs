@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use scalewise_core::limits;
 use scalewise_core::review::{
     CachePolicy, CacheTier, CheckpointInterval, Design, InvalidationPolicy, Partitioning,
-    PolicyMode,
+    PolicyMode, StateCost,
 };
 
 use crate::bind::{self, to_u32, to_u64, Binding};
@@ -220,9 +220,11 @@ pub fn AlternativeCard(index: usize, count: Memo<usize>) -> impl IntoView {
                         <NumberField label="Checkpoint interval" unit="s" echo=Some(Unit::Seconds) binding=interval.clone() />
                     })}
                     <NumberField label="Checkpoint cost" unit="s" echo=Some(Unit::Seconds)
-                        binding=num("checkpoint_cost_s", |d| d.checkpoint_cost_s, |d, v| d.checkpoint_cost_s = v) />
+                        hint="0 until stated: derived from the state the pipeline holds."
+                        binding=num("checkpoint_cost_s", |d| d.checkpoint_cost_s.fixed().unwrap_or(0.0), |d, v| d.checkpoint_cost_s = StateCost::Fixed { seconds: v }) />
                     <NumberField label="Restart cost" unit="s" echo=Some(Unit::Seconds)
-                        binding=num("restart_cost_s", |d| d.restart_cost_s, |d, v| d.restart_cost_s = v) />
+                        hint="0 until stated: detection, provisioning and reloading the state."
+                        binding=num("restart_cost_s", |d| d.restart_cost_s.fixed().unwrap_or(0.0), |d, v| d.restart_cost_s = StateCost::Fixed { seconds: v }) />
                     <NumberField label="Node MTBF" unit="h"
                         binding=num("node_mtbf_h", |d| d.node_mtbf_h, |d, v| d.node_mtbf_h = v)
                         hint="Mean time between failures of one node." />

@@ -1,38 +1,41 @@
 //! The answer to the module question in one plain sentence with the
-//! numbers, and the crossing points it rests on.
+//! numbers, and the per-criterion crossings it rests on.
 
 use leptos::prelude::*;
-use scalewise_core::analysis::crossover::{format_volume, Crossing, Crossover};
+use scalewise_core::analysis::crossover::{Crossing, Crossover};
+use scalewise_core::analysis::crossover_text::{criterion_phrase, format_volume};
 
-use crate::format;
 use crate::state::Workbench;
 
 fn crossing(c: Crossing) -> String {
     match c {
-        Crossing::BelowRange { events } => format!(
-            "already at {} (the smallest volume swept)",
-            format_volume(events)
-        ),
+        Crossing::Always => "already at one event per run".to_string(),
         Crossing::At { events } => format!("from {} events", format_volume(events)),
-        Crossing::NeverInRange { events } => format!("not up to {} events", format_volume(events)),
+        Crossing::NotReached { events } => format!("not up to {} events", format_volume(events)),
     }
 }
 
-/// Where the cluster is cheaper per run: its crossing, or, when it is
-/// cheaper only in the middle of the range, that window (the answer's words).
+/// Where the cluster is cheaper per run.
 fn cheaper(crossover: &Crossover) -> String {
-    match crossover.cheaper_only_mid_range() {
-        Some(w) if w.contiguous => format!(
-            "from about {} to {} events, not beyond",
-            format_volume(w.first),
-            format_volume(w.last)
-        ),
-        Some(w) => format!(
-            "at some volumes between {} and {} events",
-            format_volume(w.first),
-            format_volume(w.last)
-        ),
-        None => crossing(crossover.distributed_cheaper_from),
+    let windows: Vec<String> = crossover
+        .cheaper_windows
+        .iter()
+        .map(|w| {
+            if w.open_ended {
+                format!("from {} events on", format_volume(w.from_events))
+            } else {
+                format!(
+                    "from {} to {} events",
+                    format_volume(w.from_events),
+                    format_volume(w.to_events)
+                )
+            }
+        })
+        .collect();
+    if windows.is_empty() {
+        "at no swept volume".to_string()
+    } else {
+        windows.join("; ")
     }
 }
 
@@ -43,14 +46,27 @@ pub fn AnswerPanel() -> impl IntoView {
         bench.finished.with(|f| {
             f.as_ref().map(|f| {
                 let c = &f.result.crossover;
+                let rows: Vec<(String, String, bool)> = c
+                    .single_node
+                    .iter()
+                    .map(|x| {
+                        let binding = c
+                            .binding
+                            .as_ref()
+                            .is_some_and(|b| b.criterion == x.criterion);
+                        (
+                            criterion_phrase(x.criterion, c),
+                            crossing(x.crossing),
+                            binding,
+                        )
+                    })
+                    .collect();
                 (
                     c.answer.clone(),
                     c.single_node_option.clone(),
                     c.distributed_option.clone(),
-                    c.single_node_misses_deadline,
-                    c.single_node_out_of_memory,
+                    rows,
                     cheaper(c),
-                    c.deadline_s,
                 )
             })
         })
@@ -58,11 +74,12 @@ pub fn AnswerPanel() -> impl IntoView {
     view! {
         <section class="panel answer-panel" aria-labelledby="answer-heading">
             <h3 id="answer-heading">"When does scale require distributed computation?"</h3>
-            {move || data.get().map(|(answer, single, dist, misses, oom, cheaper, deadline)| view! {
+            {move || data.get().map(|(answer, single, dist, rows, cheaper)| view! {
                 <p class="answer" data-testid="answer">{answer}</p>
-                <dl class="facts">
-                    <div><dt>{format!("{single} misses the {} deadline", format::seconds(deadline))}</dt><dd>{crossing(misses)}</dd></div>
-                    <div><dt>{format!("{single} outgrows its memory")}</dt><dd>{crossing(oom)}</dd></div>
+                <dl class="facts" data-testid="crossings">
+                    {rows.into_iter().map(|(phrase, value, binding)| view! {
+                        <div class:binding=binding><dt>{format!("{single}: {phrase}")}{binding.then_some(" (binding)")}</dt><dd>{value}</dd></div>
+                    }).collect_view()}
                     <div><dt>{format!("{dist} is cheaper per run")}</dt><dd>{cheaper}</dd></div>
                 </dl>
             })}

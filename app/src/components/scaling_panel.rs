@@ -48,12 +48,12 @@ pub fn ScalingPanel() -> impl IntoView {
                                             "not possible with {} measured thread count{} ({}); projections use {} σ = {}, κ = {}.",
                                             points.len(), if points.len() == 1 { "" } else { "s" },
                                             s.fit_error.clone().unwrap_or_default(),
-                                            if s.used.source == ScalingSource::Fitted { "the fitted" } else { "the documented assumption" },
+                                            if matches!(s.used.source, ScalingSource::UslFit { .. } | ScalingSource::AmdahlFit { .. }) { "the fitted" } else { "the assumed" },
                                             s.used.sigma, s.used.kappa
                                         )}</dd></div>
                                     }.into_any(),
                                 }}
-                                <div><dt>"COST"</dt><dd>{s.cost_threads.map(|c| format!("{c} threads beat one")).unwrap_or_else(|| "no measured count beats one thread".into())}</dd></div>
+                                <div><dt>"Lanes of this pool beating one lane"</dt><dd>{s.pool_lanes_beating_one.map(|c| format!("{c}")).unwrap_or_else(|| "no measured count beats one lane".into())}</dd></div>
                             </dl>
                             <table class="compact">
                                 <caption>"Per node, from the scaling model"</caption>

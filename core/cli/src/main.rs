@@ -365,7 +365,10 @@ fn run(options: Options) -> Result<(), Failure> {
         "{} events in {elapsed:.2} s; bottleneck: {}; data digest {}",
         output.profile.events, output.timing.bottleneck.reason, output.profile.data_digest
     );
-    eprintln!("{}", output.crossover.answer);
+    eprintln!("{}", output.answer);
+    for line in output.summary_lines() {
+        eprintln!("{line}");
+    }
     eprintln!("result digest {}", output.reproducibility.digest);
     if let Some(pass) = &output.calibration.full_pass {
         eprintln!(

@@ -880,6 +880,59 @@ pub fn digest_of(value: &Value) -> String {
 }
 
 impl ResultDocument {
+    /// The headline figures a command-line run prints: the binding
+    /// crossing, COST and the self-check error.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let c = &self.crossover;
+        let binding = match &c.binding {
+            Some(b) => format!(
+                "binding crossing: {} stops being enough at {} events per run ({}){}",
+                c.single_node_option,
+                format_volume(b.events),
+                b.criterion.name(),
+                b.events_range
+                    .map(|[lo, hi]| format!(
+                        "; {} to {} over the scaling's plausible range",
+                        format_volume(lo),
+                        format_volume(hi)
+                    ))
+                    .unwrap_or_default()
+            ),
+            None => format!(
+                "binding crossing: none — {} meets every limit up to {} events per run",
+                c.single_node_option,
+                format_volume(crate::analysis::crossover::MAX_SEARCH_EVENTS)
+            ),
+        };
+        let m = &self.cost_metric;
+        let cost = match (m.cores, m.nodes) {
+            (Some(cores), Some(nodes)) => format!(
+                "COST: {} needs {cores} cores ({nodes:.2} nodes) on {}'s node type to match one                  thread of it at {} events ({})",
+                m.distributed_option,
+                m.single_node_option,
+                format_volume(m.events),
+                format_duration(m.one_thread_s)
+            ),
+            _ => format!(
+                "COST: {} does not match one thread of {} up to {} nodes",
+                m.distributed_option, m.single_node_option, m.searched_up_to_nodes
+            ),
+        };
+        let check = match &self.self_check.full_pass {
+            Some(p) => format!(
+                "self-check: the full pass of {} events on {} lanes took {}, predicted {} from                  {}-event calibration passes: error {:+.1}%",
+                format_volume(p.events as f64),
+                p.threads,
+                format_duration(p.measured_wall_s),
+                format_duration(p.predicted_wall_s),
+                format_volume(p.calibration_events as f64),
+                p.error * 100.0
+            ),
+            None => "self-check: none (a replayed calibration has no full pass)".to_string(),
+        };
+        vec![binding, cost, check]
+    }
+
     pub fn to_value(&self) -> Value {
         // Plain data with string keys: serialisation cannot fail.
         serde_json::to_value(self).unwrap_or(Value::Null)
