@@ -355,20 +355,25 @@ impl From<&crate::profiler::Calibration> for CostModel {
     fn from(calibration: &crate::profiler::Calibration) -> Self {
         Self {
             // BTreeMap<Stage, _> iterates in pipeline order (Stage's Ord).
+            // The medians of the per-event stages (the payload stage's cost
+            // is per byte: `calibration.payload.cost_s_per_byte`).
             stage_cost_s_per_event: calibration
                 .stage_cost_s_per_event
                 .iter()
-                .map(|(stage, &cost)| StageCost {
+                .map(|(stage, cost)| StageCost {
                     stage: stage.name().to_string(),
-                    cost_s_per_event: cost,
+                    cost_s_per_event: cost.median,
                 })
                 .collect(),
+            // Every repeated pass is a point of the fit.
             scaling: calibration
                 .scaling
                 .iter()
-                .map(|p| ThreadScaling {
-                    threads: f64::from(p.threads),
-                    events_per_s: p.events_per_s,
+                .flat_map(|p| {
+                    p.passes.iter().map(|pass| ThreadScaling {
+                        threads: f64::from(p.threads),
+                        events_per_s: pass.events_per_s,
+                    })
                 })
                 .collect(),
             environment: calibration.environment.clone(),
