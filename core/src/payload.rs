@@ -66,7 +66,7 @@ pub const PAYLOAD_BYTES_PER_PASS: u64 = 32 << 20;
 /// Payload bytes materialised per delivery of the sample, on average, at
 /// most: 16, about 16 ns of a pipeline that spends ~100 ns per delivery,
 /// so the subsample never dominates a run, however small (the example's
-/// 2·10⁶ deliveries reach the 32 MiB of a pass exactly).
+/// 2·10⁶ deliveries: 32 MB, every 256th delivery).
 pub const PAYLOAD_BYTES_PER_DELIVERY: u64 = 16;
 
 /// Bytes of the fixed fields before the features.
@@ -535,8 +535,8 @@ mod tests {
     #[test]
     fn stride_bounds_the_bytes_of_a_pass() {
         let mut workload = Review::example().workload;
-        // 2·10⁶ × 4 KiB = 8 GiB → every 245th event: 32 MiB.
-        assert_eq!(stride_for(&workload), 245);
+        // 2·10⁶ × 4 KiB = 8 GiB, 16 B per delivery → every 256th: 32 MB.
+        assert_eq!(stride_for(&workload), 256);
         // A small sample materialises 16 bytes per delivery.
         workload.sample_events = 20_000;
         assert_eq!(stride_for(&workload), 256);

@@ -920,7 +920,7 @@ pub(crate) mod tests {
             "/crossover/sweep/0/points/2/makespan_p50_s",
             "/scoring/totals/0/value",
             "/reproducibility/seed",
-            "/calibration/scaling/0/events_per_s",
+            "/calibration/scaling/0/passes/0/events_per_s",
         ] {
             let mut v = value.clone();
             let n = v
