@@ -25,7 +25,7 @@ use scalewise_core::clock::{FrozenClock, SteppingClock};
 use scalewise_core::limits;
 use scalewise_core::review::{
     Action, Alternative, CacheTier, CheckpointInterval, InvalidationPolicy, Partitioning,
-    PolicyMode, Review, Role, Sensitivity,
+    PolicyMode, Review, Role, Sensitivity, SCHEMA_VERSION,
 };
 use scalewise_core::session::{profile_to_end, CalibrateConfig, Plan};
 use scalewise_core::units::Seconds;
@@ -240,7 +240,12 @@ macro_rules! access_rows {
 /// [`UNBOUNDED_FIELDS`].
 fn numeric_fields() -> Vec<NumericField> {
     let mut rows = vec![
-        int("schema_version", 1, 1, |r, v| r.schema_version = u32_of(v)),
+        int(
+            "schema_version",
+            SCHEMA_VERSION as u64,
+            SCHEMA_VERSION as u64,
+            |r, v| r.schema_version = u32_of(v),
+        ),
         int("scenario.module", 1, 99, |r, v| {
             r.scenario.module = u32_of(v)
         }),
@@ -267,11 +272,18 @@ fn numeric_fields() -> Vec<NumericField> {
                 r.workload.sample_events = v
             },
         ),
+        // The dedup window is at most the batch window: it follows a valid
+        // batch window down.
         float(
             "workload.batch_window_s",
             1.0,
             limits::MAX_BATCH_WINDOW_S,
-            |r, v| r.workload.batch_window_s = v,
+            |r, v| {
+                if v >= 1.0 {
+                    r.workload.dedup_window_s = r.workload.dedup_window_s.min(v);
+                }
+                r.workload.batch_window_s = v
+            },
         ),
         int("workload.domains", 1, limits::MAX_DOMAINS as u64, |r, v| {
             r.workload.domains = u32_of(v)
