@@ -282,10 +282,7 @@ mod tests {
         assert_eq!(DedupWindow::table_slots(0), 0);
         assert_eq!(DedupWindow::table_slots(5), 16);
         assert_eq!(DedupWindow::table_slots(83_333), 262_144);
-        assert_eq!(
-            DedupWindow::state_bytes(83_333),
-            83_333 * 8 + 262_144 * 4
-        );
+        assert_eq!(DedupWindow::state_bytes(83_333), 83_333 * 8 + 262_144 * 4);
         let mut w = DedupWindow::new(1_000);
         let before = w.heap_bytes();
         assert_eq!(before, DedupWindow::state_bytes(1_000));

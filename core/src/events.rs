@@ -249,15 +249,16 @@ impl DeliveryPlan {
     /// Production event of sample position `o`: `⌊o · N / n⌋`.
     #[inline]
     pub fn production_index(&self, position: u64) -> u64 {
-        (u128::from(position) * u128::from(self.production_events)
-            / u128::from(self.deliveries)) as u64
+        (u128::from(position) * u128::from(self.production_events) / u128::from(self.deliveries))
+            as u64
     }
 
     /// Whether position `i` drew a redelivery, and the drawn distance back.
     #[inline]
     fn draw(&self, index: u64) -> (bool, u64) {
         let w = self.deliveries_key.word(index);
-        let marked = index > 0 && self.window_events > 0 && (w & BITS_21) < self.duplicate_threshold;
+        let marked =
+            index > 0 && self.window_events > 0 && (w & BITS_21) < self.duplicate_threshold;
         let distance = 1 + (((w >> 32) * self.window_events) >> 32);
         (marked, distance)
     }

@@ -100,8 +100,8 @@ use crate::review::{Partitioning, Review, Workload};
 use crate::rng::mix64;
 
 pub use calibration::{
-    Bottleneck, Calibration, CalibrationError, Measured, PassTiming, PassWall,
-    PayloadCalibration, Profile, ScalingPoint, StageProfile,
+    Bottleneck, Calibration, CalibrationError, Measured, PassTiming, PassWall, PayloadCalibration,
+    Profile, ScalingPoint, StageProfile,
 };
 pub use data_profile::{
     AccessProfile, DataProfile, DedupProfile, DomainFeatures, LineageProfile, PartitionLoad,
@@ -429,7 +429,7 @@ pub(crate) struct DomainMoments {
 /// integers only, merged by sums (and the dedup peak by a maximum), so any
 /// split of the deliveries into ranges, merged in any order, gives the same
 /// tally.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MapTally {
     pub(crate) deliveries: u64,
     /// Payload bytes and rows of every delivery (what is read).
@@ -443,23 +443,6 @@ pub struct MapTally {
     pub(crate) quality: QualityTally,
     pub(crate) lineage: LineageTally,
     pub(crate) policy: PolicyTally,
-}
-
-impl Default for MapTally {
-    fn default() -> Self {
-        MapTally {
-            deliveries: 0,
-            bytes: 0,
-            rows: 0,
-            payload: PayloadTally::default(),
-            redeliveries: 0,
-            unique_events: 0,
-            peak_window_entries: 0,
-            quality: QualityTally::default(),
-            lineage: LineageTally::default(),
-            policy: PolicyTally::default(),
-        }
-    }
 }
 
 impl MapTally {
@@ -857,8 +840,7 @@ impl Mapper {
         (self.events.capacity() * std::mem::size_of::<Event>()
             + self.records.capacity()
             + self.payload.capacity()
-            + self.payload_events.capacity() * std::mem::size_of::<(usize, usize)>())
-            as u64
+            + self.payload_events.capacity() * std::mem::size_of::<(usize, usize)>()) as u64
             + self.window.heap_bytes()
     }
 
@@ -1141,11 +1123,7 @@ impl Pass {
             lanes.push(Lane::new(pipeline));
         }
         for (j, lane) in lanes.iter_mut().enumerate() {
-            let slice = if j < self.lanes {
-                self.slice(j)
-            } else {
-                0..0
-            };
+            let slice = if j < self.lanes { self.slice(j) } else { 0..0 };
             lane.reset(slice);
         }
     }
@@ -1377,17 +1355,20 @@ mod tests {
         for i in (0..generator.events()).filter(|&i| plan.is_redelivery(i)) {
             let origin = plan.origin(i);
             assert!(origin < i && i - origin <= window && !plan.is_redelivery(origin));
-            assert_eq!(generator.event(i).event_id, generator.event(origin).event_id);
+            assert_eq!(
+                generator.event(i).event_id,
+                generator.event(origin).event_id
+            );
         }
         let share = generated as f64 / generator.events() as f64;
         assert!((0.15..=0.2).contains(&share), "{share}");
         for lanes in [1, 4] {
             let profile = run(&review, 2, lanes);
-            assert_eq!(profile.dedup.redeliveries_dropped, generated, "{lanes} lanes");
             assert_eq!(
-                profile.dedup.unique_events,
-                generator.events() - generated
+                profile.dedup.redeliveries_dropped, generated,
+                "{lanes} lanes"
             );
+            assert_eq!(profile.dedup.unique_events, generator.events() - generated);
         }
     }
 
@@ -1437,7 +1418,12 @@ mod tests {
         for scheme in &profile.partitioning.schemes {
             let events: u64 = scheme.loads.iter().map(|l| l.events).sum();
             let scheme_bytes: u64 = scheme.loads.iter().map(|l| l.bytes).sum();
-            assert_eq!((events, scheme_bytes), (unique, unique_bytes), "{:?}", scheme.scheme);
+            assert_eq!(
+                (events, scheme_bytes),
+                (unique, unique_bytes),
+                "{:?}",
+                scheme.scheme
+            );
         }
         let domain_events: u64 = profile.features.iter().map(|f| f.events).sum();
         assert_eq!(domain_events, unique);
@@ -1475,7 +1461,10 @@ mod tests {
         assert!((slope - 0.995 / 24.0).abs() < 0.002, "{slope}");
         let full = state.points[2];
         assert_eq!(full.state_bytes, DedupWindow::state_bytes(16_666));
-        assert!((state.bytes_per_entry - full.state_bytes as f64 / full.peak_entries as f64).abs() < 1e-9);
+        assert!(
+            (state.bytes_per_entry - full.state_bytes as f64 / full.peak_entries as f64).abs()
+                < 1e-9
+        );
     }
 
     #[test]
@@ -1510,7 +1499,10 @@ mod tests {
             + CHUNK_EVENTS * std::mem::size_of::<RoutedRecord>()
             + CHUNK_EVENTS * std::mem::size_of::<(usize, usize)>()
             + MAX_ROW_BYTES;
-        assert_eq!(small, 2 * (per_lane as u64 + DedupWindow::state_bytes(2_777)));
+        assert_eq!(
+            small,
+            2 * (per_lane as u64 + DedupWindow::state_bytes(2_777))
+        );
     }
 
     /// The map/reduce seam: the sample split into ranges mapped separately
@@ -1706,10 +1698,13 @@ mod tests {
         let shares: f64 = profile.stages.iter().map(|s| s.share).sum();
         assert!((shares - 1.0).abs() < 1e-12);
         // At the payload's real cost per byte, payload is the bottleneck.
-        let mut calibration = calibration;
         calibration.payload.cost_s_per_byte = Measured::exact(0.5e-9);
         let profile = Profile::new(&data, &calibration);
         assert_eq!(profile.bottleneck.stage, Stage::Payload);
-        assert!(profile.bottleneck.reason.contains("/byte)"), "{}", profile.bottleneck.reason);
+        assert!(
+            profile.bottleneck.reason.contains("/byte)"),
+            "{}",
+            profile.bottleneck.reason
+        );
     }
 }

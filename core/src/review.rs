@@ -562,7 +562,11 @@ impl Review {
             message: strip_position(&error.to_string()),
         };
         let mut value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
-        if value.get("schema_version").and_then(serde_json::Value::as_u64) == Some(1) {
+        if value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            == Some(1)
+        {
             migrate_v1(&mut value);
             // The migrated document has no text positions: serde names the
             // field in its message, the position is the document's start.
@@ -672,9 +676,9 @@ pub fn migrate_v1(document: &mut serde_json::Value) {
         default("duplicate_rate", Value::from(defaults.duplicate_rate));
         default(
             "dedup_window_s",
-            Value::from(window_s.map_or(defaults.dedup_window_s, |w| {
-                defaults.dedup_window_s.min(w)
-            })),
+            Value::from(
+                window_s.map_or(defaults.dedup_window_s, |w| defaults.dedup_window_s.min(w)),
+            ),
         );
         default("cache_entry_bytes", Value::from(defaults.cache_entry_bytes));
     }
@@ -1878,9 +1882,15 @@ mod tests {
         assert_eq!(Review::from_json(&written), Ok(review));
         // A version 2 document is not migrated: a missing field is an error.
         let mut v2 = serde_json::to_value(Review::example()).unwrap();
-        v2["workload"].as_object_mut().unwrap().remove("sample_events");
+        v2["workload"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sample_events");
         let error = Review::from_json(&v2.to_string()).unwrap_err();
-        assert!(error.to_string().contains("missing field `sample_events`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `sample_events`"),
+            "{error}"
+        );
     }
 
     #[test]

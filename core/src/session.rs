@@ -45,6 +45,9 @@ use crate::profiler::{
 use crate::review::{Review, ValidationErrors};
 
 /// Where the run's timings come from.
+// One plan per run, moved into the session: the size of the recorded
+// calibration does not matter, and boxing it would change every caller.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Plan {
     /// Measure this machine, then profile.
@@ -145,7 +148,11 @@ impl Measuring {
             self.generation_samples.push(times.generation_s / per_event);
             let bytes = pass.map_tally(lanes).payload.bytes;
             self.payload_bytes_per_pass = bytes;
-            let payload_s = times.stage_s.get(Stage::Payload.index()).copied().unwrap_or(0.0);
+            let payload_s = times
+                .stage_s
+                .get(Stage::Payload.index())
+                .copied()
+                .unwrap_or(0.0);
             self.payload_samples.push(if bytes > 0 {
                 payload_s / bytes as f64
             } else {
@@ -213,7 +220,10 @@ enum Phase {
     /// Unmeasured pass with every lane, before the calibration passes.
     WarmUp(Pass),
     /// Calibration pass at `pass.lanes()` lanes in round `round`.
-    Calibrate { pass: Pass, round: u32 },
+    Calibrate {
+        pass: Pass,
+        round: u32,
+    },
     /// The full pass over the sample.
     Profile(Pass),
     /// The dedup-only probe at density `probe.deliveries()`.
@@ -285,9 +295,8 @@ impl Session {
                     full_pass: None,
                 };
                 let warm_up = calibration_events.min(max_lanes as u64 * CHUNK_EVENTS as u64);
-                let calibration_work = u64::from(CALIBRATION_REPEATS)
-                    * calibration_events
-                    * max_lanes as u64;
+                let calibration_work =
+                    u64::from(CALIBRATION_REPEATS) * calibration_events * max_lanes as u64;
                 let total = (warm_up + calibration_work + sample) as f64 + probe_work;
                 (
                     Phase::WarmUp(Pass::new(warm_up, max_lanes)),
@@ -349,10 +358,7 @@ impl Session {
             Phase::Profile(pass) => (pass, "profile: pipeline pass".to_string()),
             Phase::Probe(probe) => {
                 probe.step(PROBE_EVENTS_PER_STEP);
-                let name = format!(
-                    "profile: dedup state at {} deliveries",
-                    probe.deliveries()
-                );
+                let name = format!("profile: dedup state at {} deliveries", probe.deliveries());
                 let done = PROBE_WEIGHT * probe.deliveries_done() as f64;
                 if !probe.is_done() {
                     return Ok(self.progress(name, done));
@@ -477,8 +483,7 @@ impl Session {
         let Some((map, reduce)) = self.tallies.take() else {
             return Err(CoreError::Finished);
         };
-        let data_profile =
-            DataProfile::from_tallies(&self.pipeline, &map, &reduce, &self.probes);
+        let data_profile = DataProfile::from_tallies(&self.pipeline, &map, &reduce, &self.probes);
         let calibration = match (self.measuring.take(), self.replayed.take()) {
             (Some(measuring), _) => measuring.finish(
                 self.pipeline.events(),

@@ -49,12 +49,10 @@ pub fn phase_index(stage: &str, threads: usize) -> Option<usize> {
         stage.starts_with(prefix.as_str())
             && (!prefix.starts_with("calibrate: ")
                 || prefix == "calibrate: warm-up"
-                || stage
-                    .strip_prefix(prefix.as_str())
-                    .is_some_and(|rest| {
-                        let rest = rest.strip_prefix('s').unwrap_or(rest);
-                        rest.is_empty() || rest.starts_with(" (")
-                    }))
+                || stage.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                    let rest = rest.strip_prefix('s').unwrap_or(rest);
+                    rest.is_empty() || rest.starts_with(" (")
+                }))
     })
 }
 

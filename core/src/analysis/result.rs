@@ -770,7 +770,10 @@ pub(crate) mod tests {
             .iter()
             .map(|&n| {
                 let x = f64::from(n);
-                (n, x / total / (1.0 + 0.04 * (x - 1.0) + 0.001 * x * (x - 1.0)))
+                (
+                    n,
+                    x / total / (1.0 + 0.04 * (x - 1.0) + 0.001 * x * (x - 1.0)),
+                )
             })
             .collect();
         Calibration::from_costs(

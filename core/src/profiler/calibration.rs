@@ -71,7 +71,11 @@ impl Measured {
                 message: "must have at least one sample".to_string(),
             });
         }
-        for (field, value) in [("median", self.median), ("min", self.min), ("max", self.max)] {
+        for (field, value) in [
+            ("median", self.median),
+            ("min", self.min),
+            ("max", self.max),
+        ] {
             if !ok(value) {
                 errors.push(FieldError {
                     path: format!("{path}.{field}"),
@@ -85,7 +89,9 @@ impl Measured {
                 message: format!("must be between 0 and {max}, got {bad}"),
             });
         }
-        if ok(self.min) && ok(self.median) && ok(self.max)
+        if ok(self.min)
+            && ok(self.median)
+            && ok(self.max)
             && !(self.min <= self.median && self.median <= self.max)
         {
             errors.push(FieldError {
@@ -589,7 +595,9 @@ mod tests {
         let old = r#"{"schema_version": 1, "environment": "x", "stage_cost_s_per_event": {"ingest": 1e-7}}"#;
         let error = Calibration::from_json(old).unwrap_err();
         assert!(
-            error.to_string().contains("schema_version 1 is not supported")
+            error
+                .to_string()
+                .contains("schema_version 1 is not supported")
                 && error.to_string().contains("reads version 2"),
             "{error}"
         );
@@ -603,6 +611,10 @@ mod tests {
         stale.schema_version = 1;
         let errors = stale.validate().unwrap_err().0;
         assert_eq!(errors[0].path, "calibration.schema_version");
-        assert!(errors[0].message.contains("got version 1"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("got version 1"),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -374,7 +374,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
-
 /// What the dedup stage dropped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
