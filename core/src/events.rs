@@ -210,6 +210,9 @@ pub const MAX_REDELIVERY_SCAN: u32 = 64;
 pub struct DeliveryPlan {
     deliveries: u64,
     production_events: u64,
+    /// `N = per_position · n + remainder`: the thinning in u64 arithmetic.
+    per_position: u64,
+    remainder: u64,
     window_events: u64,
     duplicate_threshold: u64,
     deliveries_key: StreamKey,
@@ -222,9 +225,12 @@ impl DeliveryPlan {
     /// state probes use smaller densities).
     pub fn new(workload: &Workload, seed: u64, deliveries: u64) -> DeliveryPlan {
         let deliveries = deliveries.max(1);
+        let production_events = workload.events.max(deliveries);
         DeliveryPlan {
             deliveries,
-            production_events: workload.events.max(deliveries),
+            production_events,
+            per_position: production_events / deliveries,
+            remainder: production_events % deliveries,
             window_events: Workload::window_events(
                 deliveries,
                 workload.dedup_window_s,
@@ -246,11 +252,23 @@ impl DeliveryPlan {
         self.window_events
     }
 
-    /// Production event of sample position `o`: `⌊o · N / n⌋`.
+    /// Production event of sample position `o`: `⌊o · N / n⌋`, computed as
+    /// `o · q + ⌊o · r / n⌋` with `N = q · n + r` — exact, and in u64
+    /// (`o · r < n² ≤ 4·10¹⁶`), where a u128 division would cost a
+    /// software call per event.
     #[inline]
     pub fn production_index(&self, position: u64) -> u64 {
-        (u128::from(position) * u128::from(self.production_events) / u128::from(self.deliveries))
-            as u64
+        let whole = position.wrapping_mul(self.per_position);
+        if self.remainder == 0 {
+            whole
+        } else {
+            whole + position.wrapping_mul(self.remainder) / self.deliveries
+        }
+    }
+
+    /// Production events of the batch this plan thins.
+    pub fn production_events(&self) -> u64 {
+        self.production_events
     }
 
     /// Whether position `i` drew a redelivery, and the drawn distance back.
@@ -1107,6 +1125,26 @@ mod tests {
             let mut record = [0u8; RECORD_BYTES];
             encode_record(&event, &mut record);
             prop_assert_eq!(parse_record(&record), Ok(event));
+        }
+    }
+
+    #[test]
+    fn the_thinning_is_exact_in_u64() {
+        let mut workload = Review::example().workload;
+        for (events, sample) in [
+            (1_000_000_000_000u64, 200_000_000u64),
+            (999_999_999_989, 199_999_991),
+            (7, 3),
+            (2_000_000, 2_000_000),
+            (1_000_000_007, 1_000),
+        ] {
+            workload.events = events;
+            let plan = DeliveryPlan::new(&workload, 1, sample);
+            assert_eq!(plan.production_events(), events);
+            for o in [0, 1, 2, sample / 3, sample / 2 + 1, sample - 1] {
+                let exact = (u128::from(o) * u128::from(events) / u128::from(sample)) as u64;
+                assert_eq!(plan.production_index(o), exact, "{events} {sample} {o}");
+            }
         }
     }
 
