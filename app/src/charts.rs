@@ -302,7 +302,9 @@ pub fn quality_over_time(sample: &EventSample) -> ChartSpec {
 
 pub const fn stage_short(stage: Stage) -> &'static str {
     match stage {
-        Stage::Ingest => "ingest",
+        Stage::Decode => "decode",
+        Stage::Payload => "payload",
+        Stage::Dedup => "dedup",
         Stage::Quality => "quality",
         Stage::Lineage => "lineage",
         Stage::AccessPolicy => "access policy",
@@ -428,9 +430,14 @@ fn curve(max: f64, f: impl Fn(f64) -> f64) -> Vec<Vec<f64>> {
 }
 
 pub fn scaling(points: &[ScalingPoint], summary: &ScalingSummary) -> ChartSpec {
+    // Every repeated pass is a point.
     let measured: Vec<Vec<f64>> = points
         .iter()
-        .map(|p| vec![f64::from(p.threads), p.events_per_s])
+        .flat_map(|p| {
+            p.passes
+                .iter()
+                .map(|pass| vec![f64::from(p.threads), pass.events_per_s])
+        })
         .collect();
     let max_threads = points.iter().map(|p| p.threads).max().unwrap_or(1);
     let peak = summary.fit.as_ref().and_then(|f| f.n_peak);
@@ -903,6 +910,7 @@ mod tests {
     fn result() -> scalewise_core::analysis::result::ResultDocument {
         let mut review = Review::example();
         review.workload.events = 20_000;
+        review.workload.sample_events = 20_000;
         run_with(review, fixture_calibration()).unwrap()
     }
 

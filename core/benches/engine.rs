@@ -37,6 +37,7 @@ mod engine {
     fn review(events: u64) -> Review {
         let mut review = Review::example();
         review.workload.events = events;
+        review.workload.sample_events = events;
         review
     }
 

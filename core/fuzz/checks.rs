@@ -6,7 +6,8 @@
 //! libFuzzer reports as a crash and `cargo test` as a failure.
 //!
 //! Per-input work is bounded so that a case takes milliseconds: runs use at
-//! most `RUN_EVENTS` events and the analysis its reduced samples
+//! most `RUN_EVENTS` events in the sample (the production volume stays as
+//! given: it is projected, not run) and the analysis its reduced samples
 //! (`AnalysisOptions::reduced_samples`); the full-size session is only
 //! constructed (that plans every pass but generates nothing).
 
@@ -63,7 +64,7 @@ pub fn review_case(data: &[u8]) {
     }
     let mut small = review.clone();
     Session::new(review, calibrate()).expect("a valid review must start a session");
-    small.workload.events = small.workload.events.min(RUN_EVENTS);
+    small.workload.sample_events = small.workload.sample_events.min(RUN_EVENTS);
     let clock = SteppingClock::new(Seconds(1e-6));
     let output =
         profile_to_end(small.clone(), calibrate(), &clock).expect("a valid review must run");
@@ -123,7 +124,7 @@ pub fn result_case(data: &[u8], example: &Value) {
         return;
     }
     let mut small = review.clone();
-    small.workload.events = small.workload.events.min(RUN_EVENTS);
+    small.workload.sample_events = small.workload.sample_events.min(RUN_EVENTS);
     let output =
         profile_with(small.clone(), calibration.clone()).expect("valid inputs must replay");
     let recomputed = build(

@@ -199,7 +199,10 @@ pub const CATALOGUE: &[Assumption] = &[
             low: 0.25,
             high: 4.0,
         },
-        access: review_field!(cache_entry_bytes),
+        access: Access::Review {
+            get: |r| Some(r.workload.cache_entry_bytes as f64),
+            set: |r, v| r.workload.cache_entry_bytes = libm::round(v).max(1.0) as u64,
+        },
     },
     Assumption {
         path: "design.hardware.core_speed_factor",

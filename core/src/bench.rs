@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, FrozenClock};
-use crate::profiler::{Calibration, ScalingPoint, Stage, CHUNK_EVENTS, PROFILE_SCHEMA_VERSION};
+use crate::limits;
+use crate::profiler::{Calibration, Stage};
 use crate::review::{Review, ValidationErrors};
 use crate::session::{profile_to_end, Plan};
 use crate::CoreError;
@@ -32,37 +33,28 @@ pub struct BenchOutcome {
     pub data_digest: String,
 }
 
-/// The example review with `events` events (validated by the session).
+/// The example review profiling `events` deliveries (production volume and
+/// sample both `events`; validated by the session). The dedup window stays
+/// the example's hour unless that would hold more than
+/// [`limits::MAX_DEDUP_WINDOW_EVENTS`] deliveries, then it shrinks to fit
+/// (from ~10⁸ events on), so the state per lane stays bounded.
 pub fn review(events: u64) -> Review {
     let mut review = Review::example();
-    review.workload.events = events;
+    let w = &mut review.workload;
+    w.events = events;
+    w.sample_events = events;
+    if events > 0 {
+        let fits = limits::MAX_DEDUP_WINDOW_EVENTS as f64 / events as f64 * w.batch_window_s;
+        w.dedup_window_s = w.dedup_window_s.min(libm::floor(fits)).max(1.0);
+    }
     review
 }
 
 /// A placeholder calibration to replay: the pass's timings are not recorded,
 /// only the data profile is computed.
 fn placeholder_calibration() -> Calibration {
-    Calibration {
-        schema_version: PROFILE_SCHEMA_VERSION,
-        environment: "benchmark placeholder".to_string(),
-        threads_available: 1,
-        chunk_events: CHUNK_EVENTS as u32,
-        sample_events: 0,
-        stage_cost_s_per_event: Stage::ALL
-            .iter()
-            .map(|&stage| (stage, 0.0))
-            .collect::<BTreeMap<_, _>>(),
-        scaling: vec![ScalingPoint {
-            threads: 1,
-            events: 0,
-            wall_s: 0.0,
-            events_per_s: 0.0,
-            batches: 0,
-            mean_batch_wall_s: 0.0,
-            max_batch_wall_s: 0.0,
-        }],
-        full_pass: None,
-    }
+    let zero: BTreeMap<Stage, f64> = BTreeMap::new();
+    Calibration::from_costs("benchmark placeholder", 1, &zero, 0.0, &[(1, 0.0)])
 }
 
 /// Generates and profiles `events` events of the example workload on the

@@ -6,19 +6,42 @@
 //! ([`proxy_data_limits`]).
 //!
 //! An event is one load of a dataset by a pipeline in the nightly batch,
-//! together with the access that consumes it. Event `i` is a pure function of
-//! `(seed, i)`: it draws from one [`ItemRng`] seeded with
-//! `(seed, Stream::Events, i)`, four 64-bit words in all, so events can be
-//! generated in any order, chunking or thread count. Dataset properties
-//! (pipeline, declared upstreams, base schema version) come from one more
-//! pure word keyed by the dataset id (`rng::word(seed, Stream::Scenario,
-//! dataset)`), so they are stable
-//! across events of the same dataset.
+//! together with the access that consumes it.
+//!
+//! # Production batch, sample and deliveries
+//!
+//! The *production batch* has `workload.events` events (N) over
+//! `batch_window_s`; the pipeline runs a *sample* of `sample_events` (n)
+//! deliveries over the same window: a thinning of the production batch, in
+//! which sample position `o` is production event `p(o) = ⌊o · N / n⌋`. The
+//! content of production event `p` is a pure function of `(seed, p)`: it
+//! draws from one [`ItemRng`] seeded with `(seed, Stream::Events, p)`, four
+//! 64-bit words in all, so events can be generated in any order, chunking or
+//! thread count, and a sample contains exactly the production events it
+//! thins to. Dataset properties (pipeline, declared upstreams, base schema
+//! version) come from one more pure word keyed by the dataset id
+//! (`rng::word(seed, Stream::Scenario, dataset)`), so they are stable across
+//! events of the same dataset. Its id, `event_id`, is a keyed bijection of
+//! `p` (`Stream::EventIds`): unique in the production batch.
+//!
+//! Delivery is at least once ([`DeliveryPlan`]): sample position `i` is a
+//! *redelivery* with probability `duplicate_rate` (21-bit Bernoulli from
+//! `(seed, Stream::Deliveries, i)`), of an original delivered `k` positions
+//! earlier, `k` uniform in `1..=W`, where `W` is the dedup window in
+//! deliveries ([`Workload::window_events`]). A redelivery is a copy of its
+//! original (same id, content and payload) at position `i`. Its target is
+//! always an original within the window: when the drawn position is itself
+//! a redelivery, the plan steps back to the nearest original, and when that
+//! leaves the window (or takes more than [`MAX_REDELIVERY_SCAN`] steps) the
+//! delivery is an original after all. So the redelivery share is at most
+//! `duplicate_rate` (a little below it for windows of a few deliveries), and
+//! every redelivery is one the pipeline's dedup stage can catch.
 //!
 //! # Distributions (parameters from [`Workload`])
 //!
-//! * `timestamp_s` — event time, uniform arrivals: `(i + u) · batch_window_s / events`
-//!   with `u ~ U[0, 1)` (11 bits), so time grows with the index.
+//! * `timestamp_s` — event time of production event `p`, uniform arrivals:
+//!   `(p + u) · batch_window_s / N` with `u ~ U[0, 1)` (11 bits), so time
+//!   grows with the index.
 //! * `domain` — Zipf over `0..domains` with exponent `domain_zipf_alpha`
 //!   (`P(d) ∝ (d + 1)^-alpha`; domain 0 is the most popular), by alias table.
 //! * `dataset_id` — `domain · datasets_per_domain + k`, `k` uniform.
@@ -59,7 +82,10 @@ use crate::rng::{Stream, StreamKey};
 /// are rendered only when exported.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Event {
+    /// Position of the delivery in the sample.
     pub index: u64,
+    /// The event's id (a redelivery carries its original's).
+    pub event_id: u64,
     pub timestamp_s: f64,
     pub bytes: u64,
     pub pipeline_id: u32,
@@ -84,6 +110,7 @@ impl Event {
     /// A placeholder to size buffers with.
     pub const EMPTY: Event = Event {
         index: 0,
+        event_id: 0,
         timestamp_s: 0.0,
         bytes: 0,
         pipeline_id: 0,
@@ -170,13 +197,138 @@ pub mod risk_factors {
 /// Largest bytes of one event: keeps squared sums in the profiler's `u128`s.
 pub const MAX_EVENT_BYTES: u64 = 1 << 44;
 
+/// Steps a redelivery may take back past other redeliveries to find its
+/// original (64 consecutive redeliveries at the largest rate, 0.5, happen
+/// with probability 5·10⁻²⁰).
+pub const MAX_REDELIVERY_SCAN: u32 = 64;
+
+/// Which deliveries of a sample are redeliveries, of which original, and
+/// every delivery's event id: a pure function of `(seed, index)`, cheap
+/// enough to regenerate a dedup window's ids (a lane's halo, the state
+/// probes at other densities) without generating events.
+#[derive(Clone, Copy, Debug)]
+pub struct DeliveryPlan {
+    deliveries: u64,
+    production_events: u64,
+    /// `N = per_position · n + remainder`: the thinning in u64 arithmetic.
+    per_position: u64,
+    remainder: u64,
+    window_events: u64,
+    duplicate_threshold: u64,
+    deliveries_key: StreamKey,
+    ids_key: StreamKey,
+}
+
+impl DeliveryPlan {
+    /// The plan of `deliveries` deliveries of the workload's production batch
+    /// over its batch window (the sample is `workload.sample_events`; the
+    /// state probes use smaller densities).
+    pub fn new(workload: &Workload, seed: u64, deliveries: u64) -> DeliveryPlan {
+        let deliveries = deliveries.max(1);
+        let production_events = workload.events.max(deliveries);
+        DeliveryPlan {
+            deliveries,
+            production_events,
+            per_position: production_events / deliveries,
+            remainder: production_events % deliveries,
+            window_events: Workload::window_events(
+                deliveries,
+                workload.dedup_window_s,
+                workload.batch_window_s,
+            ),
+            duplicate_threshold: threshold_21(workload.duplicate_rate),
+            deliveries_key: StreamKey::new(seed, Stream::Deliveries),
+            ids_key: StreamKey::new(seed, Stream::EventIds),
+        }
+    }
+
+    /// Deliveries in the sample.
+    pub fn deliveries(&self) -> u64 {
+        self.deliveries
+    }
+
+    /// Deliveries the dedup window spans (`W`).
+    pub fn window_events(&self) -> u64 {
+        self.window_events
+    }
+
+    /// Production event of sample position `o`: `⌊o · N / n⌋`, computed as
+    /// `o · q + ⌊o · r / n⌋` with `N = q · n + r` — exact, and in u64
+    /// (`o · r < n² ≤ 4·10¹⁶`), where a u128 division would cost a
+    /// software call per event.
+    #[inline]
+    pub fn production_index(&self, position: u64) -> u64 {
+        let whole = position.wrapping_mul(self.per_position);
+        if self.remainder == 0 {
+            whole
+        } else {
+            whole + position.wrapping_mul(self.remainder) / self.deliveries
+        }
+    }
+
+    /// Production events of the batch this plan thins.
+    pub fn production_events(&self) -> u64 {
+        self.production_events
+    }
+
+    /// Whether position `i` drew a redelivery, and the drawn distance back.
+    #[inline]
+    fn draw(&self, index: u64) -> (bool, u64) {
+        let w = self.deliveries_key.word(index);
+        let marked =
+            index > 0 && self.window_events > 0 && (w & BITS_21) < self.duplicate_threshold;
+        let distance = 1 + (((w >> 32) * self.window_events) >> 32);
+        (marked, distance)
+    }
+
+    /// The sample position of the original that delivery `index` carries:
+    /// `index` itself for an original.
+    #[inline]
+    pub fn origin(&self, index: u64) -> u64 {
+        let (marked, distance) = self.draw(index);
+        if !marked || distance > index {
+            return index;
+        }
+        let mut position = index - distance;
+        for _ in 0..MAX_REDELIVERY_SCAN {
+            if !self.draw(position).0 {
+                return position;
+            }
+            if position == 0 || index - position >= self.window_events {
+                break;
+            }
+            position -= 1;
+        }
+        index
+    }
+
+    /// Whether delivery `index` is a redelivery of an earlier original.
+    #[inline]
+    pub fn is_redelivery(&self, index: u64) -> bool {
+        self.origin(index) != index
+    }
+
+    /// The id of production event `p`.
+    #[inline]
+    pub fn id_of_production(&self, production_index: u64) -> u64 {
+        self.ids_key.word(production_index)
+    }
+
+    /// The event id delivery `index` carries.
+    #[inline]
+    pub fn event_id(&self, index: u64) -> u64 {
+        self.id_of_production(self.production_index(self.origin(index)))
+    }
+}
+
 /// Generates events; built once per run (tables), then shared by all lanes.
 #[derive(Clone, Debug)]
 pub struct EventGenerator {
     events_key: StreamKey,
     catalog_key: StreamKey,
-    events: u64,
-    seconds_per_event: f64,
+    plan: DeliveryPlan,
+    /// `batch_window_s / N`: production events are spread over the window.
+    seconds_per_production_event: f64,
     domains: AliasTable,
     datasets_per_domain: u32,
     pipelines: u32,
@@ -238,8 +390,9 @@ impl EventGenerator {
         EventGenerator {
             events_key: StreamKey::new(seed, Stream::Events),
             catalog_key: StreamKey::new(seed, Stream::Scenario),
-            events: workload.events.max(1),
-            seconds_per_event: workload.batch_window_s / workload.events.max(1) as f64,
+            plan: DeliveryPlan::new(workload, seed, workload.sample_events),
+            seconds_per_production_event: workload.batch_window_s
+                / workload.events.max(workload.sample_events).max(1) as f64,
             domains,
             datasets_per_domain: workload.datasets_per_domain.max(1),
             pipelines: workload.pipelines.max(1),
@@ -260,9 +413,14 @@ impl EventGenerator {
         }
     }
 
-    /// Events in the run.
+    /// Deliveries in the sample: what the pipeline runs.
     pub fn events(&self) -> u64 {
-        self.events
+        self.plan.deliveries()
+    }
+
+    /// Redeliveries and event ids of the sample.
+    pub fn plan(&self) -> &DeliveryPlan {
+        &self.plan
     }
 
     /// Expected share of events in each domain (from the domain table).
@@ -275,10 +433,18 @@ impl EventGenerator {
         self.domains.len() as u32
     }
 
-    /// Event `index`: a pure function of `(seed, index)`.
+    /// Delivery `index` of the sample: its original's content (a pure
+    /// function of `(seed, p)`, `p` its production index) at this position.
     #[inline(always)]
     pub fn event(&self, index: u64) -> Event {
-        let mut rng = self.events_key.item(index);
+        let production = self.plan.production_index(self.plan.origin(index));
+        self.content(index, production)
+    }
+
+    /// Production event `production` delivered at sample position `index`.
+    #[inline(always)]
+    fn content(&self, index: u64, production: u64) -> Event {
+        let mut rng = self.events_key.item(production);
         // Four words, split into fields: 32 bits per categorical or
         // continuous draw, 21 per Bernoulli, 11 for the arrival jitter.
         let w_pick = rng.next_u64(); // domain | access
@@ -294,7 +460,7 @@ impl EventGenerator {
         // f64 is emulated on x86-64. Indices stay below 2^63 (and far below
         // 2^53 in any run), so the signed detour is exact.
         let jitter = f64::from((w_timing & 0x7ff) as u32) * (1.0 / 2_048.0);
-        let timestamp_s = (index as i64 as f64 + jitter) * self.seconds_per_event;
+        let timestamp_s = (production as i64 as f64 + jitter) * self.seconds_per_production_event;
 
         // Dataset properties: stable for every event of the dataset.
         let catalog = self.catalog_key.word(u64::from(dataset_id));
@@ -338,6 +504,7 @@ impl EventGenerator {
 
         Event {
             index,
+            event_id: self.plan.id_of_production(production),
             timestamp_s,
             bytes,
             pipeline_id,
@@ -638,10 +805,11 @@ pub fn normal_quantile(p: f64) -> f64 {
 }
 
 // ---------------------------------------------------------------------------
-// Fixed-width binary record: what the ingest stage writes and parses.
+// Fixed-width binary record: what the generator writes and the decode stage
+// parses.
 
 /// Bytes of one encoded event.
-pub const RECORD_BYTES: usize = 56;
+pub const RECORD_BYTES: usize = 64;
 
 /// Why a record did not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -681,6 +849,7 @@ pub fn encode_record(event: &Event, out: &mut [u8; RECORD_BYTES]) {
     }
     let mut writer = Writer { rest: out };
     writer.put(event.index.to_le_bytes());
+    writer.put(event.event_id.to_le_bytes());
     writer.put(event.timestamp_s.to_le_bytes());
     writer.put(event.bytes.to_le_bytes());
     writer.put(event.pipeline_id.to_le_bytes());
@@ -705,6 +874,7 @@ pub fn encode_record(event: &Event, out: &mut [u8; RECORD_BYTES]) {
 pub fn parse_record(record: &[u8; RECORD_BYTES]) -> Result<Event, RecordError> {
     let mut reader = Reader { rest: record };
     let index = u64::from_le_bytes(reader.take());
+    let event_id = u64::from_le_bytes(reader.take());
     let timestamp_s = f64::from_le_bytes(reader.take());
     let bytes = u64::from_le_bytes(reader.take());
     let pipeline_id = u32::from_le_bytes(reader.take());
@@ -732,6 +902,7 @@ pub fn parse_record(record: &[u8; RECORD_BYTES]) -> Result<Event, RecordError> {
     }
     Ok(Event {
         index,
+        event_id,
         timestamp_s,
         bytes,
         pipeline_id,
@@ -818,7 +989,7 @@ impl Writer<'_> {
 // CSV export.
 
 /// Header of [`write_csv_row`].
-pub const CSV_HEADER: &str = "index,timestamp_s,pipeline,dataset,domain,rows,bytes,freshness_lag_s,\
+pub const CSV_HEADER: &str = "index,event_id,timestamp_s,pipeline,dataset,domain,rows,bytes,freshness_lag_s,\
 schema_version,schema_drift,lineage_recorded,lineage_expected,has_nulls,out_of_range,role,sensitivity,\
 action,access_risk";
 
@@ -827,8 +998,9 @@ pub fn write_csv_row(event: &Event, out: &mut String) {
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
-        "{},{},pl_{:04},ds_{:06},dom_{:04},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        "{},{:016x},{},pl_{:04},ds_{:06},dom_{:04},{},{},{},{},{},{},{},{},{},{},{},{},{}",
         event.index,
+        event.event_id,
         event.timestamp_s,
         event.pipeline_id,
         event.dataset_id,
@@ -953,6 +1125,26 @@ mod tests {
             let mut record = [0u8; RECORD_BYTES];
             encode_record(&event, &mut record);
             prop_assert_eq!(parse_record(&record), Ok(event));
+        }
+    }
+
+    #[test]
+    fn the_thinning_is_exact_in_u64() {
+        let mut workload = Review::example().workload;
+        for (events, sample) in [
+            (1_000_000_000_000u64, 200_000_000u64),
+            (999_999_999_989, 199_999_991),
+            (7, 3),
+            (2_000_000, 2_000_000),
+            (1_000_000_007, 1_000),
+        ] {
+            workload.events = events;
+            let plan = DeliveryPlan::new(&workload, 1, sample);
+            assert_eq!(plan.production_events(), events);
+            for o in [0, 1, 2, sample / 3, sample / 2 + 1, sample - 1] {
+                let exact = (u128::from(o) * u128::from(events) / u128::from(sample)) as u64;
+                assert_eq!(plan.production_index(o), exact, "{events} {sample} {o}");
+            }
         }
     }
 
@@ -1115,9 +1307,9 @@ mod tests {
     fn csv_reserve_never_overflows_and_is_capped() {
         assert_eq!(csv_reserve_bytes(0), CSV_HEADER.len() + 1);
         assert_eq!(csv_reserve_bytes(3), CSV_HEADER.len() + 1 + 480);
-        // 200 M rows (the event limit) overflow a 32-bit `count · 160`.
+        // 200 M rows (the sample limit) overflow a 32-bit `count · 160`.
         assert_eq!(
-            csv_reserve_bytes(crate::limits::MAX_EVENTS_PER_RUN),
+            csv_reserve_bytes(crate::limits::MAX_SAMPLE_EVENTS),
             MAX_CSV_RESERVE_BYTES
         );
         assert_eq!(csv_reserve_bytes(u64::MAX), MAX_CSV_RESERVE_BYTES);

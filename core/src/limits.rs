@@ -8,9 +8,29 @@
 /// Largest review document accepted by [`crate::review::Review::from_json`].
 pub const MAX_REVIEW_BYTES: usize = 1 << 20;
 
-/// Events simulated in one run. At ~20 M events/s per thread this is seconds
-/// natively and under a minute in wasm; beyond it, project instead of simulate.
-pub const MAX_EVENTS_PER_RUN: u64 = 200_000_000;
+/// Production events per run (`workload.events`): the volume the decision is
+/// about. It is projected, never simulated, so it may be far beyond what a
+/// tab can run.
+pub const MAX_PRODUCTION_EVENTS: u64 = 1_000_000_000_000;
+/// Events the pipeline really runs (`workload.sample_events`). At ~10 M
+/// events/s per thread this is seconds natively and under a minute in wasm;
+/// beyond it, project instead of simulate.
+pub const MAX_SAMPLE_EVENTS: u64 = 200_000_000;
+/// `workload.sample_events` when a document does not say (and for documents
+/// of schema version 1): `min(events, DEFAULT_SAMPLE_EVENTS)`.
+pub const DEFAULT_SAMPLE_EVENTS: u64 = 2_000_000;
+/// Deliveries the profiler's deduplication window may hold
+/// (`sample_events · dedup_window_s / batch_window_s`): 4 Mi ids are 32 MiB
+/// of ids in the ring plus 32 MiB of open-addressing table per lane, which a
+/// tab with a few lanes still holds.
+pub const MAX_DEDUP_WINDOW_EVENTS: u64 = 4 << 20;
+/// Share of deliveries that are redeliveries: beyond one half a delivery is
+/// more often a retry than not — a broken consumer, not a design.
+pub const MAX_DUPLICATE_RATE: f64 = 0.5;
+/// Bytes of one cached entry: at least a key and a version stamp, at most a
+/// large feature row (an embedding of 256 Ki float32).
+pub const MIN_CACHE_ENTRY_BYTES: u64 = 64;
+pub const MAX_CACHE_ENTRY_BYTES: u64 = 1 << 20;
 /// A review compares at least this many alternatives (the course asks for two).
 pub const MIN_ALTERNATIVES: usize = 2;
 /// More alternatives than this no longer fit a readable scoring table.

@@ -1,79 +1,133 @@
-//! A real batch pipeline over the synthetic events, measured stage by stage.
+//! The batch pipeline over the synthetic sample, measured stage by stage.
 //!
 //! This module owns the pipeline ([`Pipeline`]), its stages ([`Stage`]), the
-//! per-lane streaming machinery ([`Lane`], [`Pass`]) and the two results a
-//! pass produces, kept strictly apart:
+//! map/reduce seam every runner uses ([`Mapper`], [`RoutedRecord`],
+//! [`Pipeline::reduce`], [`MapTally`], [`ReduceTally`]), the in-process
+//! streaming machinery ([`Lane`], [`Pass`]), the working-set probes
+//! ([`StateProbe`]) and the two results, kept strictly apart:
 //!
-//! * [`DataProfile`] — what the data looks like (quality, lineage, access
-//!   decisions, partition loads, per-domain features). Deterministic: a pure
-//!   function of the review, byte-identical for any lane count, thread count,
-//!   chunk batching or machine, and fingerprinted by `data_digest`.
-//! * [`Calibration`] — how fast this machine ran the stages. The only
-//!   measured, non-deterministic thing in Scalewise; recorded so that every
-//!   later result is a pure function of `(review, calibration)`. [`Profile`]
-//!   is the timing view derived from it.
+//! * [`DataProfile`] ([`data_profile`]) — what the data looks like (payload
+//!   validity, redeliveries, quality, lineage, access decisions, partition
+//!   loads, per-domain features, the dedup state at three densities).
+//!   Deterministic: a pure function of the review, byte-identical for any
+//!   lane count, thread count, chunk batching, map/reduce split or machine,
+//!   and fingerprinted by `data_digest`.
+//! * [`Calibration`] ([`calibration`]) — how fast this machine ran the
+//!   stages, with the spread over repeated passes. The only measured,
+//!   non-deterministic thing in Scalewise; recorded so that every later
+//!   result is a pure function of `(review, calibration)`. [`Profile`] is
+//!   the timing view derived from it.
+//!
+//! # Generation is not pipeline work
+//!
+//! Generating the sample's events, encoding them to fixed-width records
+//! ([`crate::events::RECORD_BYTES`] bytes each) and synthesising payload
+//! bytes ([`crate::payload`]) stands in for reading the input. It is timed
+//! on its own (`generation_s_per_event`) and is neither a stage cost nor a
+//! candidate for the bottleneck.
 //!
 //! # Stages
 //!
-//! Every chunk of [`CHUNK_EVENTS`] events goes through each stage in order,
-//! each a real pass over the lane's chunk buffer:
+//! Every chunk of [`CHUNK_EVENTS`] deliveries goes through each stage in
+//! order, each a real pass over the lane's buffers. The *map side* (1–6)
+//! works on a contiguous range of deliveries and turns each delivery that
+//! survives dedup into one compact [`RoutedRecord`]; the *reduce side*
+//! (7–8) absorbs routed records, keyed by partition, into a mergeable
+//! integer tally.
 //!
-//! 1. **Ingest** — generate the chunk, encode it to fixed-width binary records
-//!    ([`crate::events::RECORD_BYTES`] bytes each) and parse them back with
-//!    validation.
-//! 2. **Quality** — freshness SLA breaches (and a lag histogram for
+//! 1. **decode** — parse and validate the fixed-width metadata records; it
+//!    also counts the bytes and rows of every delivery (what is read).
+//! 2. **payload** — decode, validate and scan real payload rows on every
+//!    `stride`-th delivery ([`crate::payload`]), measured per byte.
+//! 3. **dedup** — drop redeliveries by event id over `dedup_window_s`
+//!    ([`crate::dedup`]): the one stage that holds state, a window of ids
+//!    whose size depends on the window, not on the event count.
+//! 4. **quality** — freshness SLA breaches (and a lag histogram for
 //!    quantiles), schema drift, nulls, out-of-range values.
-//! 3. **Lineage** — recorded vs expected upstreams, incomplete events.
-//! 4. **Access policy** — every access evaluated under both policy modes
+//! 5. **lineage** — recorded vs expected upstreams, incomplete events.
+//! 6. **access_policy** — every access evaluated under both policy modes
 //!    ([`crate::policy`]), decisions and violations counted.
-//! 5. **Aggregate** — the shuffle: per-partition events and bytes under each
-//!    partitioning scheme ([`Scheme`]).
-//! 6. **Features** — per-domain moments of bytes and freshness, drift share.
+//! 7. **aggregate** — the shuffle: routing each event to its partition
+//!    under each partitioning scheme ([`Scheme`]) and counting the
+//!    partitions' events and bytes (routing is the map side's last step,
+//!    counting the reduce side's first; both are timed as this stage).
+//! 8. **features** — per-domain moments of bytes and freshness, drift share.
 //!
-//! # Streaming and determinism
+//! Stages 4–8 see only the events that survived dedup.
 //!
-//! Lanes own their buffers (reused for every chunk, so memory does not grow
-//! with the event count) and an integer [`Tally`]. A batch of chunks is split
-//! into contiguous ranges, one per lane, run with `rayon::scope` on the
-//! caller's current pool (the core never builds a pool: in wasm the host
-//! owns the threads). All aggregates are integers — sums of bytes, squared
-//! bytes and milliseconds are kept in `u128` — so merging is exact and
-//! associative; floats are derived once, at the end, from the merged
-//! integers. That is what makes the `DataProfile` independent of how the
-//! work was split.
+//! # Lanes, halos and determinism
+//!
+//! A pass over deliveries `0..n` with `L` lanes gives lane `j` the
+//! contiguous chunks `j·C/L .. (j+1)·C/L` (C chunks in all); each batch
+//! advances every lane by up to [`CHUNKS_PER_LANE`] chunks of its own slice,
+//! run with `rayon::scope` on the caller's current pool (the core never
+//! builds a pool: in wasm the host owns the threads). A lane whose slice
+//! starts at `s > 0` first pre-loads the dedup window with the ids of
+//! deliveries `s − W .. s` (its halo, from the pure [`DeliveryPlan`]), so
+//! its dedup decisions are the sequential pass's. Lanes own their buffers
+//! (reused for every chunk, so memory does not grow with the event count)
+//! and integer tallies. All aggregates are integers — sums of bytes,
+//! squared bytes and milliseconds are kept in `u128` — and merge by sums
+//! (and the dedup peak by a maximum), exact, associative and commutative;
+//! floats are derived once, at the end. That is what makes the
+//! `DataProfile` independent of how the work was split, in this process or
+//! across the workers of a distributed runner.
 //!
 //! # Timing
 //!
 //! Each lane reads the caller's [`Clock`] around every stage of every chunk
-//! and sums per stage (stage CPU time); each batch's wall time is measured
-//! around the parallel scope.
+//! (and around generation and the halo) and sums per stage; each batch's
+//! wall time is measured around the parallel scope.
+//!
+//! [`DeliveryPlan`]: crate::events::DeliveryPlan
 
-use std::collections::BTreeMap;
+pub mod calibration;
+pub mod data_profile;
+
 use std::fmt;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
+use crate::dedup::DedupWindow;
 use crate::error::CoreError;
-use crate::events::{encode_records, parse_records, Event, EventGenerator};
+use crate::events::{encode_records, parse_records, DeliveryPlan, Event, EventGenerator};
 use crate::limits;
-use crate::policy::{PolicyReport, PolicySet, PolicyTally, Rule, HIGH_RISK_THRESHOLD};
-use crate::review::{FieldError, Partitioning, PolicyMode, Review, ValidationErrors};
+use crate::payload::{PayloadFormat, PayloadTally, MAX_ROW_BYTES};
+use crate::policy::{PolicySet, PolicyTally};
+use crate::review::{Partitioning, Review, Workload};
 use crate::rng::mix64;
 
-/// Events per chunk: the unit of work, timing and buffer size. 16 Ki events
-/// are ~1 MiB of events plus ~0.9 MiB of records, so a lane's working set
-/// stays within a core's L2 cache, while a chunk still takes long enough
-/// (~0.5 ms) for a coarse browser clock to time its stages.
+pub use calibration::{
+    Bottleneck, Calibration, CalibrationError, Measured, PassTiming, PassWall, PayloadCalibration,
+    Profile, ScalingPoint, StageProfile,
+};
+pub use data_profile::{
+    AccessProfile, DataProfile, DedupProfile, DomainFeatures, LineageProfile, PartitionLoad,
+    PartitioningProfile, QualityProfile, SchemeLoad, StageState, StateFit, StatePoint,
+};
+
+/// Deliveries per chunk: the unit of work, timing and buffer size. 16 Ki
+/// events are ~1.3 MiB of events plus 1 MiB of records, so a lane's working
+/// set stays near a core's L2 cache, while a chunk still takes long enough
+/// (~1 ms) for a coarse browser clock to time its stages.
 pub const CHUNK_EVENTS: usize = 16_384;
 
 /// Chunks per lane in one batch (one [`crate::session::Session::step`]):
 /// a few tens of milliseconds natively, so the browser stays responsive.
 pub const CHUNKS_PER_LANE: u64 = 8;
 
-/// Events of the scaling sample: `min(events, SCALING_SAMPLE_EVENTS)`.
-pub const SCALING_SAMPLE_EVENTS: u64 = 1_000_000;
+/// Deliveries of one calibration pass: `min(sample_events,
+/// CALIBRATION_EVENTS)`, the first part of the sample. 16 chunks: long
+/// enough for a browser clock (the smallest stage takes ~0.5 ms of it),
+/// short enough that the repeated passes at every lane count fit the
+/// default review's 2 s budget in the browser.
+pub const CALIBRATION_EVENTS: u64 = 16 * CHUNK_EVENTS as u64;
+
+/// Times each calibration pass is repeated (at every lane count), for the
+/// spread of every measured cost.
+pub const CALIBRATION_REPEATS: u32 = 3;
 
 /// Partitions at most counted per scheme.
 pub const MAX_PROFILE_PARTITIONS: u32 = 4_096;
@@ -82,14 +136,16 @@ pub const MAX_PROFILE_PARTITIONS: u32 = 4_096;
 pub const DEFAULT_SALT_BUCKETS: u32 = 8;
 
 /// Version of the [`DataProfile`] and [`Calibration`] documents.
-pub const PROFILE_SCHEMA_VERSION: u32 = 1;
+pub const PROFILE_SCHEMA_VERSION: u32 = 2;
 
 /// A pipeline stage, in execution order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    Ingest,
+    Decode,
+    Payload,
+    Dedup,
     Quality,
     Lineage,
     AccessPolicy,
@@ -98,9 +154,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 8;
     pub const ALL: [Stage; Stage::COUNT] = [
-        Stage::Ingest,
+        Stage::Decode,
+        Stage::Payload,
+        Stage::Dedup,
         Stage::Quality,
         Stage::Lineage,
         Stage::AccessPolicy,
@@ -115,7 +173,9 @@ impl Stage {
     /// The JSON spelling.
     pub const fn name(self) -> &'static str {
         match self {
-            Stage::Ingest => "ingest",
+            Stage::Decode => "decode",
+            Stage::Payload => "payload",
+            Stage::Dedup => "dedup",
             Stage::Quality => "quality",
             Stage::Lineage => "lineage",
             Stage::AccessPolicy => "access_policy",
@@ -127,13 +187,26 @@ impl Stage {
     /// What the stage does, for people.
     pub const fn label(self) -> &'static str {
         match self {
-            Stage::Ingest => "ingest (generate, encode, parse)",
+            Stage::Decode => "record decode",
+            Stage::Payload => "payload decode, validation and scan",
+            Stage::Dedup => "deduplication by event id",
             Stage::Quality => "quality checks",
             Stage::Lineage => "lineage completeness",
             Stage::AccessPolicy => "access-policy evaluation",
             Stage::Aggregate => "shuffle aggregation",
             Stage::Features => "feature statistics",
         }
+    }
+
+    /// Whether the stage's cost is per payload byte (the payload stage)
+    /// rather than per event.
+    pub const fn per_byte(self) -> bool {
+        matches!(self, Stage::Payload)
+    }
+
+    /// Whether the stage runs on the map side of the seam (stages 1–6).
+    pub const fn map_side(self) -> bool {
+        !matches!(self, Stage::Aggregate | Stage::Features)
     }
 }
 
@@ -285,7 +358,7 @@ impl Router {
 }
 
 /// Histogram bins of the freshness lag: 8 per octave from 2⁻⁷ s to 2²⁵ s.
-const LAG_BINS: usize = 256;
+pub(crate) const LAG_BINS: usize = 256;
 /// `f32` bits of 2⁻⁷ shifted to keep 3 mantissa bits: the first bin.
 const LAG_BIN_OFFSET: u32 = (120 << 23) >> 20;
 
@@ -296,7 +369,7 @@ fn lag_bin(lag_s: f32) -> usize {
 }
 
 /// Upper edge of a lag bin, in seconds.
-fn lag_bin_upper_s(bin: usize) -> f64 {
+pub(crate) fn lag_bin_upper_s(bin: usize) -> f64 {
     f64::from(f32::from_bits((bin as u32 + 1 + LAG_BIN_OFFSET) << 20))
 }
 
@@ -305,13 +378,13 @@ fn lag_bin_upper_s(bin: usize) -> f64 {
 const MAX_LAG_MS: u64 = 1 << 42;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct QualityTally {
-    freshness_breaches: u64,
-    schema_drift: u64,
-    nulls: u64,
-    out_of_range: u64,
-    failed_any: u64,
-    lag_histogram: [u64; LAG_BINS],
+pub(crate) struct QualityTally {
+    pub(crate) freshness_breaches: u64,
+    pub(crate) schema_drift: u64,
+    pub(crate) nulls: u64,
+    pub(crate) out_of_range: u64,
+    pub(crate) failed_any: u64,
+    pub(crate) lag_histogram: [u64; LAG_BINS],
 }
 
 impl Default for QualityTally {
@@ -328,79 +401,70 @@ impl Default for QualityTally {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct LineageTally {
-    expected: u64,
-    recorded: u64,
-    incomplete_events: u64,
-    no_lineage_events: u64,
-    source_events: u64,
+pub(crate) struct LineageTally {
+    pub(crate) expected: u64,
+    pub(crate) recorded: u64,
+    pub(crate) incomplete_events: u64,
+    pub(crate) no_lineage_events: u64,
+    pub(crate) source_events: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Load {
-    events: u64,
-    bytes: u128,
+pub(crate) struct Load {
+    pub(crate) events: u64,
+    pub(crate) bytes: u128,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct DomainMoments {
-    events: u64,
-    drift: u64,
-    bytes: u128,
-    bytes_sq: u128,
-    lag_ms: u128,
-    lag_ms_sq: u128,
+pub(crate) struct DomainMoments {
+    pub(crate) events: u64,
+    pub(crate) drift: u64,
+    pub(crate) bytes: u128,
+    pub(crate) bytes_sq: u128,
+    pub(crate) lag_ms: u128,
+    pub(crate) lag_ms_sq: u128,
 }
 
-/// Everything a pass counts: integers only, so merging is exact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tally {
-    events: u64,
-    bytes: u128,
-    rows: u64,
-    quality: QualityTally,
-    lineage: LineageTally,
-    policy: PolicyTally,
-    partitions: [Vec<Load>; 3],
-    features: Vec<DomainMoments>,
+/// What the map side (stages 1–6) counts over a range of deliveries:
+/// integers only, merged by sums (and the dedup peak by a maximum), so any
+/// split of the deliveries into ranges, merged in any order, gives the same
+/// tally.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MapTally {
+    pub(crate) deliveries: u64,
+    /// Payload bytes and rows of every delivery (what is read).
+    pub(crate) bytes: u128,
+    pub(crate) rows: u64,
+    pub(crate) payload: PayloadTally,
+    pub(crate) redeliveries: u64,
+    pub(crate) unique_events: u64,
+    /// Most distinct ids the dedup window held after any delivery.
+    pub(crate) peak_window_entries: u64,
+    pub(crate) quality: QualityTally,
+    pub(crate) lineage: LineageTally,
+    pub(crate) policy: PolicyTally,
 }
 
-impl Tally {
-    fn new(router: &Router, domains: u32) -> Tally {
-        let [a, b, c] = router.counts;
-        Tally {
-            events: 0,
-            bytes: 0,
-            rows: 0,
-            quality: QualityTally::default(),
-            lineage: LineageTally::default(),
-            policy: PolicyTally::default(),
-            partitions: [
-                vec![Load::default(); a as usize],
-                vec![Load::default(); b as usize],
-                vec![Load::default(); c as usize],
-            ],
-            features: vec![DomainMoments::default(); domains as usize],
-        }
+impl MapTally {
+    /// Deliveries mapped.
+    pub fn deliveries(&self) -> u64 {
+        self.deliveries
     }
 
-    fn clear(&mut self) {
-        self.events = 0;
-        self.bytes = 0;
-        self.rows = 0;
-        self.quality = QualityTally::default();
-        self.lineage = LineageTally::default();
-        self.policy = PolicyTally::default();
-        for loads in &mut self.partitions {
-            loads.fill(Load::default());
-        }
-        self.features.fill(DomainMoments::default());
+    /// Deliveries that survived dedup (the routed records emitted).
+    pub fn unique_events(&self) -> u64 {
+        self.unique_events
     }
 
-    fn merge(&mut self, other: &Tally) {
-        self.events += other.events;
+    /// Adds `other` (order does not matter).
+    pub fn merge(&mut self, other: &MapTally) {
+        self.deliveries += other.deliveries;
         self.bytes += other.bytes;
         self.rows += other.rows;
+        self.payload.merge(&other.payload);
+        self.redeliveries += other.redeliveries;
+        self.unique_events += other.unique_events;
+        self.peak_window_entries = self.peak_window_entries.max(other.peak_window_entries);
         let (q, o) = (&mut self.quality, &other.quality);
         q.freshness_breaches += o.freshness_breaches;
         q.schema_drift += o.schema_drift;
@@ -417,6 +481,53 @@ impl Tally {
         l.no_lineage_events += o.no_lineage_events;
         l.source_events += o.source_events;
         self.policy.merge(&other.policy);
+    }
+}
+
+/// What the reduce side (stages 7–8) counts from routed records: partition
+/// loads per scheme and per-domain moments. Integers only, merged by sums.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReduceTally {
+    pub(crate) events: u64,
+    pub(crate) bytes: u128,
+    pub(crate) partitions: [Vec<Load>; 3],
+    pub(crate) features: Vec<DomainMoments>,
+}
+
+impl ReduceTally {
+    fn new(router: &Router, domains: u32) -> ReduceTally {
+        let [a, b, c] = router.counts;
+        ReduceTally {
+            events: 0,
+            bytes: 0,
+            partitions: [
+                vec![Load::default(); a as usize],
+                vec![Load::default(); b as usize],
+                vec![Load::default(); c as usize],
+            ],
+            features: vec![DomainMoments::default(); domains as usize],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.events = 0;
+        self.bytes = 0;
+        for loads in &mut self.partitions {
+            loads.fill(Load::default());
+        }
+        self.features.fill(DomainMoments::default());
+    }
+
+    /// Records absorbed.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Adds `other` (order does not matter; both must come from the same
+    /// pipeline).
+    pub fn merge(&mut self, other: &ReduceTally) {
+        self.events += other.events;
+        self.bytes += other.bytes;
         for (mine, theirs) in self.partitions.iter_mut().zip(&other.partitions) {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 a.events += b.events;
@@ -434,15 +545,46 @@ impl Tally {
     }
 }
 
-/// The immutable part of a run, shared by all lanes.
+/// One event that survived the map side, as the reduce side needs it: its
+/// partition under each scheme (the routing keys of the shuffle), its
+/// domain and the values the reduce side aggregates. 32 bytes in memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedRecord {
+    /// Partition per scheme, in [`Scheme::ALL`] order.
+    pub partitions: [u32; 3],
+    pub domain: u32,
+    pub schema_drift: bool,
+    /// Payload bytes.
+    pub bytes: u64,
+    /// Freshness lag in whole milliseconds (capped at 2⁴² ms).
+    pub lag_ms: u64,
+}
+
+impl RoutedRecord {
+    /// The routing key under `scheme`: a distributed runner sends the record
+    /// to the worker that owns this partition.
+    pub fn partition(&self, scheme: Scheme) -> u32 {
+        let index = match scheme {
+            Scheme::ByDomain => 0,
+            Scheme::ByHash => 1,
+            Scheme::SaltedHotKeys => 2,
+        };
+        self.partitions.get(index).copied().unwrap_or(0)
+    }
+}
+
+/// The immutable part of a run, shared by all lanes (and all workers of a
+/// distributed runner: it is a pure function of the review).
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     generator: EventGenerator,
+    payload: PayloadFormat,
     policies: PolicySet,
     layout: PartitionLayout,
     router: Router,
     freshness_sla_s: f32,
     seed: u64,
+    workload: Workload,
 }
 
 impl Pipeline {
@@ -454,15 +596,18 @@ impl Pipeline {
         let datasets = u64::from(workload.domains) * u64::from(workload.datasets_per_domain);
         let router = Router::new(&layout, generator.domains(), datasets, review.seed);
         Pipeline {
+            payload: PayloadFormat::new(workload, review.seed),
             generator,
             policies: PolicySet::builtin(),
             layout,
             router,
             freshness_sla_s: workload.freshness_sla_s as f32,
             seed: review.seed,
+            workload: workload.clone(),
         }
     }
 
+    /// Deliveries in the sample (`workload.sample_events`).
     pub fn events(&self) -> u64 {
         self.generator.events()
     }
@@ -471,13 +616,52 @@ impl Pipeline {
         &self.generator
     }
 
-    pub fn new_tally(&self) -> Tally {
-        Tally::new(&self.router, self.generator.domains())
+    pub fn payload_format(&self) -> &PayloadFormat {
+        &self.payload
+    }
+
+    pub fn layout(&self) -> &PartitionLayout {
+        &self.layout
+    }
+
+    /// Deliveries the dedup window spans at the sample's density.
+    pub fn window_events(&self) -> u64 {
+        self.generator.plan().window_events()
+    }
+
+    pub fn new_map_tally(&self) -> MapTally {
+        MapTally::default()
+    }
+
+    pub fn new_reduce_tally(&self) -> ReduceTally {
+        ReduceTally::new(&self.router, self.generator.domains())
     }
 
     /// Chunks needed for `events` events.
     pub fn chunks(events: u64) -> u64 {
         events.div_ceil(CHUNK_EVENTS as u64)
+    }
+
+    /// The reduce side: absorbs routed records (any subset, in any order)
+    /// into `tally` — stages 7 (aggregate) and 8 (features).
+    pub fn reduce(&self, records: &[RoutedRecord], tally: &mut ReduceTally) {
+        Self::aggregate(records, tally);
+        Self::features(records, tally);
+    }
+
+    /// The densities of the working-set probes: a quarter, a half and all of
+    /// the sample's deliveries over the same batch window. The largest is
+    /// the sample itself (its peak comes from the pass).
+    pub fn state_densities(&self) -> [u64; 3] {
+        let n = self.events();
+        [(n / 4).max(1), (n / 2).max(1), n]
+    }
+
+    /// A dedup-only pass over the ids of `deliveries` deliveries of the
+    /// production batch over the same window (the state probe at that
+    /// density).
+    pub fn state_probe(&self, deliveries: u64) -> StateProbe {
+        StateProbe::new(DeliveryPlan::new(&self.workload, self.seed, deliveries))
     }
 
     fn quality(&self, events: &[Event], tally: &mut QualityTally) {
@@ -507,13 +691,30 @@ impl Pipeline {
         }
     }
 
-    fn aggregate(&self, events: &[Event], tally: &mut Tally) {
+    /// The map side's half of the shuffle: one routed record per event.
+    fn route(&self, events: &[Event], out: &mut Vec<RoutedRecord>) {
+        out.extend(events.iter().map(|e| {
+            // Via i64: one instruction (u64 conversions are emulated on x86-64);
+            // the clamp keeps the value in range first.
+            let lag_ms = (f64::from(e.freshness_lag_s) * 1e3 + 0.5).clamp(0.0, MAX_LAG_MS as f64)
+                as i64 as u64;
+            RoutedRecord {
+                partitions: self.router.route(e),
+                domain: e.domain,
+                schema_drift: e.schema_drift,
+                bytes: e.bytes,
+                lag_ms,
+            }
+        }));
+    }
+
+    fn aggregate(records: &[RoutedRecord], tally: &mut ReduceTally) {
         let [by_domain, by_hash, salted] = &mut tally.partitions;
-        for e in events {
-            tally.bytes += u128::from(e.bytes);
-            tally.rows += u64::from(e.rows);
-            let [d, h, s] = self.router.route(e);
-            let bytes = u128::from(e.bytes);
+        for r in records {
+            let bytes = u128::from(r.bytes);
+            tally.events += 1;
+            tally.bytes += bytes;
+            let [d, h, s] = r.partitions;
             if let Some(load) = by_domain.get_mut(d as usize) {
                 load.events += 1;
                 load.bytes += bytes;
@@ -529,19 +730,15 @@ impl Pipeline {
         }
     }
 
-    fn features(events: &[Event], features: &mut [DomainMoments]) {
-        for e in events {
-            let Some(m) = features.get_mut(e.domain as usize) else {
+    fn features(records: &[RoutedRecord], tally: &mut ReduceTally) {
+        for r in records {
+            let Some(m) = tally.features.get_mut(r.domain as usize) else {
                 continue;
             };
-            let bytes = u128::from(e.bytes);
-            // Via i64: one instruction (u64 conversions are emulated on x86-64);
-            // the clamp keeps the value in range first.
-            let lag_ms = (f64::from(e.freshness_lag_s) * 1e3 + 0.5).clamp(0.0, MAX_LAG_MS as f64)
-                as i64 as u64;
-            let lag_ms = u128::from(lag_ms);
+            let bytes = u128::from(r.bytes);
+            let lag_ms = u128::from(r.lag_ms);
             m.events += 1;
-            m.drift += u64::from(e.schema_drift);
+            m.drift += u64::from(r.schema_drift);
             m.bytes += bytes;
             m.bytes_sq += bytes * bytes;
             m.lag_ms += lag_ms;
@@ -550,31 +747,299 @@ impl Pipeline {
     }
 }
 
-/// One worker lane: its reusable buffers, its tally and its stage times.
+/// Seconds a lane spent, per stage and outside the stages.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StageTimes {
+    /// Per [`Stage`], in [`Stage::ALL`] order.
+    pub stage_s: [f64; Stage::COUNT],
+    /// Generating events, encoding records, synthesising payload bytes.
+    pub generation_s: f64,
+    /// Pre-loading a dedup window before a slice that does not start at 0.
+    pub halo_s: f64,
+}
+
+impl StageTimes {
+    fn add(&mut self, other: &StageTimes) {
+        for (a, b) in self.stage_s.iter_mut().zip(&other.stage_s) {
+            *a += b;
+        }
+        self.generation_s += other.generation_s;
+        self.halo_s += other.halo_s;
+    }
+
+    fn stage_mut(&mut self, stage: Stage) -> Option<&mut f64> {
+        self.stage_s.get_mut(stage.index())
+    }
+}
+
+/// Reads the clock and charges the time since the previous read.
+struct Stopwatch<'c> {
+    clock: &'c dyn Clock,
+    last: f64,
+}
+
+impl<'c> Stopwatch<'c> {
+    fn start(clock: &'c dyn Clock) -> Self {
+        Stopwatch {
+            last: clock.now().0,
+            clock,
+        }
+    }
+
+    fn lap(&mut self, slot: Option<&mut f64>) {
+        let now = self.clock.now().0;
+        if let Some(slot) = slot {
+            *slot += (now - self.last).max(0.0);
+        }
+        self.last = now;
+    }
+}
+
+/// The map side of one worker (stages 1–6): its buffers and its dedup
+/// window. Deliveries are mapped in increasing, contiguous order from the
+/// first one; a range that does not continue the previous one first
+/// pre-loads the window with the `W` ids before it (the halo), so the
+/// decisions are those of one sequential pass over the whole sample,
+/// however the sample is split among mappers.
 #[derive(Debug)]
-pub struct Lane {
+pub struct Mapper {
     events: Vec<Event>,
     records: Vec<u8>,
-    tally: Tally,
-    stage_time_s: [f64; Stage::COUNT],
+    payload: Vec<u8>,
+    /// Per buffered payload: the event's slot in `events` and its first byte.
+    payload_events: Vec<(usize, usize)>,
+    window: DedupWindow,
+    /// The delivery that continues the current range (`None` before the first).
+    next: Option<u64>,
+}
+
+impl Mapper {
+    pub fn new(pipeline: &Pipeline) -> Mapper {
+        Mapper {
+            events: Vec::with_capacity(CHUNK_EVENTS),
+            records: Vec::with_capacity(CHUNK_EVENTS * crate::events::RECORD_BYTES),
+            // Allocated at their bounds (untouched pages cost no memory), so
+            // they never grow: a flush empties the payload buffer before an
+            // event would overflow it, and a chunk has CHUNK_EVENTS events.
+            payload: Vec::with_capacity(MAX_ROW_BYTES),
+            payload_events: Vec::with_capacity(CHUNK_EVENTS),
+            window: DedupWindow::new(pipeline.window_events()),
+            next: None,
+        }
+    }
+
+    /// Forgets the current range (the next call pre-loads its halo).
+    pub fn reset(&mut self) {
+        self.next = None;
+    }
+
+    /// Heap bytes of the mapper's buffers and window (capacities): bounded
+    /// by the chunk size, the payload buffer and the window, never by the
+    /// number of events mapped.
+    pub fn heap_bytes(&self) -> u64 {
+        (self.events.capacity() * std::mem::size_of::<Event>()
+            + self.records.capacity()
+            + self.payload.capacity()
+            + self.payload_events.capacity() * std::mem::size_of::<(usize, usize)>()) as u64
+            + self.window.heap_bytes()
+    }
+
+    /// Maps deliveries `range` (any range of the sample), untimed: emits the
+    /// routed records of each chunk through `emit` and counts into `tally`.
+    /// This is the entry point of a distributed runner's map side.
+    pub fn map_range(
+        &mut self,
+        pipeline: &Pipeline,
+        range: Range<u64>,
+        tally: &mut MapTally,
+        emit: &mut dyn FnMut(&[RoutedRecord]),
+    ) -> Result<(), CoreError> {
+        let clock = crate::clock::FrozenClock;
+        let mut times = StageTimes::default();
+        let mut routed = Vec::with_capacity(CHUNK_EVENTS);
+        let end = range.end.min(pipeline.events());
+        let mut start = range.start;
+        while start < end {
+            let len = (end - start).min(CHUNK_EVENTS as u64) as usize;
+            routed.clear();
+            self.map(pipeline, start, len, &clock, &mut times, tally, &mut routed)?;
+            emit(&routed);
+            start += len as u64;
+        }
+        Ok(())
+    }
+
+    fn preload(&mut self, pipeline: &Pipeline, first: u64) {
+        let plan = pipeline.generator.plan();
+        let halo = first.saturating_sub(self.window.window());
+        self.window.start(halo);
+        for index in halo..first {
+            self.window.preload(plan.event_id(index));
+        }
+        self.next = Some(first);
+    }
+
+    /// Stages 1–6 over deliveries `start..start + len` (`len ≤
+    /// CHUNK_EVENTS`), timed into `times`; appends one routed record per
+    /// surviving event to `out`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn map(
+        &mut self,
+        pipeline: &Pipeline,
+        start: u64,
+        len: usize,
+        clock: &dyn Clock,
+        times: &mut StageTimes,
+        tally: &mut MapTally,
+        out: &mut Vec<RoutedRecord>,
+    ) -> Result<(), CoreError> {
+        let mut watch = Stopwatch::start(clock);
+        if self.next != Some(start) {
+            self.preload(pipeline, start);
+            watch.lap(Some(&mut times.halo_s));
+        }
+        // Generation: the synthetic input, not pipeline work.
+        self.events.resize(len, Event::EMPTY);
+        pipeline.generator.fill(start, &mut self.events);
+        encode_records(&self.events, &mut self.records);
+        watch.lap(Some(&mut times.generation_s));
+
+        // 1. decode
+        parse_records(&self.records, &mut self.events)?;
+        tally.deliveries += len as u64;
+        for e in &self.events {
+            tally.bytes += u128::from(e.bytes);
+            tally.rows += u64::from(e.rows);
+        }
+        watch.lap(times.stage_mut(Stage::Decode));
+
+        // 2. payload, on the subsample; synthesis is generation.
+        self.payload_stage(pipeline, start, &mut watch, times, &mut tally.payload);
+
+        // 3. dedup: keep the deliveries whose id is not in the window.
+        let window = &mut self.window;
+        let mut dropped = 0u64;
+        self.events.retain(|e| {
+            let duplicate = window.observe(e.event_id);
+            dropped += u64::from(duplicate);
+            !duplicate
+        });
+        tally.redeliveries += dropped;
+        tally.unique_events += self.events.len() as u64;
+        tally.peak_window_entries = tally.peak_window_entries.max(window.peak_entries());
+        self.next = Some(start + len as u64);
+        watch.lap(times.stage_mut(Stage::Dedup));
+
+        // 4.–6.
+        let events = self.events.as_slice();
+        pipeline.quality(events, &mut tally.quality);
+        watch.lap(times.stage_mut(Stage::Quality));
+        Pipeline::lineage(events, &mut tally.lineage);
+        watch.lap(times.stage_mut(Stage::Lineage));
+        tally.policy.record(&pipeline.policies, events);
+        watch.lap(times.stage_mut(Stage::AccessPolicy));
+
+        // The map side's half of the shuffle.
+        pipeline.route(events, out);
+        watch.lap(times.stage_mut(Stage::Aggregate));
+        Ok(())
+    }
+
+    /// Materialises the payloads of the chunk's sampled deliveries into the
+    /// buffer (at most [`MAX_ROW_BYTES`] at a time) and scans them.
+    fn payload_stage(
+        &mut self,
+        pipeline: &Pipeline,
+        start: u64,
+        watch: &mut Stopwatch<'_>,
+        times: &mut StageTimes,
+        tally: &mut PayloadTally,
+    ) {
+        let format = &pipeline.payload;
+        let stride = format.stride();
+        let row_bytes = format.row_bytes();
+        let first = (stride - start % stride) % stride;
+        let len = self.events.len() as u64;
+        let mut offset = first;
+        while offset < len {
+            self.payload.clear();
+            self.payload_events.clear();
+            while offset < len {
+                let slot = offset as usize;
+                let Some(event) = self.events.get(slot) else {
+                    break;
+                };
+                let bytes = format.rows_of(event).0 * row_bytes;
+                if !self.payload.is_empty() && self.payload.len() + bytes > MAX_ROW_BYTES {
+                    break;
+                }
+                self.payload_events.push((slot, self.payload.len()));
+                format.synthesize(event, &mut self.payload);
+                offset = offset.saturating_add(stride);
+            }
+            watch.lap(Some(&mut times.generation_s));
+            let ends = self
+                .payload_events
+                .iter()
+                .skip(1)
+                .map(|&(_, from)| from)
+                .chain(std::iter::once(self.payload.len()));
+            for (&(slot, from), to) in self.payload_events.iter().zip(ends) {
+                if let (Some(event), Some(bytes)) =
+                    (self.events.get(slot), self.payload.get(from..to))
+                {
+                    format.scan(event, bytes, tally);
+                }
+            }
+            watch.lap(times.stage_mut(Stage::Payload));
+        }
+    }
+}
+
+/// One worker lane of the in-process pass: a mapper, the reduce side's
+/// tally, its routed-record buffer and its times.
+#[derive(Debug)]
+pub struct Lane {
+    mapper: Mapper,
+    routed: Vec<RoutedRecord>,
+    map: MapTally,
+    reduce: ReduceTally,
+    times: StageTimes,
+    /// This pass's chunks for the lane, and the next one to run.
+    slice: Range<u64>,
+    cursor: u64,
 }
 
 impl Lane {
     pub fn new(pipeline: &Pipeline) -> Lane {
         Lane {
-            events: Vec::with_capacity(CHUNK_EVENTS),
-            records: Vec::with_capacity(CHUNK_EVENTS * crate::events::RECORD_BYTES),
-            tally: pipeline.new_tally(),
-            stage_time_s: [0.0; Stage::COUNT],
+            mapper: Mapper::new(pipeline),
+            routed: Vec::with_capacity(CHUNK_EVENTS),
+            map: pipeline.new_map_tally(),
+            reduce: pipeline.new_reduce_tally(),
+            times: StageTimes::default(),
+            slice: 0..0,
+            cursor: 0,
         }
     }
 
-    fn reset(&mut self) {
-        self.tally.clear();
-        self.stage_time_s = [0.0; Stage::COUNT];
+    fn reset(&mut self, slice: Range<u64>) {
+        self.map = MapTally::default();
+        self.reduce.clear();
+        self.times = StageTimes::default();
+        self.mapper.reset();
+        self.cursor = slice.start;
+        self.slice = slice;
     }
 
-    /// Runs every stage over events `start..start + len` (`len ≤ CHUNK_EVENTS`).
+    /// Heap bytes of the lane's buffers (see [`Mapper::heap_bytes`]).
+    pub fn heap_bytes(&self) -> u64 {
+        self.mapper.heap_bytes()
+            + (self.routed.capacity() * std::mem::size_of::<RoutedRecord>()) as u64
+    }
+
+    /// Every stage over deliveries `start..start + len` (`len ≤
+    /// CHUNK_EVENTS`): the map side, then the reduce side on the same lane.
     fn run_chunk(
         &mut self,
         pipeline: &Pipeline,
@@ -582,48 +1047,33 @@ impl Lane {
         len: usize,
         clock: &dyn Clock,
     ) -> Result<(), CoreError> {
-        let mut marks = [0.0; Stage::COUNT + 1];
-        let mut mark = |i: usize| {
-            if let Some(slot) = marks.get_mut(i) {
-                *slot = clock.now().0;
-            }
-        };
-        mark(0);
-        self.events.resize(len, Event::EMPTY);
-        pipeline.generator.fill(start, &mut self.events);
-        encode_records(&self.events, &mut self.records);
-        parse_records(&self.records, &mut self.events)?;
-        mark(1);
-        let tally = &mut self.tally;
-        let events = self.events.as_slice();
-        pipeline.quality(events, &mut tally.quality);
-        mark(2);
-        Pipeline::lineage(events, &mut tally.lineage);
-        mark(3);
-        tally.policy.record(&pipeline.policies, events);
-        mark(4);
-        pipeline.aggregate(events, tally);
-        mark(5);
-        Pipeline::features(events, &mut tally.features);
-        mark(6);
-        tally.events += len as u64;
-        for (time, pair) in self.stage_time_s.iter_mut().zip(marks.windows(2)) {
-            if let [begin, end] = pair {
-                *time += (end - begin).max(0.0);
-            }
-        }
+        self.routed.clear();
+        self.mapper.map(
+            pipeline,
+            start,
+            len,
+            clock,
+            &mut self.times,
+            &mut self.map,
+            &mut self.routed,
+        )?;
+        let mut watch = Stopwatch::start(clock);
+        Pipeline::aggregate(&self.routed, &mut self.reduce);
+        watch.lap(self.times.stage_mut(Stage::Aggregate));
+        Pipeline::features(&self.routed, &mut self.reduce);
+        watch.lap(self.times.stage_mut(Stage::Features));
         Ok(())
     }
 }
 
-/// One streaming pass over events `0..events` with a fixed number of lanes,
-/// advanced a batch at a time.
+/// One streaming pass over deliveries `0..events` with a fixed number of
+/// lanes, each owning a contiguous slice, advanced a batch at a time.
 #[derive(Debug)]
 pub struct Pass {
     lanes: usize,
     events: u64,
-    next_chunk: u64,
     chunks: u64,
+    chunks_done: u64,
     /// Wall time of all batches so far.
     pub wall_s: f64,
     pub batches: u32,
@@ -635,8 +1085,8 @@ impl Pass {
         Pass {
             lanes: lanes.max(1),
             events,
-            next_chunk: 0,
             chunks: Pipeline::chunks(events),
+            chunks_done: 0,
             wall_s: 0.0,
             batches: 0,
             max_batch_wall_s: 0.0,
@@ -652,62 +1102,66 @@ impl Pass {
     }
 
     pub fn is_done(&self) -> bool {
-        self.next_chunk >= self.chunks
+        self.chunks_done >= self.chunks
     }
 
     /// Events processed so far.
     pub fn events_done(&self) -> u64 {
-        (self.next_chunk * CHUNK_EVENTS as u64).min(self.events)
+        (self.chunks_done * CHUNK_EVENTS as u64).min(self.events)
     }
 
-    /// Clears the lanes' tallies and times before the first batch.
+    /// Lane `j`'s chunks: `j·C/L .. (j+1)·C/L`.
+    fn slice(&self, lane: usize) -> Range<u64> {
+        let (c, l, j) = (self.chunks, self.lanes as u64, lane as u64);
+        (j * c / l)..((j + 1) * c / l)
+    }
+
+    /// Gives every lane its slice and clears its tallies and times, before
+    /// the first batch.
     pub fn start(&self, pipeline: &Pipeline, lanes: &mut Vec<Lane>) {
         while lanes.len() < self.lanes {
             lanes.push(Lane::new(pipeline));
         }
-        for lane in lanes.iter_mut() {
-            lane.reset();
+        for (j, lane) in lanes.iter_mut().enumerate() {
+            let slice = if j < self.lanes { self.slice(j) } else { 0..0 };
+            lane.reset(slice);
         }
     }
 
-    /// Runs the next batch (`CHUNKS_PER_LANE` chunks per lane, fewer at the
-    /// end) on the current rayon pool.
+    /// Runs the next batch (up to [`CHUNKS_PER_LANE`] chunks of every lane's
+    /// slice) on the current rayon pool.
     pub fn run_batch(
         &mut self,
         pipeline: &Pipeline,
         lanes: &mut [Lane],
         clock: &dyn Clock,
     ) -> Result<(), CoreError> {
-        let remaining = self.chunks.saturating_sub(self.next_chunk);
-        let batch = remaining.min(self.lanes as u64 * CHUNKS_PER_LANE);
-        if batch == 0 {
+        if self.is_done() {
             return Ok(());
         }
-        let first = self.next_chunk;
-        let lane_count = self.lanes as u64;
         let events = self.events;
-        let mut results: Vec<Result<(), CoreError>> = Vec::new();
-        results.resize_with(self.lanes, || Ok(()));
+        let mut results: Vec<Result<u64, CoreError>> = Vec::new();
+        results.resize_with(self.lanes, || Ok(0));
         let begin = clock.now().0;
         rayon::scope(|scope| {
-            for (j, (lane, result)) in lanes.iter_mut().zip(results.iter_mut()).enumerate() {
-                let j = j as u64;
-                // Contiguous, as even as possible: lane j gets chunks
-                // [first + j·batch/lanes, first + (j+1)·batch/lanes).
-                let from = first + j * batch / lane_count;
-                let to = first + (j + 1) * batch / lane_count;
-                if from == to {
+            for (lane, result) in lanes.iter_mut().zip(results.iter_mut()) {
+                let to = lane.slice.end.min(lane.cursor + CHUNKS_PER_LANE);
+                if lane.cursor >= to {
                     continue;
                 }
                 scope.spawn(move |_| {
-                    for chunk in from..to {
-                        let start = chunk * CHUNK_EVENTS as u64;
+                    let mut done = 0;
+                    while lane.cursor < to {
+                        let start = lane.cursor * CHUNK_EVENTS as u64;
                         let len = (events - start.min(events)).min(CHUNK_EVENTS as u64) as usize;
                         if let Err(error) = lane.run_chunk(pipeline, start, len, clock) {
                             *result = Err(error);
                             return;
                         }
+                        lane.cursor += 1;
+                        done += 1;
                     }
+                    *result = Ok(done);
                 });
             }
         });
@@ -715,580 +1169,99 @@ impl Pass {
         self.wall_s += wall;
         self.max_batch_wall_s = self.max_batch_wall_s.max(wall);
         self.batches += 1;
-        self.next_chunk += batch;
-        results.into_iter().collect()
+        for result in results {
+            self.chunks_done += result?;
+        }
+        Ok(())
     }
 
-    /// Per-stage CPU time summed over lanes.
-    pub fn stage_time_s(&self, lanes: &[Lane]) -> [f64; Stage::COUNT] {
-        let mut total = [0.0; Stage::COUNT];
+    /// Per-stage times summed over lanes.
+    pub fn times(&self, lanes: &[Lane]) -> StageTimes {
+        let mut total = StageTimes::default();
         for lane in lanes.iter().take(self.lanes) {
-            for (t, lane_t) in total.iter_mut().zip(&lane.stage_time_s) {
-                *t += lane_t;
-            }
+            total.add(&lane.times);
         }
         total
     }
 
-    /// The lanes' tallies merged in lane order.
-    pub fn tally(&self, pipeline: &Pipeline, lanes: &[Lane]) -> Tally {
-        let mut total = pipeline.new_tally();
+    /// The lanes' map-side tallies, merged.
+    pub fn map_tally(&self, lanes: &[Lane]) -> MapTally {
+        let mut total = MapTally::default();
         for lane in lanes.iter().take(self.lanes) {
-            total.merge(&lane.tally);
+            total.merge(&lane.map);
+        }
+        total
+    }
+
+    /// The lanes' reduce-side tallies, merged.
+    pub fn reduce_tally(&self, pipeline: &Pipeline, lanes: &[Lane]) -> ReduceTally {
+        let mut total = pipeline.new_reduce_tally();
+        for lane in lanes.iter().take(self.lanes) {
+            total.merge(&lane.reduce);
         }
         total
     }
 }
 
-// ---------------------------------------------------------------------------
-// The deterministic result.
+/// Deliveries a [`StateProbe`] step handles at most.
+pub const PROBE_EVENTS_PER_STEP: u64 = 4 * CHUNKS_PER_LANE * CHUNK_EVENTS as u64;
 
-/// What the data looks like: deterministic, fingerprinted by `data_digest`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DataProfile {
-    pub schema_version: u32,
-    pub events: u64,
-    pub seed: u64,
-    pub total_bytes: u64,
-    pub total_rows: u64,
-    pub quality: QualityProfile,
-    pub lineage: LineageProfile,
-    pub access: AccessProfile,
-    pub partitioning: PartitioningProfile,
-    /// Per-domain feature statistics, domains in id order (empty domains left out).
-    pub features: Vec<DomainFeatures>,
-    /// SHA-256 (hex) of this document's canonical JSON with `data_digest` empty.
-    pub data_digest: String,
+/// A dedup-only pass over the ids of one density of the batch: the peak
+/// entries of the window, deterministic, advanced in bounded steps.
+#[derive(Debug)]
+pub struct StateProbe {
+    plan: DeliveryPlan,
+    window: DedupWindow,
+    next: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct QualityProfile {
-    pub freshness_sla_s: f64,
-    pub freshness_breaches: u64,
-    pub freshness_breach_rate: f64,
-    /// Lag quantiles, as upper edges of 1/8-octave histogram bins (≤ 9% high).
-    pub freshness_p50_s: f64,
-    pub freshness_p95_s: f64,
-    pub freshness_p99_s: f64,
-    pub schema_drift: u64,
-    pub schema_drift_rate: f64,
-    pub nulls: u64,
-    pub null_rate: f64,
-    pub out_of_range: u64,
-    pub out_of_range_rate: f64,
-    /// Events failing any quality check (including a freshness breach).
-    pub failed_any: u64,
-    pub failed_any_rate: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct LineageProfile {
-    pub expected_upstreams: u64,
-    pub recorded_upstreams: u64,
-    /// `recorded / expected` over all events (1 when nothing is expected).
-    pub completeness: f64,
-    /// Events missing at least one declared upstream.
-    pub incomplete_events: u64,
-    pub incomplete_rate: f64,
-    /// Events that declare upstreams but recorded none.
-    pub no_lineage_events: u64,
-    /// Events of source datasets (no upstreams declared).
-    pub source_events: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct AccessProfile {
-    pub high_risk_threshold: f64,
-    pub rules: Vec<Rule>,
-    pub deny_overrides: PolicyReport,
-    pub allow_overrides: PolicyReport,
-}
-
-impl AccessProfile {
-    pub fn report(&self, mode: PolicyMode) -> &PolicyReport {
-        match mode {
-            PolicyMode::DenyOverrides => &self.deny_overrides,
-            PolicyMode::AllowOverrides => &self.allow_overrides,
+impl StateProbe {
+    fn new(plan: DeliveryPlan) -> StateProbe {
+        let mut window = DedupWindow::new(plan.window_events());
+        window.start(0);
+        StateProbe {
+            plan,
+            window,
+            next: 0,
         }
     }
-}
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct PartitioningProfile {
-    pub layout: PartitionLayout,
-    pub schemes: Vec<SchemeLoad>,
-}
-
-impl PartitioningProfile {
-    pub fn scheme(&self, scheme: Scheme) -> Option<&SchemeLoad> {
-        self.schemes.iter().find(|s| s.scheme == scheme)
+    pub fn deliveries(&self) -> u64 {
+        self.plan.deliveries()
     }
-}
 
-/// Partition loads of one scheme.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct SchemeLoad {
-    pub scheme: Scheme,
-    pub partitions: u32,
-    pub loads: Vec<PartitionLoad>,
-    pub max_events: u64,
-    pub median_events: f64,
-    /// Straggler factor: `max / median` of events per partition (`null` when
-    /// the median partition is empty).
-    pub skew_max_over_median: Option<f64>,
-    /// The same for bytes.
-    pub bytes_skew_max_over_median: Option<f64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct PartitionLoad {
-    pub partition: u32,
-    pub events: u64,
-    pub bytes: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DomainFeatures {
-    pub domain: u32,
-    pub events: u64,
-    pub share: f64,
-    pub bytes_mean: f64,
-    pub bytes_std: f64,
-    pub freshness_mean_s: f64,
-    pub freshness_std_s: f64,
-    pub drift_share: f64,
-}
-
-fn rate(count: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        count as f64 / total as f64
+    pub fn deliveries_done(&self) -> u64 {
+        self.next
     }
-}
 
-fn saturate(value: u128) -> u64 {
-    u64::try_from(value).unwrap_or(u64::MAX)
-}
-
-/// Mean and population standard deviation from integer power sums.
-fn moments(n: u64, sum: u128, sum_sq: u128) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 0.0);
+    pub fn is_done(&self) -> bool {
+        self.next >= self.plan.deliveries()
     }
-    let n_f = n as f64;
-    let mean = sum as f64 / n_f;
-    let variance = (sum_sq as f64 / n_f - mean * mean).max(0.0);
-    (mean, libm::sqrt(variance))
-}
 
-fn median(sorted: &[u64]) -> f64 {
-    let n = sorted.len();
-    let upper = sorted.get(n / 2).copied().unwrap_or(0) as f64;
-    if n % 2 == 1 {
-        upper
-    } else {
-        let lower = sorted.get(n / 2 - 1).copied().unwrap_or(0) as f64;
-        (lower + upper) / 2.0
-    }
-}
-
-fn skew(values: impl Iterator<Item = u64>) -> (u64, f64, Option<f64>) {
-    let mut sorted: Vec<u64> = values.collect();
-    sorted.sort_unstable();
-    let max = sorted.last().copied().unwrap_or(0);
-    let median = median(&sorted);
-    let ratio = if median > 0.0 {
-        Some(max as f64 / median)
-    } else {
-        None
-    };
-    (max, median, ratio)
-}
-
-fn lag_quantile(histogram: &[u64], total: u64, q: f64) -> f64 {
-    let target = (q * total as f64).ceil().max(1.0) as u64;
-    let mut cumulative = 0;
-    for (bin, count) in histogram.iter().enumerate() {
-        cumulative += count;
-        if cumulative >= target {
-            return lag_bin_upper_s(bin);
+    /// Observes up to `max` more deliveries.
+    pub fn step(&mut self, max: u64) {
+        let end = self.plan.deliveries().min(self.next.saturating_add(max));
+        for index in self.next..end {
+            self.window.observe(self.plan.event_id(index));
         }
-    }
-    0.0
-}
-
-impl DataProfile {
-    /// Derives the report from a merged tally.
-    pub fn from_tally(pipeline: &Pipeline, tally: &Tally) -> DataProfile {
-        let n = tally.events;
-        let q = &tally.quality;
-        let quality = QualityProfile {
-            freshness_sla_s: f64::from(pipeline.freshness_sla_s),
-            freshness_breaches: q.freshness_breaches,
-            freshness_breach_rate: rate(q.freshness_breaches, n),
-            freshness_p50_s: lag_quantile(&q.lag_histogram, n, 0.50),
-            freshness_p95_s: lag_quantile(&q.lag_histogram, n, 0.95),
-            freshness_p99_s: lag_quantile(&q.lag_histogram, n, 0.99),
-            schema_drift: q.schema_drift,
-            schema_drift_rate: rate(q.schema_drift, n),
-            nulls: q.nulls,
-            null_rate: rate(q.nulls, n),
-            out_of_range: q.out_of_range,
-            out_of_range_rate: rate(q.out_of_range, n),
-            failed_any: q.failed_any,
-            failed_any_rate: rate(q.failed_any, n),
-        };
-        let l = &tally.lineage;
-        let lineage = LineageProfile {
-            expected_upstreams: l.expected,
-            recorded_upstreams: l.recorded,
-            completeness: if l.expected == 0 {
-                1.0
-            } else {
-                rate(l.recorded, l.expected)
-            },
-            incomplete_events: l.incomplete_events,
-            incomplete_rate: rate(l.incomplete_events, n),
-            no_lineage_events: l.no_lineage_events,
-            source_events: l.source_events,
-        };
-        let policies = &pipeline.policies;
-        let access = AccessProfile {
-            high_risk_threshold: f64::from(HIGH_RISK_THRESHOLD),
-            rules: policies.rules.clone(),
-            deny_overrides: tally.policy.report(policies, PolicyMode::DenyOverrides),
-            allow_overrides: tally.policy.report(policies, PolicyMode::AllowOverrides),
-        };
-        let schemes = Scheme::ALL
-            .iter()
-            .zip(&tally.partitions)
-            .map(|(&scheme, loads)| {
-                let (max_events, median_events, skew_events) = skew(loads.iter().map(|l| l.events));
-                let (_, _, skew_bytes) = skew(loads.iter().map(|l| saturate(l.bytes)));
-                SchemeLoad {
-                    scheme,
-                    partitions: loads.len() as u32,
-                    loads: loads
-                        .iter()
-                        .enumerate()
-                        .map(|(p, l)| PartitionLoad {
-                            partition: p as u32,
-                            events: l.events,
-                            bytes: saturate(l.bytes),
-                        })
-                        .collect(),
-                    max_events,
-                    median_events,
-                    skew_max_over_median: skew_events,
-                    bytes_skew_max_over_median: skew_bytes,
-                }
-            })
-            .collect();
-        let features = tally
-            .features
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.events > 0)
-            .map(|(domain, m)| {
-                let (bytes_mean, bytes_std) = moments(m.events, m.bytes, m.bytes_sq);
-                let (lag_mean_ms, lag_std_ms) = moments(m.events, m.lag_ms, m.lag_ms_sq);
-                DomainFeatures {
-                    domain: domain as u32,
-                    events: m.events,
-                    share: rate(m.events, n),
-                    bytes_mean,
-                    bytes_std,
-                    freshness_mean_s: lag_mean_ms / 1e3,
-                    freshness_std_s: lag_std_ms / 1e3,
-                    drift_share: rate(m.drift, m.events),
-                }
-            })
-            .collect();
-        let mut profile = DataProfile {
-            schema_version: PROFILE_SCHEMA_VERSION,
-            events: n,
-            seed: pipeline.seed,
-            total_bytes: saturate(tally.bytes),
-            total_rows: tally.rows,
-            quality,
-            lineage,
-            access,
-            partitioning: PartitioningProfile {
-                layout: pipeline.layout.clone(),
-                schemes,
-            },
-            features,
-            data_digest: String::new(),
-        };
-        profile.data_digest = profile.digest();
-        profile
+        self.next = end;
     }
 
-    /// SHA-256 of the canonical JSON with an empty `data_digest`.
-    pub fn digest(&self) -> String {
-        let mut canonical = self.clone();
-        canonical.data_digest = String::new();
-        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-        hex(&Sha256::digest(&bytes))
+    /// Runs to the end.
+    pub fn run(mut self) -> StatePoint {
+        while !self.is_done() {
+            self.step(PROBE_EVENTS_PER_STEP);
+        }
+        self.point()
     }
-}
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        for nibble in [b >> 4, b & 15] {
-            out.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------
-// The measurements.
-
-/// Throughput with `threads` lanes on the scaling sample.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ScalingPoint {
-    pub threads: u32,
-    pub events: u64,
-    /// Sum of batch wall times.
-    pub wall_s: f64,
-    pub events_per_s: f64,
-    pub batches: u32,
-    pub mean_batch_wall_s: f64,
-    pub max_batch_wall_s: f64,
-}
-
-/// Wall time of the full data pass (calibration runs only).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct PassTiming {
-    pub events: u64,
-    pub threads: u32,
-    pub wall_s: f64,
-    pub events_per_s: f64,
-}
-
-/// What this machine measured. Everything downstream takes it as input.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Calibration {
-    pub schema_version: u32,
-    /// Supplied by the caller, e.g. "native x86_64" or "wasm isolated".
-    pub environment: String,
-    pub threads_available: u32,
-    pub chunk_events: u32,
-    pub sample_events: u64,
-    /// CPU seconds per event of each stage, on one lane.
-    pub stage_cost_s_per_event: BTreeMap<Stage, f64>,
-    /// Throughput at 1..=T lanes.
-    pub scaling: Vec<ScalingPoint>,
-    #[serde(default)]
-    pub full_pass: Option<PassTiming>,
-}
-
-impl Calibration {
-    /// Checks a recorded calibration before it is replayed.
-    pub fn validate(&self) -> Result<(), ValidationErrors> {
-        let mut errors = Vec::new();
-        let mut error = |path: String, message: String| errors.push(FieldError { path, message });
-        if self.schema_version != PROFILE_SCHEMA_VERSION {
-            error(
-                "calibration.schema_version".to_string(),
-                format!(
-                    "must be {PROFILE_SCHEMA_VERSION}, got {}",
-                    self.schema_version
-                ),
-            );
-        }
-        if self.environment.chars().count() > limits::MAX_NAME_CHARS {
-            error(
-                "calibration.environment".to_string(),
-                format!("must be at most {} characters", limits::MAX_NAME_CHARS),
-            );
-        }
-        for stage in Stage::ALL {
-            let path = format!("calibration.stage_cost_s_per_event.{stage}");
-            match self.stage_cost_s_per_event.get(&stage) {
-                None => error(path, "is missing".to_string()),
-                Some(cost) if !cost.is_finite() || *cost < 0.0 || *cost > 1.0 => error(
-                    path,
-                    format!("must be between 0 and 1 s per event, got {cost}"),
-                ),
-                Some(_) => {}
-            }
-        }
-        if self.scaling.is_empty() {
-            error(
-                "calibration.scaling".to_string(),
-                "must have at least one point".to_string(),
-            );
-        }
-        for (i, point) in self.scaling.iter().enumerate() {
-            if point.threads == 0 {
-                error(
-                    format!("calibration.scaling[{i}].threads"),
-                    "must be ≥ 1, got 0".to_string(),
-                );
-            }
-            if !point.events_per_s.is_finite() || point.events_per_s < 0.0 {
-                error(
-                    format!("calibration.scaling[{i}].events_per_s"),
-                    format!("must be a finite number ≥ 0, got {}", point.events_per_s),
-                );
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationErrors(errors))
-        }
-    }
-}
-
-/// Time of one stage over the run's events, projected from the calibration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct StageProfile {
-    pub stage: Stage,
-    /// CPU seconds for all events on one thread.
-    pub time_s: f64,
-    /// One-thread throughput of this stage alone (`null` if too fast to measure).
-    pub events_per_s: Option<f64>,
-    /// Share of total stage time.
-    pub share: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Bottleneck {
-    pub stage: Stage,
-    /// e.g. "access-policy evaluation takes 41% of stage time at 3.1 µs/event".
-    pub reason: String,
-}
-
-/// The timing view of a run: the calibration applied to the run's events.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    pub events: u64,
-    pub stages: Vec<StageProfile>,
-    /// All stages, all events, one thread.
-    pub single_thread_time_s: f64,
-    /// The fastest measured lane count and the pass's wall time at it.
-    pub best_threads: u32,
-    pub best_wall_time_s: f64,
-    pub bottleneck: Bottleneck,
-}
-
-impl Profile {
-    /// A pure function of the event count and the calibration.
-    pub fn from_calibration(events: u64, calibration: &Calibration) -> Profile {
-        let cost = |stage: Stage| {
-            calibration
-                .stage_cost_s_per_event
-                .get(&stage)
-                .copied()
-                .unwrap_or(0.0)
-        };
-        let total_cost: f64 = Stage::ALL.iter().map(|&s| cost(s)).sum();
-        let n = events as f64;
-        let stages: Vec<StageProfile> = Stage::ALL
-            .iter()
-            .map(|&stage| StageProfile {
-                stage,
-                time_s: cost(stage) * n,
-                events_per_s: if cost(stage) > 0.0 {
-                    Some(1.0 / cost(stage))
-                } else {
-                    None
-                },
-                share: if total_cost > 0.0 {
-                    cost(stage) / total_cost
-                } else {
-                    0.0
-                },
-            })
-            .collect();
-        let top = stages
-            .iter()
-            .fold(None::<&StageProfile>, |best, s| match best {
-                Some(b) if b.share >= s.share => Some(b),
-                _ => Some(s),
-            });
-        let bottleneck = match top {
-            Some(top) if total_cost > 0.0 => Bottleneck {
-                stage: top.stage,
-                reason: format!(
-                    "{} takes {:.0}% of stage time at {}/event",
-                    top.stage.label(),
-                    top.share * 100.0,
-                    per_event(cost(top.stage)),
-                ),
-            },
-            _ => Bottleneck {
-                stage: Stage::Ingest,
-                reason: "no stage time was measurable with this clock".to_string(),
-            },
-        };
-        let best = calibration
-            .scaling
-            .iter()
-            .filter(|p| p.events_per_s > 0.0)
-            .fold(None::<&ScalingPoint>, |best, p| match best {
-                Some(b) if b.events_per_s >= p.events_per_s => Some(b),
-                _ => Some(p),
-            });
-        let (best_threads, best_wall_time_s) = match best {
-            Some(p) => (p.threads, n / p.events_per_s),
-            None => (1, total_cost * n),
-        };
-        Profile {
-            events,
-            stages,
-            single_thread_time_s: total_cost * n,
-            best_threads,
-            best_wall_time_s,
-            bottleneck,
-        }
-    }
-}
-
-/// A per-event time in the unit a reader expects.
-fn per_event(seconds: f64) -> String {
-    if seconds >= 1e-3 {
-        format!("{:.2} ms", seconds * 1e3)
-    } else if seconds >= 1e-6 {
-        format!("{:.2} µs", seconds * 1e6)
-    } else {
-        format!("{:.1} ns", seconds * 1e9)
+    /// The probe's result so far.
+    pub fn point(&self) -> StatePoint {
+        StatePoint::new(
+            self.plan.deliveries(),
+            self.plan.window_events(),
+            self.window.peak_entries(),
+        )
     }
 }
 
@@ -1301,16 +1274,29 @@ mod tests {
     fn small_review(events: u64) -> Review {
         let mut review = Review::example();
         review.workload.events = events;
+        review.workload.sample_events = events;
         review
+    }
+
+    fn on_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
+    }
+
+    fn probes(pipeline: &Pipeline) -> Vec<StatePoint> {
+        let [quarter, half, _] = pipeline.state_densities();
+        vec![
+            pipeline.state_probe(quarter).run(),
+            pipeline.state_probe(half).run(),
+        ]
     }
 
     /// Runs a whole pass with `lanes` lanes on a fresh pool of `threads`.
     fn run(review: &Review, threads: usize, lanes: usize) -> DataProfile {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
+        on_pool(threads, || {
             let pipeline = Pipeline::new(review);
             let mut lane_buffers = Vec::new();
             let mut pass = Pass::new(pipeline.events(), lanes);
@@ -1320,15 +1306,31 @@ mod tests {
                 pass.run_batch(&pipeline, &mut lane_buffers, &clock)
                     .unwrap();
             }
-            DataProfile::from_tally(&pipeline, &pass.tally(&pipeline, &lane_buffers))
+            DataProfile::from_tallies(
+                &pipeline,
+                &pass.map_tally(&lane_buffers),
+                &pass.reduce_tally(&pipeline, &lane_buffers),
+                &probes(&pipeline),
+            )
         })
+    }
+
+    /// A review with many redeliveries in a window of a few chunks, so that
+    /// lane slices start inside each other's windows.
+    fn redelivering_review(events: u64) -> Review {
+        let mut review = small_review(events);
+        review.workload.duplicate_rate = 0.2;
+        // ~1.5 chunks of deliveries per window.
+        review.workload.dedup_window_s =
+            review.workload.batch_window_s * 1.5 * CHUNK_EVENTS as f64 / events as f64;
+        review
     }
 
     #[test]
     fn data_profile_is_identical_for_any_lane_and_thread_count() {
         // Not a multiple of the chunk size, so the last chunk is partial, and
         // enough chunks that 3 lanes split them unevenly.
-        let review = small_review(5 * CHUNK_EVENTS as u64 + 1_234);
+        let review = redelivering_review(5 * CHUNK_EVENTS as u64 + 1_234);
         let reference = serde_json::to_string(&run(&review, 1, 1)).unwrap();
         for (threads, lanes) in [(1, 3), (4, 1), (4, 4), (4, 7), (2, 13)] {
             let other = serde_json::to_string(&run(&review, threads, lanes)).unwrap();
@@ -1336,6 +1338,37 @@ mod tests {
                 other == reference,
                 "{threads} threads × {lanes} lanes differ"
             );
+        }
+    }
+
+    #[test]
+    fn dedup_drops_exactly_the_generated_redeliveries() {
+        let review = redelivering_review(6 * CHUNK_EVENTS as u64 + 77);
+        let generator = EventGenerator::new(&review.workload, review.seed);
+        let plan = generator.plan();
+        let generated = (0..generator.events())
+            .filter(|&i| plan.is_redelivery(i))
+            .count() as u64;
+        let window = plan.window_events();
+        assert!(window > CHUNK_EVENTS as u64, "{window}");
+        // Every redelivery's original is within the window before it.
+        for i in (0..generator.events()).filter(|&i| plan.is_redelivery(i)) {
+            let origin = plan.origin(i);
+            assert!(origin < i && i - origin <= window && !plan.is_redelivery(origin));
+            assert_eq!(
+                generator.event(i).event_id,
+                generator.event(origin).event_id
+            );
+        }
+        let share = generated as f64 / generator.events() as f64;
+        assert!((0.15..=0.2).contains(&share), "{share}");
+        for lanes in [1, 4] {
+            let profile = run(&review, 2, lanes);
+            assert_eq!(
+                profile.dedup.redeliveries_dropped, generated,
+                "{lanes} lanes"
+            );
+            assert_eq!(profile.dedup.unique_events, generator.events() - generated);
         }
     }
 
@@ -1355,35 +1388,175 @@ mod tests {
 
     #[test]
     fn aggregates_agree_with_a_direct_count() {
-        let review = small_review(3 * CHUNK_EVENTS as u64 + 7);
+        let review = redelivering_review(3 * CHUNK_EVENTS as u64 + 7);
         let profile = run(&review, 2, 2);
         let generator = EventGenerator::new(&review.workload, review.seed);
-        let (mut breaches, mut nulls, mut incomplete, mut bytes) = (0, 0, 0, 0u64);
-        for i in 0..review.workload.events {
+        let format = PayloadFormat::new(&review.workload, review.seed);
+        let (mut breaches, mut nulls, mut incomplete, mut unique_bytes) = (0, 0, 0, 0u64);
+        let (mut all_bytes, mut checked, mut flagged_nulls) = (0u64, 0u64, 0u64);
+        for i in 0..generator.events() {
             let e = generator.event(i);
+            all_bytes += e.bytes;
+            if format.sampled(i) {
+                checked += 1;
+                flagged_nulls += u64::from(e.has_nulls);
+            }
+            if generator.plan().is_redelivery(i) {
+                continue;
+            }
             breaches += u64::from(f64::from(e.freshness_lag_s) > review.workload.freshness_sla_s);
             nulls += u64::from(e.has_nulls);
             incomplete += u64::from(e.lineage_recorded < e.lineage_expected);
-            bytes += e.bytes;
+            unique_bytes += e.bytes;
         }
-        assert_eq!(profile.events, review.workload.events);
+        let unique = profile.dedup.unique_events;
+        assert_eq!(profile.events, generator.events());
+        assert_eq!(profile.total_bytes, all_bytes);
         assert_eq!(profile.quality.freshness_breaches, breaches);
         assert_eq!(profile.quality.nulls, nulls);
         assert_eq!(profile.lineage.incomplete_events, incomplete);
-        assert_eq!(profile.total_bytes, bytes);
         for scheme in &profile.partitioning.schemes {
             let events: u64 = scheme.loads.iter().map(|l| l.events).sum();
             let scheme_bytes: u64 = scheme.loads.iter().map(|l| l.bytes).sum();
             assert_eq!(
                 (events, scheme_bytes),
-                (profile.events, bytes),
+                (unique, unique_bytes),
                 "{:?}",
                 scheme.scheme
             );
         }
         let domain_events: u64 = profile.features.iter().map(|f| f.events).sum();
-        assert_eq!(domain_events, profile.events);
-        assert_eq!(profile.access.deny_overrides.events, profile.events);
+        assert_eq!(domain_events, unique);
+        assert_eq!(profile.access.deny_overrides.events, unique);
+        // The payload stage checked every stride-th delivery, and what its
+        // rows showed agrees with the metadata flags.
+        let payload = &profile.payload;
+        assert_eq!(payload.events_checked, checked);
+        assert_eq!(payload.events_with_null_rows, flagged_nulls);
+        assert_eq!(payload.flag_mismatches, 0);
+        assert_eq!(payload.malformed_rows, 0);
+    }
+
+    #[test]
+    fn the_working_set_is_measured_at_three_densities() {
+        let review = small_review(400_000);
+        let profile = run(&review, 2, 2);
+        let [state] = profile.state.as_slice() else {
+            panic!("{:?}", profile.state)
+        };
+        assert_eq!(state.stage, Stage::Dedup);
+        let events: Vec<u64> = state.points.iter().map(|p| p.events).collect();
+        assert_eq!(events, [100_000, 200_000, 400_000]);
+        // An hour of a day: 1/24 of the deliveries, most of them distinct.
+        for p in &state.points {
+            assert_eq!(p.window_events, p.events / 24);
+            assert!(
+                p.peak_entries <= p.window_events && p.peak_entries * 100 >= p.window_events * 98,
+                "{p:?}"
+            );
+        }
+        // Linear in the density: the slope is the window's share of events.
+        assert!(state.fit.r2 > 0.999, "{:?}", state.fit);
+        let slope = state.fit.entries_per_event;
+        assert!((slope - 0.995 / 24.0).abs() < 0.002, "{slope}");
+        let full = state.points[2];
+        assert_eq!(full.state_bytes, DedupWindow::state_bytes(16_666));
+        assert!(
+            (state.bytes_per_entry - full.state_bytes as f64 / full.peak_entries as f64).abs()
+                < 1e-9
+        );
+    }
+
+    #[test]
+    fn memory_does_not_grow_with_the_event_count() {
+        // The same window in deliveries (the window is a fixed share of the
+        // batch: scale it inversely) over 4× the events.
+        let heap = |events: u64| {
+            let mut review = small_review(events);
+            review.workload.dedup_window_s = 600.0 * 400_000.0 / events as f64;
+            let pipeline = Pipeline::new(&review);
+            assert_eq!(pipeline.window_events(), 2_777);
+            let mut lanes = Vec::new();
+            let mut pass = Pass::new(pipeline.events(), 2);
+            pass.start(&pipeline, &mut lanes);
+            let before: u64 = lanes.iter().map(Lane::heap_bytes).sum();
+            let clock = SteppingClock::new(Seconds(1e-6));
+            while !pass.is_done() {
+                pass.run_batch(&pipeline, &mut lanes, &clock).unwrap();
+            }
+            let after: u64 = lanes.iter().map(Lane::heap_bytes).sum();
+            (before, after)
+        };
+        let (small_before, small) = heap(400_000);
+        let (large_before, large) = heap(1_600_000);
+        // Nothing grows while the pass runs, at either size.
+        assert_eq!((small_before, large_before), (small, large));
+        assert_eq!(small, large);
+        // Per lane: the chunk's events, records and routed records, the
+        // payload buffer and the window's exact state.
+        let per_lane = CHUNK_EVENTS * std::mem::size_of::<Event>()
+            + CHUNK_EVENTS * crate::events::RECORD_BYTES
+            + CHUNK_EVENTS * std::mem::size_of::<RoutedRecord>()
+            + CHUNK_EVENTS * std::mem::size_of::<(usize, usize)>()
+            + MAX_ROW_BYTES;
+        assert_eq!(
+            small,
+            2 * (per_lane as u64 + DedupWindow::state_bytes(2_777))
+        );
+    }
+
+    /// The map/reduce seam: the sample split into ranges mapped separately
+    /// (in a shuffled order), their routed records grouped by partition and
+    /// absorbed by separate reducers, and the tallies merged in another
+    /// order, give the byte-identical data profile of the in-process pass.
+    #[test]
+    fn a_map_reduce_split_gives_the_same_data_profile() {
+        let review = redelivering_review(4 * CHUNK_EVENTS as u64 + 999);
+        let reference = run(&review, 2, 3);
+        let pipeline = Pipeline::new(&review);
+        let n = pipeline.events();
+        // Uneven ranges, not chunk-aligned, one starting inside the first
+        // window.
+        let cuts = [0, 5_000, 5_001, 31_000, 40_000, n];
+        let ranges: Vec<Range<u64>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+        let workers = 3u32;
+        let mut maps = Vec::new();
+        let mut routed: Vec<Vec<RoutedRecord>> = vec![Vec::new(); workers as usize];
+        for range in ranges.iter().rev() {
+            let mut mapper = Mapper::new(&pipeline);
+            let mut tally = pipeline.new_map_tally();
+            mapper
+                .map_range(&pipeline, range.clone(), &mut tally, &mut |records| {
+                    // Exchange: by the by-hash partition.
+                    for r in records {
+                        let worker = r.partition(Scheme::ByHash) % workers;
+                        routed[worker as usize].push(*r);
+                    }
+                })
+                .unwrap();
+            maps.push(tally);
+        }
+        let mut reduces = Vec::new();
+        for records in &routed {
+            let mut tally = pipeline.new_reduce_tally();
+            pipeline.reduce(records, &mut tally);
+            reduces.push(tally);
+        }
+        let mut map = pipeline.new_map_tally();
+        for t in maps.iter().rev() {
+            map.merge(t);
+        }
+        let mut reduce = pipeline.new_reduce_tally();
+        for t in [&reduces[2], &reduces[0], &reduces[1]] {
+            reduce.merge(t);
+        }
+        assert_eq!(map.deliveries(), n);
+        let split = DataProfile::from_tallies(&pipeline, &map, &reduce, &probes(&pipeline));
+        assert_eq!(
+            serde_json::to_string(&split).unwrap(),
+            serde_json::to_string(&reference).unwrap()
+        );
+        assert!(split.dedup.redeliveries_dropped > 0);
     }
 
     #[test]
@@ -1426,6 +1599,7 @@ mod tests {
         );
         assert!((p.quality.null_rate - w.null_rate).abs() < 0.002);
         assert!((p.lineage.completeness - (1.0 - w.lineage_missing_rate)).abs() < 0.002);
+        assert!((p.dedup.redelivery_rate - w.duplicate_rate).abs() < 0.001);
         // p50 lag within one histogram bin (12.5%) above the median.
         let p50 = p.quality.freshness_p50_s;
         assert!(
@@ -1441,6 +1615,36 @@ mod tests {
         assert!(
             (top.freshness_mean_s / (w.freshness_median_s * libm::exp(0.405)) - 1.0).abs() < 0.1
         );
+        // The null and out-of-range rows the payload scan found are the
+        // metadata's.
+        assert!(p.payload.events_checked > 300);
+        assert!(p.payload.null_rows > 0 || w.null_rate * p.payload.events_checked as f64 <= 3.0);
+        assert_eq!(p.payload.flag_mismatches, 0);
+    }
+
+    #[test]
+    fn the_sample_is_a_thinning_of_the_production_batch() {
+        // A sample of 10 000 of a million production events carries every
+        // 100th production event, with its id and content.
+        let mut review = small_review(1_000_000);
+        let production = EventGenerator::new(&review.workload, review.seed);
+        review.workload.sample_events = 10_000;
+        let sample = EventGenerator::new(&review.workload, review.seed);
+        let mut same = 0;
+        for i in 0..10_000 {
+            let s = sample.event(i);
+            if sample.plan().is_redelivery(i) || production.plan().is_redelivery(100 * i) {
+                continue;
+            }
+            let p = production.event(100 * i);
+            assert_eq!(s.event_id, p.event_id);
+            assert_eq!(
+                (s.dataset_id, s.bytes, s.timestamp_s),
+                (p.dataset_id, p.bytes, p.timestamp_s)
+            );
+            same += 1;
+        }
+        assert!(same > 9_800, "{same}");
     }
 
     #[test]
@@ -1464,32 +1668,43 @@ mod tests {
     }
 
     #[test]
-    fn profile_names_the_bottleneck() {
-        let calibration = Calibration {
-            schema_version: PROFILE_SCHEMA_VERSION,
-            environment: "test".to_string(),
-            threads_available: 2,
-            chunk_events: CHUNK_EVENTS as u32,
-            sample_events: 1_000,
-            stage_cost_s_per_event: BTreeMap::from([
-                (Stage::Ingest, 20e-9),
-                (Stage::Quality, 2e-9),
-                (Stage::Lineage, 1e-9),
-                (Stage::AccessPolicy, 41e-9),
-                (Stage::Aggregate, 30e-9),
-                (Stage::Features, 6e-9),
-            ]),
-            scaling: vec![],
-            full_pass: None,
-        };
-        let profile = Profile::from_calibration(1_000_000, &calibration);
+    fn profile_names_the_pipeline_bottleneck_without_generation() {
+        let review = small_review(20_000);
+        let data = run(&review, 1, 1);
+        let costs = std::collections::BTreeMap::from([
+            (Stage::Decode, 20e-9),
+            (Stage::Dedup, 10e-9),
+            (Stage::Quality, 2e-9),
+            (Stage::Lineage, 1e-9),
+            (Stage::AccessPolicy, 41e-9),
+            (Stage::Aggregate, 30e-9),
+            (Stage::Features, 6e-9),
+        ]);
+        // A cheap payload: the policy stage is the bottleneck; generation
+        // (far slower than any stage) is not.
+        let mut calibration = Calibration::from_costs("test", 20_000, &costs, 1e-15, &[]);
+        calibration.generation_s_per_event = Measured::exact(500e-9);
+        let profile = Profile::new(&data, &calibration);
         assert_eq!(profile.bottleneck.stage, Stage::AccessPolicy);
-        assert_eq!(
-            profile.bottleneck.reason,
-            "access-policy evaluation takes 41% of stage time at 41.0 ns/event"
+        assert!(
+            profile.bottleneck.reason.starts_with(
+                "access-policy evaluation takes 37% of pipeline stage time at 41.0 ns/event; \
+                 generating the synthetic input (500.0 ns/event) is measured apart and excluded"
+            ),
+            "{}",
+            profile.bottleneck.reason
         );
-        assert!((profile.single_thread_time_s - 0.1).abs() < 1e-12);
+        assert!((profile.generation_time_s - 500e-9 * 20_000.0).abs() < 1e-12);
         let shares: f64 = profile.stages.iter().map(|s| s.share).sum();
         assert!((shares - 1.0).abs() < 1e-12);
+        // At the payload's real cost per byte, payload is the bottleneck.
+        calibration.payload.cost_s_per_byte = Measured::exact(0.5e-9);
+        let profile = Profile::new(&data, &calibration);
+        assert_eq!(profile.bottleneck.stage, Stage::Payload);
+        assert!(
+            profile.bottleneck.reason.contains("/byte)"),
+            "{}",
+            profile.bottleneck.reason
+        );
     }
 }

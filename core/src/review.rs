@@ -4,7 +4,9 @@
 //! calibration it determines every number the workbench shows, so it is also
 //! what a second reviewer needs to reproduce the reasoning. It owns:
 //!
-//! * the JSON schema (`schema_version` 1, unknown fields rejected everywhere),
+//! * the JSON schema (`schema_version` 2, unknown fields rejected everywhere),
+//!   and the migration of version 1 documents ([`migrate_v1`]), so that saved
+//!   work is never lost,
 //! * the built-in example ([`Review::example`]),
 //! * parsing with a size limit ([`Review::from_json`]) and validation that
 //!   reports every problem at once with its field path ([`Review::validate`]).
@@ -24,8 +26,9 @@ pub use crate::target::{
     Billing, BillingMode, Exchange, Hardware, IoOverlap, ScalingChoice, StateCost, Store,
 };
 
-/// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build writes (and reads; version 1 documents are
+/// migrated when read, see [`migrate_v1`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub use crate::limits::MAX_REVIEW_BYTES;
 
@@ -80,8 +83,13 @@ pub struct Stakeholder {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Workload {
-    /// Pipeline events in one batch run.
+    /// Production volume: pipeline events in one batch run, the volume the
+    /// decision is about (projected, not simulated).
     pub events: u64,
+    /// Events the pipeline really runs here (the profiled sample): a thinning
+    /// of the production batch over the same `batch_window_s`, at most
+    /// `events` and [`limits::MAX_SAMPLE_EVENTS`].
+    pub sample_events: u64,
     /// Event-time span the batch covers; timestamps are spread over it.
     pub batch_window_s: f64,
     /// Partition keys (data domains).
@@ -116,6 +124,13 @@ pub struct Workload {
     pub null_rate: f64,
     /// Probability that an event contains out-of-range values.
     pub out_of_range_rate: f64,
+    /// Share of deliveries that are at-least-once redeliveries of an event
+    /// delivered earlier within `dedup_window_s` (retries after timeouts,
+    /// consumer restarts).
+    pub duplicate_rate: f64,
+    /// Window over which the pipeline deduplicates deliveries by event id:
+    /// the ingestion layer's retry horizon (at most `batch_window_s`).
+    pub dedup_window_s: f64,
     /// Who accesses the data, how sensitive it is, and what they do.
     pub access_mix: AccessMix,
     /// Catalog cardinality seen by the cache model (features, lookups).
@@ -124,14 +139,8 @@ pub struct Workload {
     pub hot_key_zipf_alpha: f64,
     /// Cache look-ups per event.
     pub requests_per_event: f64,
-    /// Bytes of one cached key (a feature row): the cache's memory per
-    /// entry and what a miss fetches.
-    #[serde(default = "default_cache_entry_bytes")]
-    pub cache_entry_bytes: f64,
-}
-
-fn default_cache_entry_bytes() -> f64 {
-    1_024.0
+    /// Bytes one cached entry occupies in memory (key, value and version).
+    pub cache_entry_bytes: u64,
 }
 
 /// Independent categorical weights; an access is (role, sensitivity, action)
@@ -277,7 +286,6 @@ pub struct Design {
     pub restart_cost_s: StateCost,
     /// Time until a lost node is noticed (heartbeat timeout); part of a
     /// restart derived from state.
-    #[serde(default = "default_failure_detection_s")]
     pub failure_detection_s: f64,
     /// Mean time between failures of one node.
     pub node_mtbf_h: f64,
@@ -288,22 +296,17 @@ pub struct Design {
     pub egress_usd_per_gb: f64,
     pub policy_mode: PolicyMode,
     /// The nodes' hardware relative to the calibration machine.
-    #[serde(default)]
     pub hardware: Hardware,
     /// The object store and the key-value store the run reads from.
-    #[serde(default)]
     pub store: Store,
     /// The distributed engine's own costs.
-    #[serde(default)]
     pub exchange: Exchange,
     /// How the nodes are paid for.
-    #[serde(default)]
     pub billing: Billing,
 }
 
-fn default_failure_detection_s() -> f64 {
-    30.0
-}
+/// Failure detection of a version 1 design: a heartbeat timeout of 30 s.
+pub const DEFAULT_FAILURE_DETECTION_S: f64 = 30.0;
 
 /// How events are assigned to partitions (the shuffle key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -447,13 +450,11 @@ pub struct Sla {
     pub budget_per_run_usd: f64,
     /// Probability of missing the deadline the SLA accepts (e.g. 0.05: one
     /// night in twenty).
-    #[serde(default = "default_miss_tolerance")]
     pub miss_tolerance: f64,
 }
 
-fn default_miss_tolerance() -> f64 {
-    0.05
-}
+/// Miss tolerance of a version 1 SLA: one run in twenty (the p95 view).
+pub const DEFAULT_MISS_TOLERANCE: f64 = 0.05;
 
 /// Relative importance of each scoring criterion (any non-negative scale;
 /// normalised by their sum).
@@ -571,6 +572,9 @@ impl fmt::Display for ValidationErrors {
 
 impl Review {
     /// Parses a review document (no validation: call [`Review::validate`]).
+    /// A version 1 document is migrated to the current version first
+    /// ([`migrate_v1`]); any other version is parsed as it is, and
+    /// [`Review::validate`] names the version if it is not ours.
     pub fn from_json(text: &str) -> Result<Review, ReviewError> {
         if text.len() > MAX_REVIEW_BYTES {
             return Err(ReviewError::TooLarge {
@@ -578,11 +582,24 @@ impl Review {
                 max: MAX_REVIEW_BYTES,
             });
         }
-        serde_json::from_str(text).map_err(|error| ReviewError::Json {
+        let json_error = |error: serde_json::Error| ReviewError::Json {
             line: error.line(),
             column: error.column(),
             message: strip_position(&error.to_string()),
-        })
+        };
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
+        if value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            == Some(1)
+        {
+            migrate_v1(&mut value);
+            // The migrated document has no text positions: serde names the
+            // field in its message, the position is the document's start.
+            return serde_json::from_value(value).map_err(json_error);
+        }
+        // Parsed from the text again, so errors keep their line and column.
+        serde_json::from_str(text).map_err(json_error)
     }
 
     /// Pretty JSON, as written by the CLI and the app's export.
@@ -661,6 +678,106 @@ impl Review {
     }
 }
 
+/// Migrates a version 1 review document to version 2 in place: the fields
+/// version 2 added get their defaults (a field already present is kept, so
+/// a partly migrated document is not overwritten), and `schema_version`
+/// becomes 2. Only the shape changes; validation happens afterwards.
+///
+/// Workload: `sample_events = min(events, DEFAULT_SAMPLE_EVENTS)` (version 1
+/// ran every event, so a run of up to 2·10⁶ events profiles the same events
+/// as before), `duplicate_rate`, `dedup_window_s` (at most the document's
+/// batch window) and `cache_entry_bytes` from [`Workload::DEFAULTS`].
+pub fn migrate_v1(document: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(workload)) = root.get_mut("workload") {
+        let events = workload.get("events").and_then(Value::as_u64);
+        let window_s = workload.get("batch_window_s").and_then(Value::as_f64);
+        let defaults = Workload::DEFAULTS;
+        let mut default = |field: &str, value: Value| {
+            workload.entry(field.to_string()).or_insert(value);
+        };
+        default(
+            "sample_events",
+            Value::from(events.map_or(limits::DEFAULT_SAMPLE_EVENTS, |e| {
+                e.min(limits::DEFAULT_SAMPLE_EVENTS)
+            })),
+        );
+        default("duplicate_rate", Value::from(defaults.duplicate_rate));
+        default(
+            "dedup_window_s",
+            Value::from(
+                window_s.map_or(defaults.dedup_window_s, |w| defaults.dedup_window_s.min(w)),
+            ),
+        );
+        default("cache_entry_bytes", Value::from(defaults.cache_entry_bytes));
+    }
+    // Version 1 designs stated no target: they get the example's (see
+    // `crate::target` for each default and `crate::assumptions` for why).
+    if let Some(Value::Array(alternatives)) = root.get_mut("alternatives") {
+        for alternative in alternatives {
+            let Some(Value::Object(design)) = alternative.get_mut("design") else {
+                continue;
+            };
+            let mut default = |field: &str, value: Value| {
+                design.entry(field.to_string()).or_insert(value);
+            };
+            let json = |value: Result<Value, serde_json::Error>| value.unwrap_or(Value::Null);
+            default("failure_detection_s", Value::from(DEFAULT_FAILURE_DETECTION_S));
+            default("hardware", json(serde_json::to_value(Hardware::default())));
+            default("store", json(serde_json::to_value(Store::default())));
+            default("exchange", json(serde_json::to_value(Exchange::default())));
+            default("billing", json(serde_json::to_value(Billing::default())));
+        }
+    }
+    if let Some(Value::Object(sla)) = root.get_mut("sla") {
+        sla.entry("miss_tolerance".to_string())
+            .or_insert(Value::from(DEFAULT_MISS_TOLERANCE));
+    }
+    root.insert("schema_version".to_string(), Value::from(SCHEMA_VERSION));
+}
+
+/// Defaults of the workload fields a version 1 document lacks (and of the
+/// example): the values and their reasons are in [`Review::example`].
+pub struct WorkloadDefaults {
+    pub duplicate_rate: f64,
+    pub dedup_window_s: f64,
+    pub cache_entry_bytes: u64,
+}
+
+impl Workload {
+    pub const DEFAULTS: WorkloadDefaults = WorkloadDefaults {
+        duplicate_rate: 0.005,
+        dedup_window_s: 3_600.0,
+        cache_entry_bytes: 1_024,
+    };
+
+    /// Deliveries the deduplication window holds at the sample's density:
+    /// `⌊sample_events · dedup_window_s / batch_window_s⌋` (0 when the window
+    /// is shorter than the gap between two deliveries: nothing can be
+    /// redelivered within it). The generator and the pipeline's dedup stage
+    /// share this number.
+    pub fn dedup_window_events(&self) -> u64 {
+        Self::window_events(self.sample_events, self.dedup_window_s, self.batch_window_s)
+    }
+
+    /// The same at `deliveries` deliveries over the batch window.
+    pub fn window_events(deliveries: u64, dedup_window_s: f64, batch_window_s: f64) -> u64 {
+        if !(batch_window_s > 0.0 && dedup_window_s > 0.0) {
+            return 0;
+        }
+        let ratio = (dedup_window_s / batch_window_s).min(1.0);
+        let window = libm::floor(deliveries as f64 * ratio);
+        if window.is_finite() && window >= 0.0 {
+            (window as u64).min(deliveries)
+        } else {
+            0
+        }
+    }
+}
+
 impl Scenario {
     fn validate(&self, v: &mut Validator) {
         v.int("scenario.module", self.module.into(), 1, 99);
@@ -693,8 +810,26 @@ impl Workload {
 
     fn validate(&self, v: &mut Validator, path: &str) {
         let p = |field: &str| format!("{path}.{field}");
-        v.int(&p("events"), self.events, 1, limits::MAX_EVENTS_PER_RUN);
-        v.float(
+        let events_ok = v.int(&p("events"), self.events, 1, limits::MAX_PRODUCTION_EVENTS);
+        let max_sample = if events_ok {
+            self.events.min(limits::MAX_SAMPLE_EVENTS)
+        } else {
+            limits::MAX_SAMPLE_EVENTS
+        };
+        let sample_ok = if self.sample_events > max_sample && max_sample < limits::MAX_SAMPLE_EVENTS
+        {
+            v.error(
+                p("sample_events"),
+                format!(
+                    "must be ≤ events ({max_sample}): the sample is a part of the production batch, got {}",
+                    self.sample_events
+                ),
+            );
+            false
+        } else {
+            v.int(&p("sample_events"), self.sample_events, 1, max_sample)
+        };
+        let window_ok = v.float(
             &p("batch_window_s"),
             self.batch_window_s,
             1.0,
@@ -770,6 +905,37 @@ impl Workload {
         v.float(&p("bytes_per_row"), self.bytes_per_row, 1.0, max_row);
         v.rate(&p("null_rate"), self.null_rate);
         v.rate(&p("out_of_range_rate"), self.out_of_range_rate);
+        v.float(
+            &p("duplicate_rate"),
+            self.duplicate_rate,
+            0.0,
+            limits::MAX_DUPLICATE_RATE,
+        );
+        let max_dedup_window = if window_ok {
+            self.batch_window_s
+        } else {
+            limits::MAX_BATCH_WINDOW_S
+        };
+        let dedup_ok = v.float(
+            &p("dedup_window_s"),
+            self.dedup_window_s,
+            1.0,
+            max_dedup_window,
+        );
+        if sample_ok && window_ok && dedup_ok {
+            let held = self.dedup_window_events();
+            if held > limits::MAX_DEDUP_WINDOW_EVENTS {
+                v.error(
+                    p("dedup_window_s"),
+                    format!(
+                        "holds {held} deliveries of the sample (sample_events · dedup_window_s / \
+                         batch_window_s); the profiler's window holds at most {} \
+                         (MAX_DEDUP_WINDOW_EVENTS): shorten the window or the sample",
+                        limits::MAX_DEDUP_WINDOW_EVENTS
+                    ),
+                );
+            }
+        }
         v.weights(
             &p("access_mix.roles"),
             self.access_mix.roles.iter().map(|(k, w)| (k.name(), *w)),
@@ -797,6 +963,12 @@ impl Workload {
             self.requests_per_event,
             0.0,
             limits::MAX_REQUESTS_PER_EVENT,
+        );
+        v.int(
+            &p("cache_entry_bytes"),
+            self.cache_entry_bytes,
+            limits::MIN_CACHE_ENTRY_BYTES,
+            limits::MAX_CACHE_ENTRY_BYTES,
         );
     }
 }
@@ -1330,6 +1502,10 @@ impl Review {
                 // well under a second natively and a few seconds in wasm.
                 // Users scale it up to explore; the sweep covers 10⁵–10¹⁰.
                 events: 2_000_000,
+                // The whole production batch is profiled: at 2 M the sample
+                // is the batch (a larger production volume is thinned to
+                // 2 M, which a tab runs in about a second).
+                sample_events: 2_000_000,
                 // A nightly batch covers one day of event time.
                 batch_window_s: 86_400.0,
                 // 200 business domains: enough that skew shows, few enough to
@@ -1369,6 +1545,13 @@ impl Review {
                 null_rate: 0.01,
                 // 0.3% have out-of-range values (unit mix-ups, sentinel values).
                 out_of_range_rate: 0.003,
+                // 0.5% of deliveries are redeliveries: at-least-once delivery
+                // with retries after timeouts and consumer restarts
+                // redelivers ~0.1–1%.
+                duplicate_rate: Workload::DEFAULTS.duplicate_rate,
+                // Redeliveries arrive within the ingestion layer's retry
+                // horizon: an hour.
+                dedup_window_s: Workload::DEFAULTS.dedup_window_s,
                 access_mix: AccessMix {
                     // Engineers and services do most accesses; security,
                     // stewardship and platform roles audit and administer;
@@ -1400,9 +1583,8 @@ impl Review {
                         (Action::Train, 0.12),
                     ]),
                 },
-                // One million feature/lookup keys in the catalog, ~16 KiB each
-                // (a feature row with an embedding): 16 GiB in all, a quarter
-                // of one node's memory.
+                // One million feature/lookup keys in the catalog, of
+                // `cache_entry_bytes` each (below): 1 GiB in all.
                 hot_keys: 1_000_000,
                 // alpha 0.99, YCSB's default skew for key-value workloads:
                 // popular keys are popular, but the tail is long enough that
@@ -1410,8 +1592,9 @@ impl Review {
                 hot_key_zipf_alpha: 0.99,
                 // Each event looks up 4 keys (dimension and feature joins).
                 requests_per_event: 4.0,
-                // A feature row of ~200 float32 features plus key and version.
-                cache_entry_bytes: 1_024.0,
+                // 1 KiB per cached key: a feature row of ~200 float32
+                // features, its key and a version stamp.
+                cache_entry_bytes: Workload::DEFAULTS.cache_entry_bytes,
             },
             alternatives: vec![
                 Alternative {
@@ -1587,9 +1770,56 @@ mod tests {
         );
         check(|r| r.workload.events = 0, "workload.events", "must be ≥ 1");
         check(
-            |r| r.workload.events = limits::MAX_EVENTS_PER_RUN + 1,
+            |r| r.workload.events = limits::MAX_PRODUCTION_EVENTS + 1,
             "workload.events",
+            "allowed 1 to 1000000000000",
+        );
+        check(
+            |r| r.workload.sample_events = 0,
+            "workload.sample_events",
+            "must be ≥ 1",
+        );
+        check(
+            |r| r.workload.sample_events = 2_000_001,
+            "workload.sample_events",
+            "must be ≤ events (2000000)",
+        );
+        check(
+            |r| {
+                r.workload.events = limits::MAX_PRODUCTION_EVENTS;
+                r.workload.sample_events = limits::MAX_SAMPLE_EVENTS + 1;
+            },
+            "workload.sample_events",
             "allowed 1 to 200000000",
+        );
+        check(
+            |r| r.workload.duplicate_rate = 0.6,
+            "workload.duplicate_rate",
+            "allowed 0 to 0.5",
+        );
+        check(
+            |r| r.workload.dedup_window_s = 0.5,
+            "workload.dedup_window_s",
+            "must be ≥ 1",
+        );
+        check(
+            |r| r.workload.dedup_window_s = 90_000.0,
+            "workload.dedup_window_s",
+            "allowed 1 to 86400",
+        );
+        check(
+            |r| r.workload.cache_entry_bytes = 63,
+            "workload.cache_entry_bytes",
+            "allowed 64 to 1048576",
+        );
+        // The window of the profiler's dedup state must fit a tab.
+        check(
+            |r| {
+                r.workload.events = 200_000_000;
+                r.workload.sample_events = 200_000_000;
+            },
+            "workload.dedup_window_s",
+            "holds 8333333 deliveries",
         );
         check(
             |r| r.workload.null_rate = 1.5,
@@ -1695,7 +1925,7 @@ mod tests {
             "positive sum",
         );
         check(|r| r.weights.cost = -1.0, "weights.cost", "must be ≥ 0");
-        check(|r| r.schema_version = 2, "schema_version", "must be 1");
+        check(|r| r.schema_version = 3, "schema_version", "must be 2");
         check(
             |r| {
                 r.submission.recommendation = Some(RecommendationEdit {
@@ -1797,6 +2027,48 @@ mod tests {
                 "alternatives[1].design.node_mtbf_h",
                 "sla.budget_per_run_usd",
             ]
+        );
+    }
+
+    /// The example as version 1 wrote it (the committed fuzz seed).
+    const V1_EXAMPLE: &str = include_str!("../fuzz/corpus/review/example_review_v1.json");
+
+    #[test]
+    fn version_1_documents_are_migrated() {
+        assert!(V1_EXAMPLE.contains("\"schema_version\": 1"));
+        let migrated = Review::from_json(V1_EXAMPLE).unwrap();
+        assert_eq!(migrated.validate(), Ok(()));
+        assert_eq!(migrated.schema_version, SCHEMA_VERSION);
+        let w = &migrated.workload;
+        assert_eq!(w.sample_events, w.events.min(limits::DEFAULT_SAMPLE_EVENTS));
+        assert_eq!(w.duplicate_rate, Workload::DEFAULTS.duplicate_rate);
+        assert_eq!(w.dedup_window_s, Workload::DEFAULTS.dedup_window_s);
+        assert_eq!(w.cache_entry_bytes, Workload::DEFAULTS.cache_entry_bytes);
+        // A large version 1 run profiles 2·10⁶ of its events; a short batch
+        // window caps the dedup window; given fields are kept.
+        let mut value: serde_json::Value = serde_json::from_str(V1_EXAMPLE).unwrap();
+        value["workload"]["events"] = serde_json::json!(50_000_000u64);
+        value["workload"]["batch_window_s"] = serde_json::json!(600.0);
+        value["workload"]["duplicate_rate"] = serde_json::json!(0.01);
+        let review = Review::from_json(&value.to_string()).unwrap();
+        assert_eq!(review.workload.sample_events, 2_000_000);
+        assert_eq!(review.workload.dedup_window_s, 600.0);
+        assert_eq!(review.workload.duplicate_rate, 0.01);
+        assert_eq!(review.validate(), Ok(()));
+        // Written back, it is a version 2 document that reads as itself.
+        let written = review.to_json_pretty();
+        assert!(written.contains("\"schema_version\": 2"));
+        assert_eq!(Review::from_json(&written), Ok(review));
+        // A version 2 document is not migrated: a missing field is an error.
+        let mut v2 = serde_json::to_value(Review::example()).unwrap();
+        v2["workload"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sample_events");
+        let error = Review::from_json(&v2.to_string()).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `sample_events`"),
+            "{error}"
         );
     }
 

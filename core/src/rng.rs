@@ -17,6 +17,12 @@ pub enum Stream {
     Weights = 4,
     Sample = 5,
     Scenario = 6,
+    /// Which deliveries are redeliveries, and of which earlier event.
+    Deliveries = 7,
+    /// The payload rows of an event.
+    Payload = 8,
+    /// Event ids: a keyed bijection of the production index.
+    EventIds = 9,
 }
 
 /// SplitMix64 finaliser: a bijective avalanche mix of 64 bits.

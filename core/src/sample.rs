@@ -30,7 +30,10 @@ const SPAN_SIGMAS: f64 = 3.5;
 /// One event, as a table row (names are the JSON spellings).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
+    /// Position of the delivery in the sample.
     pub index: u64,
+    /// The event's id: a redelivery repeats its original's.
+    pub event_id: u64,
     pub timestamp_s: f64,
     pub pipeline_id: u32,
     pub dataset_id: u32,
@@ -54,6 +57,7 @@ impl From<&Event> for EventRow {
     fn from(e: &Event) -> Self {
         EventRow {
             index: e.index,
+            event_id: e.event_id,
             timestamp_s: e.timestamp_s,
             pipeline_id: e.pipeline_id,
             dataset_id: e.dataset_id,
@@ -207,7 +211,8 @@ pub struct SampleSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventSample {
     pub seed: u64,
-    /// Events in one run of this workload.
+    /// Deliveries of the profiled sample (`workload.sample_events`): what the
+    /// pipeline runs.
     pub events_in_run: u64,
     /// The first events of the run.
     pub rows: Vec<EventRow>,
@@ -348,7 +353,7 @@ mod tests {
         let (workload, seed) = example();
         let sample = sample(&workload, seed, 25).unwrap();
         assert_eq!(sample.rows.len(), 25);
-        assert_eq!(sample.events_in_run, workload.events);
+        assert_eq!(sample.events_in_run, workload.sample_events);
         // The same events the CLI's `events` command prints.
         let generator = EventGenerator::new(&workload, seed);
         let csv = events_csv(&generator, 25);
@@ -424,6 +429,7 @@ mod tests {
     fn small_runs_and_degenerate_spreads_work() {
         let (mut workload, seed) = example();
         workload.events = 7;
+        workload.sample_events = 7;
         workload.freshness_sigma = 0.0;
         workload.bytes_sigma = 0.0;
         workload.lineage_expected_upstreams = 0;

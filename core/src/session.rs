@@ -10,19 +10,26 @@
 //!
 //! 1. **calibrate** (only with [`Plan::Calibrate`]) — a short warm-up (one
 //!    chunk per lane: faults in the lanes' buffers, warms caches and wakes
-//!    the pool's threads; not measured), then the scaling sample
-//!    (`min(events, SCALING_SAMPLE_EVENTS)`) with exactly 1, 2, …, T lanes;
-//!    the 1-lane pass yields the per-stage costs.
-//! 2. **profile** — the full pass over all events with T lanes (or, when
-//!    replaying, the current pool's threads): the [`DataProfile`].
-//!    Replaying recomputes the aggregates but takes timings from the
-//!    recorded calibration, so `profile_with(review, calibration)` is a pure
-//!    function.
+//!    the pool's threads; not measured), then calibration passes over the
+//!    first `min(sample_events, CALIBRATION_EVENTS)` deliveries with exactly
+//!    1, 2, …, T lanes, the whole round repeated [`CALIBRATION_REPEATS`]
+//!    times (rounds interleave, so a burst of load on the machine spreads
+//!    over lane counts instead of bending one). Each 1-lane pass yields one
+//!    sample of every stage cost, of the payload's cost per byte and of the
+//!    generation cost; every pass yields one throughput sample of its lane
+//!    count.
+//! 2. **profile** — the full pass over the sample's deliveries with T lanes
+//!    (or, when replaying, the current pool's threads): the tallies of the
+//!    [`DataProfile`], and (calibrating) the full pass's wall time, which the
+//!    self-check predicts from the rest.
+//! 3. **state probes** — dedup-only passes over the ids of a quarter and a
+//!    half of the sample's density ([`Pipeline::state_densities`]):
+//!    deterministic, so they run when replaying too.
 //!
-//! Later phases (project, sweep, score) slot in as further [`Phase`]
-//! variants after `Profile`: each reads the [`Results`] gathered so far and
-//! adds its own, and the session finishes when the phase after the last one
-//! is `Finished`.
+//! Replaying recomputes the aggregates but takes timings from the recorded
+//! calibration, so `profile_with(review, calibration)` is a pure function.
+//! The analysis (projection, sweep, failure modes, scoring) is one more
+//! step at the end.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,12 +37,17 @@ use crate::analysis::{self, result::AnalysisOptions, result::ResultDocument};
 use crate::clock::{Clock, FrozenClock};
 use crate::error::CoreError;
 use crate::profiler::{
-    Calibration, DataProfile, Lane, Pass, PassTiming, Pipeline, Profile, ScalingPoint, Stage,
-    CHUNK_EVENTS, PROFILE_SCHEMA_VERSION, SCALING_SAMPLE_EVENTS,
+    Calibration, DataProfile, Lane, MapTally, Measured, Pass, PassTiming, PassWall,
+    PayloadCalibration, Pipeline, Profile, ReduceTally, ScalingPoint, Stage, StatePoint,
+    StateProbe, CALIBRATION_EVENTS, CALIBRATION_REPEATS, CHUNK_EVENTS, PROBE_EVENTS_PER_STEP,
+    PROFILE_SCHEMA_VERSION,
 };
 use crate::review::{Review, ValidationErrors};
 
 /// Where the run's timings come from.
+// One plan per run, moved into the session: the size of the recorded
+// calibration does not matter, and boxing it would change every caller.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Plan {
     /// Measure this machine, then profile.
@@ -67,7 +79,7 @@ impl std::fmt::Display for StageName {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
-    /// e.g. "calibrate: 2 lanes", "profile: pipeline pass".
+    /// e.g. "calibrate: 2 lanes (pass 1 of 3)", "profile: pipeline pass".
     pub stage: StageName,
     /// Overall, 0..1.
     pub fraction: f64,
@@ -75,6 +87,10 @@ pub struct Progress {
 
 /// Share of a run's progress bar that the profiling passes fill.
 const PROFILING_SHARE: f64 = 0.9;
+
+/// A probed id costs about a quarter of a delivery through the pipeline:
+/// its weight in the progress bar.
+const PROBE_WEIGHT: f64 = 0.25;
 
 #[derive(Debug)]
 pub enum Step {
@@ -84,7 +100,7 @@ pub enum Step {
 }
 
 /// Version of the [`RunOutput`] document.
-pub const RUN_OUTPUT_SCHEMA_VERSION: u32 = 1;
+pub const RUN_OUTPUT_SCHEMA_VERSION: u32 = 2;
 
 /// Everything a run produces.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,15 +109,8 @@ pub struct RunOutput {
     pub schema_version: u32,
     pub data_profile: DataProfile,
     pub calibration: Calibration,
-    /// The timing view: the calibration applied to this run's events.
+    /// The timing view: the calibration applied to this run's sample.
     pub profile: Profile,
-}
-
-/// Results gathered by the phases so far.
-#[derive(Debug, Default)]
-struct Results {
-    data_profile: Option<DataProfile>,
-    calibration: Option<Calibration>,
 }
 
 /// The measurements of a calibration in progress.
@@ -110,19 +119,115 @@ struct Measuring {
     environment: String,
     threads_available: u32,
     max_lanes: usize,
-    sample_events: u64,
-    stage_cost_s_per_event: Option<[f64; Stage::COUNT]>,
+    calibration_events: u64,
+    /// Per stage, one sample per 1-lane pass (seconds per delivery).
+    stage_samples: [Vec<f64>; Stage::COUNT],
+    generation_samples: Vec<f64>,
+    payload_samples: Vec<f64>,
+    payload_bytes_per_pass: u64,
+    /// Lane count `l` at index `l − 1`.
     scaling: Vec<ScalingPoint>,
+    full_pass: Option<PassTiming>,
+}
+
+impl Measuring {
+    fn record(&mut self, pass: &Pass, lanes: &[Lane]) {
+        let events = pass.events();
+        if pass.lanes() == 1 {
+            let times = pass.times(lanes);
+            let per_event = events.max(1) as f64;
+            for (samples, (stage, time)) in self
+                .stage_samples
+                .iter_mut()
+                .zip(Stage::ALL.iter().zip(times.stage_s))
+            {
+                if !stage.per_byte() {
+                    samples.push(time / per_event);
+                }
+            }
+            self.generation_samples.push(times.generation_s / per_event);
+            let bytes = pass.map_tally(lanes).payload.bytes;
+            self.payload_bytes_per_pass = bytes;
+            let payload_s = times
+                .stage_s
+                .get(Stage::Payload.index())
+                .copied()
+                .unwrap_or(0.0);
+            self.payload_samples.push(if bytes > 0 {
+                payload_s / bytes as f64
+            } else {
+                0.0
+            });
+        }
+        let threads = pass.lanes() as u32;
+        let wall = PassWall::new(events, pass.wall_s);
+        match self.scaling.iter_mut().find(|p| p.threads == threads) {
+            Some(point) => point.passes.push(wall),
+            None => self.scaling.push(ScalingPoint {
+                threads,
+                events,
+                passes: vec![wall],
+            }),
+        }
+    }
+
+    fn finish(self, sample_events: u64, stride: u64) -> Calibration {
+        let Measuring {
+            environment,
+            threads_available,
+            max_lanes,
+            calibration_events,
+            stage_samples,
+            generation_samples,
+            payload_samples,
+            payload_bytes_per_pass,
+            scaling,
+            full_pass,
+        } = self;
+        Calibration {
+            schema_version: PROFILE_SCHEMA_VERSION,
+            environment,
+            threads_available,
+            chunk_events: CHUNK_EVENTS as u32,
+            sample_events,
+            calibration_events,
+            repeats: CALIBRATION_REPEATS,
+            generation_s_per_event: Measured::from_samples(generation_samples),
+            stage_cost_s_per_event: Stage::ALL
+                .iter()
+                .zip(stage_samples)
+                .filter(|(stage, _)| !stage.per_byte())
+                .map(|(&stage, samples)| (stage, Measured::from_samples(samples)))
+                .collect(),
+            payload: PayloadCalibration {
+                stride,
+                bytes_per_pass: payload_bytes_per_pass,
+                cost_s_per_byte: Measured::from_samples(payload_samples),
+            },
+            scaling,
+            full_pass: full_pass.unwrap_or(PassTiming {
+                events: sample_events,
+                threads: max_lanes as u32,
+                wall_s: 0.0,
+                events_per_s: 0.0,
+            }),
+        }
+    }
 }
 
 #[derive(Debug)]
 enum Phase {
-    /// Unmeasured pass with every lane, before the scaling passes.
+    /// Unmeasured pass with every lane, before the calibration passes.
     WarmUp(Pass),
-    /// Scaling pass at `pass.lanes()` lanes.
-    Calibrate(Pass),
-    /// The full data pass.
+    /// Calibration pass at `pass.lanes()` lanes in round `round`.
+    Calibrate {
+        pass: Pass,
+        round: u32,
+    },
+    /// The full pass over the sample.
     Profile(Pass),
+    /// The dedup-only probe at density `probe.deliveries()`.
+    Probe(StateProbe),
     /// Projection, crossover sweep, failure modes and scoring over the
     /// profile (one step: it is pure arithmetic on the calibration).
     Analyse(Box<RunOutput>),
@@ -138,10 +243,14 @@ pub struct Session {
     lanes: Vec<Lane>,
     phase: Phase,
     measuring: Option<Measuring>,
-    results: Results,
-    /// Events processed by completed passes, and by all passes.
-    work_done: u64,
-    work_total: u64,
+    /// The recorded calibration when replaying.
+    replayed: Option<Calibration>,
+    /// The full pass's tallies, and the probes done so far.
+    tallies: Option<(MapTally, ReduceTally)>,
+    probes: Vec<StatePoint>,
+    /// Work (weighted deliveries) of completed phases, and of all phases.
+    work_done: f64,
+    work_total: f64,
 }
 
 impl Session {
@@ -161,45 +270,47 @@ impl Session {
             return Err(ValidationErrors(errors));
         }
         let pipeline = Pipeline::new(&review);
-        let events = pipeline.events();
+        let sample = pipeline.events();
         let threads = rayon::current_num_threads().max(1);
-        let (phase, measuring, results, work_total) = match plan {
+        let [quarter, half, _] = pipeline.state_densities();
+        let probe_work = PROBE_WEIGHT * (quarter + half) as f64;
+        let (phase, measuring, replayed, work_total) = match plan {
             Plan::Calibrate(config) => {
                 let max_lanes = if config.max_lanes == 0 {
                     threads
                 } else {
                     config.max_lanes.min(threads)
                 };
-                let sample_events = events.min(SCALING_SAMPLE_EVENTS);
+                let calibration_events = sample.min(CALIBRATION_EVENTS);
                 let measuring = Measuring {
                     environment: config.environment,
                     threads_available: threads as u32,
                     max_lanes,
-                    sample_events,
-                    stage_cost_s_per_event: None,
+                    calibration_events,
+                    stage_samples: Default::default(),
+                    generation_samples: Vec::new(),
+                    payload_samples: Vec::new(),
+                    payload_bytes_per_pass: 0,
                     scaling: Vec::new(),
+                    full_pass: None,
                 };
-                let warm_up = sample_events.min(max_lanes as u64 * CHUNK_EVENTS as u64);
-                let total = warm_up + sample_events * max_lanes as u64 + events;
+                let warm_up = calibration_events.min(max_lanes as u64 * CHUNK_EVENTS as u64);
+                let calibration_work =
+                    u64::from(CALIBRATION_REPEATS) * calibration_events * max_lanes as u64;
+                let total = (warm_up + calibration_work + sample) as f64 + probe_work;
                 (
                     Phase::WarmUp(Pass::new(warm_up, max_lanes)),
                     Some(measuring),
-                    Results::default(),
+                    None,
                     total,
                 )
             }
-            Plan::Replay(calibration) => {
-                let results = Results {
-                    calibration: Some(calibration),
-                    ..Results::default()
-                };
-                (
-                    Phase::Profile(Pass::new(events, threads)),
-                    None,
-                    results,
-                    events,
-                )
-            }
+            Plan::Replay(calibration) => (
+                Phase::Profile(Pass::new(sample, threads)),
+                None,
+                Some(calibration),
+                sample as f64 + probe_work,
+            ),
         };
         let mut session = Session {
             review,
@@ -208,9 +319,11 @@ impl Session {
             lanes: Vec::new(),
             phase,
             measuring,
-            results,
-            work_done: 0,
-            work_total: work_total.max(1),
+            replayed,
+            tallies: None,
+            probes: Vec::new(),
+            work_done: 0.0,
+            work_total: work_total.max(1.0),
         };
         session.start_phase();
         Ok(session)
@@ -220,21 +333,41 @@ impl Session {
         &self.review
     }
 
+    fn progress(&self, name: String, in_phase: f64) -> Step {
+        let fraction = PROFILING_SHARE * (self.work_done + in_phase) / self.work_total;
+        Step::Progress(Progress {
+            stage: StageName(name),
+            fraction: fraction.clamp(0.0, 1.0),
+        })
+    }
+
     /// Does about one batch of work and reports progress, or the result.
     pub fn step(&mut self, clock: &dyn Clock) -> Result<Step, CoreError> {
+        let rounds = CALIBRATION_REPEATS;
         let (pass, name) = match &mut self.phase {
             Phase::WarmUp(pass) => (pass, "calibrate: warm-up".to_string()),
-            Phase::Calibrate(pass) => {
+            Phase::Calibrate { pass, round } => {
                 let lanes = pass.lanes();
-                (
-                    pass,
-                    format!(
-                        "calibrate: {lanes} lane{}",
-                        if lanes == 1 { "" } else { "s" }
-                    ),
-                )
+                let name = format!(
+                    "calibrate: {lanes} lane{} (pass {} of {rounds})",
+                    if lanes == 1 { "" } else { "s" },
+                    *round + 1
+                );
+                (pass, name)
             }
             Phase::Profile(pass) => (pass, "profile: pipeline pass".to_string()),
+            Phase::Probe(probe) => {
+                probe.step(PROBE_EVENTS_PER_STEP);
+                let name = format!("profile: dedup state at {} deliveries", probe.deliveries());
+                let done = PROBE_WEIGHT * probe.deliveries_done() as f64;
+                if !probe.is_done() {
+                    return Ok(self.progress(name, done));
+                }
+                self.work_done += PROBE_WEIGHT * probe.deliveries() as f64;
+                let point = probe.point();
+                self.probes.push(point);
+                return self.next_probe(name);
+            }
             Phase::Analyse(_) => {
                 let Phase::Analyse(output) = std::mem::replace(&mut self.phase, Phase::Finished)
                 else {
@@ -256,127 +389,115 @@ impl Session {
             Phase::Finished => return Err(CoreError::Finished),
         };
         pass.run_batch(&self.pipeline, &mut self.lanes, clock)?;
-        // Profiling is most of the run; the last tenth is the analysis step.
-        let fraction =
-            PROFILING_SHARE * (self.work_done + pass.events_done()) as f64 / self.work_total as f64;
         if !pass.is_done() {
-            return Ok(Step::Progress(Progress {
-                stage: StageName(name),
-                fraction: fraction.min(1.0),
-            }));
+            let done = pass.events_done() as f64;
+            return Ok(self.progress(name, done));
         }
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         self.phase = match phase {
             Phase::WarmUp(pass) => {
-                self.work_done += pass.events();
-                let sample = self.measuring.as_ref().map_or(0, |m| m.sample_events);
-                Phase::Calibrate(Pass::new(sample, 1))
+                self.work_done += pass.events() as f64;
+                let events = self.measuring.as_ref().map_or(0, |m| m.calibration_events);
+                Phase::Calibrate {
+                    pass: Pass::new(events, 1),
+                    round: 0,
+                }
             }
-            Phase::Calibrate(pass) => self.finish_scaling(pass),
-            Phase::Profile(pass) => {
-                self.finish_profile(pass);
-                Phase::Finished
-            }
-            // Handled above, before any batch runs.
-            Phase::Analyse(output) => Phase::Analyse(output),
-            Phase::Finished => Phase::Finished,
+            Phase::Calibrate { pass, round } => self.finish_calibration_pass(pass, round),
+            Phase::Profile(pass) => self.finish_profile(pass),
+            other => other,
         };
-        if matches!(self.phase, Phase::Finished) {
-            let output = self.output()?;
-            self.phase = Phase::Analyse(Box::new(output));
-            return Ok(Step::Progress(Progress {
-                stage: StageName("analyse: projection, crossover, scoring".to_string()),
-                fraction: PROFILING_SHARE,
-            }));
-        }
         self.start_phase();
-        Ok(Step::Progress(Progress {
-            stage: StageName(name),
-            fraction: fraction.min(1.0),
-        }))
+        Ok(self.progress(name, 0.0))
     }
 
     fn start_phase(&mut self) {
-        if let Phase::WarmUp(pass) | Phase::Calibrate(pass) | Phase::Profile(pass) = &self.phase {
+        if let Phase::WarmUp(pass) | Phase::Calibrate { pass, .. } | Phase::Profile(pass) =
+            &self.phase
+        {
             pass.start(&self.pipeline, &mut self.lanes);
         }
     }
 
-    /// Records a scaling point and picks the next phase.
-    fn finish_scaling(&mut self, pass: Pass) -> Phase {
-        self.work_done += pass.events();
-        let events = self.pipeline.events();
+    /// Records a calibration pass and picks the next phase.
+    fn finish_calibration_pass(&mut self, pass: Pass, round: u32) -> Phase {
+        self.work_done += pass.events() as f64;
+        let sample = self.pipeline.events();
         let Some(measuring) = &mut self.measuring else {
-            return Phase::Profile(Pass::new(events, pass.lanes()));
+            return Phase::Profile(Pass::new(sample, pass.lanes()));
         };
-        if pass.lanes() == 1 {
-            let sample = pass.events().max(1) as f64;
-            measuring.stage_cost_s_per_event =
-                Some(pass.stage_time_s(&self.lanes).map(|t| t / sample));
-        }
-        measuring.scaling.push(ScalingPoint {
-            threads: pass.lanes() as u32,
-            events: pass.events(),
-            wall_s: pass.wall_s,
-            events_per_s: if pass.wall_s > 0.0 {
-                pass.events() as f64 / pass.wall_s
-            } else {
-                0.0
-            },
-            batches: pass.batches,
-            mean_batch_wall_s: pass.wall_s / f64::from(pass.batches.max(1)),
-            max_batch_wall_s: pass.max_batch_wall_s,
-        });
+        measuring.record(&pass, &self.lanes);
+        let events = measuring.calibration_events;
         if pass.lanes() < measuring.max_lanes {
-            Phase::Calibrate(Pass::new(measuring.sample_events, pass.lanes() + 1))
+            Phase::Calibrate {
+                pass: Pass::new(events, pass.lanes() + 1),
+                round,
+            }
+        } else if round + 1 < CALIBRATION_REPEATS {
+            Phase::Calibrate {
+                pass: Pass::new(events, 1),
+                round: round + 1,
+            }
         } else {
-            Phase::Profile(Pass::new(events, measuring.max_lanes))
+            Phase::Profile(Pass::new(sample, measuring.max_lanes))
         }
     }
 
-    fn finish_profile(&mut self, pass: Pass) {
-        self.work_done += pass.events();
-        let tally = pass.tally(&self.pipeline, &self.lanes);
-        self.results.data_profile = Some(DataProfile::from_tally(&self.pipeline, &tally));
-        if let Some(measuring) = self.measuring.take() {
-            let costs = measuring
-                .stage_cost_s_per_event
-                .unwrap_or([0.0; Stage::COUNT]);
-            self.results.calibration = Some(Calibration {
-                schema_version: PROFILE_SCHEMA_VERSION,
-                environment: measuring.environment,
-                threads_available: measuring.threads_available,
-                chunk_events: CHUNK_EVENTS as u32,
-                sample_events: measuring.sample_events,
-                stage_cost_s_per_event: Stage::ALL.iter().copied().zip(costs).collect(),
-                scaling: measuring.scaling,
-                full_pass: Some(PassTiming {
-                    events: pass.events(),
-                    threads: pass.lanes() as u32,
-                    wall_s: pass.wall_s,
-                    events_per_s: if pass.wall_s > 0.0 {
-                        pass.events() as f64 / pass.wall_s
-                    } else {
-                        0.0
-                    },
-                }),
+    fn finish_profile(&mut self, pass: Pass) -> Phase {
+        self.work_done += pass.events() as f64;
+        self.tallies = Some((
+            pass.map_tally(&self.lanes),
+            pass.reduce_tally(&self.pipeline, &self.lanes),
+        ));
+        if let Some(measuring) = &mut self.measuring {
+            let wall = PassWall::new(pass.events(), pass.wall_s);
+            measuring.full_pass = Some(PassTiming {
+                events: pass.events(),
+                threads: pass.lanes() as u32,
+                wall_s: wall.wall_s,
+                events_per_s: wall.events_per_s,
             });
         }
         // The lanes' buffers are no longer needed.
         self.lanes = Vec::new();
+        let [quarter, _, _] = self.pipeline.state_densities();
+        Phase::Probe(self.pipeline.state_probe(quarter))
+    }
+
+    /// After a probe: the next density, or the data profile.
+    fn next_probe(&mut self, name: String) -> Result<Step, CoreError> {
+        let [_, half, _] = self.pipeline.state_densities();
+        if self.probes.len() == 1 {
+            self.phase = Phase::Probe(self.pipeline.state_probe(half));
+            return Ok(self.progress(name, 0.0));
+        }
+        let output = self.output()?;
+        self.phase = Phase::Analyse(Box::new(output));
+        Ok(Step::Progress(Progress {
+            stage: StageName("analyse: projection, crossover, scoring".to_string()),
+            fraction: PROFILING_SHARE,
+        }))
     }
 
     fn output(&mut self) -> Result<RunOutput, CoreError> {
-        let results = std::mem::take(&mut self.results);
-        match (results.data_profile, results.calibration) {
-            (Some(data_profile), Some(calibration)) => Ok(RunOutput {
-                schema_version: RUN_OUTPUT_SCHEMA_VERSION,
-                profile: Profile::from_calibration(data_profile.events, &calibration),
-                data_profile,
-                calibration,
-            }),
-            _ => Err(CoreError::Finished),
-        }
+        let Some((map, reduce)) = self.tallies.take() else {
+            return Err(CoreError::Finished);
+        };
+        let data_profile = DataProfile::from_tallies(&self.pipeline, &map, &reduce, &self.probes);
+        let calibration = match (self.measuring.take(), self.replayed.take()) {
+            (Some(measuring), _) => measuring.finish(
+                self.pipeline.events(),
+                self.pipeline.payload_format().stride(),
+            ),
+            (None, Some(calibration)) => calibration,
+            (None, None) => return Err(CoreError::Finished),
+        };
+        Ok(RunOutput {
+            schema_version: RUN_OUTPUT_SCHEMA_VERSION,
+            profile: Profile::new(&data_profile, &calibration),
+            data_profile,
+            calibration,
+        })
     }
 }
 
@@ -425,11 +546,13 @@ pub fn profile_with(review: Review, calibration: Calibration) -> Result<RunOutpu
 mod tests {
     use super::*;
     use crate::clock::SteppingClock;
+    use crate::profiler::CHUNKS_PER_LANE;
     use crate::units::Seconds;
 
     fn small_review(events: u64) -> Review {
         let mut review = Review::example();
         review.workload.events = events;
+        review.workload.sample_events = events;
         review
     }
 
@@ -453,11 +576,31 @@ mod tests {
         let review = small_review(40_000);
         let clock = SteppingClock::new(Seconds(1.234_567e-5));
         let measured = on_pool(2, || profile_to_end(review.clone(), calibrate(0), &clock)).unwrap();
-        assert_eq!(measured.calibration.scaling.len(), 2);
-        assert_eq!(measured.calibration.threads_available, 2);
+        let calibration = &measured.calibration;
+        assert_eq!(calibration.threads_available, 2);
+        assert_eq!(calibration.repeats, CALIBRATION_REPEATS);
+        assert_eq!(calibration.calibration_events, 40_000);
+        // Every lane count, every repeat; every per-event stage, every repeat.
+        let lanes: Vec<(u32, usize)> = calibration
+            .scaling
+            .iter()
+            .map(|p| (p.threads, p.passes.len()))
+            .collect();
+        assert_eq!(lanes, [(1, 3), (2, 3)]);
+        assert_eq!(calibration.stage_cost_s_per_event.len(), Stage::COUNT - 1);
+        for cost in calibration.stage_cost_s_per_event.values() {
+            assert_eq!(cost.samples.len(), 3);
+        }
+        assert_eq!(calibration.generation_s_per_event.samples.len(), 3);
+        assert_eq!(calibration.payload.cost_s_per_byte.samples.len(), 3);
+        assert!(calibration.payload.bytes_per_pass > 0);
+        assert_eq!(
+            (calibration.full_pass.events, calibration.full_pass.threads),
+            (40_000, 2)
+        );
         // Through JSON, as the CLI and the app store it.
-        let json = serde_json::to_string(&measured.calibration).unwrap();
-        let calibration: Calibration = serde_json::from_str(&json).unwrap();
+        let json = serde_json::to_string(calibration).unwrap();
+        let calibration = Calibration::from_json(&json).unwrap();
         assert_eq!(calibration, measured.calibration);
         for threads in [1, 3] {
             let replayed = on_pool(threads, || {
@@ -469,6 +612,33 @@ mod tests {
                 serde_json::to_string(&measured).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn generation_is_measured_apart_from_the_stages() {
+        // Every clock read advances 1 µs: each timed interval is one read
+        // apart, so the counts of reads per bucket show what was timed where.
+        let review = small_review(3 * CHUNK_EVENTS as u64);
+        let clock = SteppingClock::new(Seconds(1e-6));
+        let output = on_pool(1, || profile_to_end(review, calibrate(1), &clock)).unwrap();
+        let c = &output.calibration;
+        assert!(c.generation_s_per_event.median > 0.0);
+        for (stage, cost) in &c.stage_cost_s_per_event {
+            assert!(cost.median > 0.0, "{stage}");
+        }
+        assert!(c.payload.cost_s_per_byte.median > 0.0);
+        // The profile's stage time leaves generation out, and says so.
+        let p = &output.profile;
+        let stage_sum: f64 = p.stages.iter().map(|s| s.time_s).sum();
+        assert!((stage_sum - p.single_thread_time_s).abs() <= 1e-9 * stage_sum);
+        assert!(p.generation_time_s > 0.0);
+        assert!(
+            p.bottleneck
+                .reason
+                .contains("generating the synthetic input"),
+            "{}",
+            p.bottleneck.reason
+        );
     }
 
     #[test]
@@ -484,14 +654,18 @@ mod tests {
             }
         };
         // Each step is one batch of CHUNKS_PER_LANE chunks on one lane: a
-        // one-chunk warm-up, the 1 M-event sample, then all events; then
-        // one step of analysis.
-        let batches =
-            |events: u64| Pipeline::chunks(events).div_ceil(crate::profiler::CHUNKS_PER_LANE);
-        let sample = events.min(SCALING_SAMPLE_EVENTS);
+        // one-chunk warm-up, the calibration pass three times, the whole
+        // sample, then the two state probes, a bounded number of ids per
+        // step; then one step of analysis.
+        let batches = |events: u64| Pipeline::chunks(events).div_ceil(CHUNKS_PER_LANE);
+        let probe_steps = |events: u64| events.div_ceil(PROBE_EVENTS_PER_STEP);
+        let calibration = events.min(CALIBRATION_EVENTS);
         assert_eq!(
-            fractions.len() as u64 + 1,
-            1 + batches(sample) + batches(events) + 1
+            fractions.len() as u64,
+            1 + u64::from(CALIBRATION_REPEATS) * batches(calibration)
+                + batches(events)
+                + probe_steps(events / 4)
+                + probe_steps(events / 2)
         );
         assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
         assert!(fractions.iter().all(|&f| (0.0..=1.0).contains(&f)));
@@ -517,12 +691,14 @@ mod tests {
         let mut calibration = measured.calibration;
         calibration.stage_cost_s_per_event.remove(&Stage::Features);
         calibration.scaling[0].threads = 0;
+        calibration.payload.cost_s_per_byte.median = f64::NAN;
         let errors = Session::new(small_review(1_000), Plan::Replay(calibration)).unwrap_err();
         let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
             [
                 "calibration.stage_cost_s_per_event.features",
+                "calibration.payload.cost_s_per_byte.median",
                 "calibration.scaling[0].threads"
             ]
         );
@@ -547,18 +723,24 @@ mod tests {
             0.1 + 0.2,
             1e-9 / 7.0,
         ];
-        for (stage, value) in Stage::ALL.iter().zip(values.iter().cycle()) {
-            calibration.stage_cost_s_per_event.insert(*stage, *value);
+        for (cost, value) in calibration
+            .stage_cost_s_per_event
+            .values_mut()
+            .zip(values.iter().cycle())
+        {
+            *cost = Measured::from_samples(vec![*value, value / 3.0, value * 1.1]);
         }
-        calibration.scaling[0].events_per_s = 12_345_678.901_234_567;
-        let back: Calibration =
-            serde_json::from_str(&serde_json::to_string(&calibration).unwrap()).unwrap();
+        calibration.scaling[0].passes[0].events_per_s = 12_345_678.901_234_567;
+        let back = Calibration::from_json(&serde_json::to_string(&calibration).unwrap()).unwrap();
         for (a, b) in calibration
             .stage_cost_s_per_event
             .values()
             .zip(back.stage_cost_s_per_event.values())
         {
-            assert_eq!(a.to_bits(), b.to_bits());
+            for (x, y) in a.samples.iter().zip(&b.samples) {
+                assert_eq!(x.to_bits(), y.to_bits());
+            }
+            assert_eq!(a.median.to_bits(), b.median.to_bits());
         }
         assert_eq!(back, calibration);
     }

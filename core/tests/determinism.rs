@@ -19,6 +19,7 @@ fn calibration() -> Calibration {
 fn review(events: u64, seed: u64) -> Review {
     let mut review = Review::example();
     review.workload.events = events;
+    review.workload.sample_events = events;
     review.seed = seed;
     review
 }
@@ -100,7 +101,12 @@ fn a_measured_calibration_replays_to_the_same_document() {
     });
     let measured = on_pool(2, || run_to_end(review.clone(), plan, &clock)).unwrap();
     assert_eq!(measured.calibration.scaling.len(), 2);
-    assert!(measured.calibration.full_pass.is_some());
+    assert_eq!(measured.calibration.full_pass.events, 50_000);
+    assert!(measured
+        .calibration
+        .scaling
+        .iter()
+        .all(|p| p.passes.len() == 3));
     // Through JSON, as the CLI and the page store it.
     let recorded: ResultDocument = serde_json::from_str(&measured.to_json_pretty()).unwrap();
     for threads in [1, 2, 3] {

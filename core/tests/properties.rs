@@ -25,7 +25,7 @@ use scalewise_core::clock::{FrozenClock, SteppingClock};
 use scalewise_core::limits;
 use scalewise_core::review::{
     Action, Alternative, CacheTier, CheckpointInterval, InvalidationPolicy, Partitioning,
-    PolicyMode, Review, Role, Sensitivity, StateCost,
+    PolicyMode, Review, Role, Sensitivity, StateCost, SCHEMA_VERSION,
 };
 use scalewise_core::session::{profile_to_end, CalibrateConfig, Plan};
 use scalewise_core::units::Seconds;
@@ -242,18 +242,50 @@ macro_rules! access_rows {
 /// [`UNBOUNDED_FIELDS`].
 fn numeric_fields() -> Vec<NumericField> {
     let mut rows = vec![
-        int("schema_version", 1, 1, |r, v| r.schema_version = u32_of(v)),
+        int(
+            "schema_version",
+            SCHEMA_VERSION as u64,
+            SCHEMA_VERSION as u64,
+            |r, v| r.schema_version = u32_of(v),
+        ),
         int("scenario.module", 1, 99, |r, v| {
             r.scenario.module = u32_of(v)
         }),
-        int("workload.events", 1, limits::MAX_EVENTS_PER_RUN, |r, v| {
-            r.workload.events = v
-        }),
+        // The sample is at most the production volume: it follows the
+        // volume down, so that only the volume's own range is tested.
+        int(
+            "workload.events",
+            1,
+            limits::MAX_PRODUCTION_EVENTS,
+            |r, v| {
+                r.workload.sample_events = r.workload.sample_events.min(v).max(1);
+                r.workload.events = v
+            },
+        ),
+        // The volume at its maximum and the dedup window at its minimum
+        // first, so that neither the volume nor the dedup state limits it.
+        int(
+            "workload.sample_events",
+            1,
+            limits::MAX_SAMPLE_EVENTS,
+            |r, v| {
+                r.workload.events = limits::MAX_PRODUCTION_EVENTS;
+                r.workload.dedup_window_s = 1.0;
+                r.workload.sample_events = v
+            },
+        ),
+        // The dedup window is at most the batch window: it follows a valid
+        // batch window down.
         float(
             "workload.batch_window_s",
             1.0,
             limits::MAX_BATCH_WINDOW_S,
-            |r, v| r.workload.batch_window_s = v,
+            |r, v| {
+                if v >= 1.0 {
+                    r.workload.dedup_window_s = r.workload.dedup_window_s.min(v);
+                }
+                r.workload.batch_window_s = v
+            },
         ),
         int("workload.domains", 1, limits::MAX_DOMAINS as u64, |r, v| {
             r.workload.domains = u32_of(v)
@@ -338,6 +370,16 @@ fn numeric_fields() -> Vec<NumericField> {
         float("workload.out_of_range_rate", 0.0, 1.0, |r, v| {
             r.workload.out_of_range_rate = v
         }),
+        float(
+            "workload.duplicate_rate",
+            0.0,
+            limits::MAX_DUPLICATE_RATE,
+            |r, v| r.workload.duplicate_rate = v,
+        ),
+        // At most the example's batch window (a day).
+        float("workload.dedup_window_s", 1.0, 86_400.0, |r, v| {
+            r.workload.dedup_window_s = v
+        }),
         int("workload.hot_keys", 1, limits::MAX_HOT_KEYS, |r, v| {
             r.workload.hot_keys = v
         }),
@@ -352,6 +394,12 @@ fn numeric_fields() -> Vec<NumericField> {
             0.0,
             limits::MAX_REQUESTS_PER_EVENT,
             |r, v| r.workload.requests_per_event = v,
+        ),
+        int(
+            "workload.cache_entry_bytes",
+            limits::MIN_CACHE_ENTRY_BYTES,
+            limits::MAX_CACHE_ENTRY_BYTES,
+            |r, v| r.workload.cache_entry_bytes = v,
         ),
         positive("sla.deadline_s", limits::MAX_DEADLINE_S, |r, v| {
             r.sla.deadline_s = v
@@ -728,6 +776,13 @@ fn weight_map<K: Ord + Copy + std::fmt::Debug>(
 }
 
 fn review_strategy() -> impl Strategy<Value = Review> {
+    let volume = (
+        1..=MAX_TEST_EVENTS,
+        1..=1_000_000u64,
+        0.0..=limits::MAX_DUPLICATE_RATE,
+        0.0..=1.0f64,
+        limits::MIN_CACHE_ENTRY_BYTES..=limits::MAX_CACHE_ENTRY_BYTES,
+    );
     let workload = (
         (
             1..=MAX_TEST_EVENTS,
@@ -770,7 +825,7 @@ fn review_strategy() -> impl Strategy<Value = Review> {
         any::<u64>(),
         1..=99u32,
     );
-    (workload, rest).prop_map(|(workload, rest)| {
+    (workload, rest, volume).prop_map(|(workload, rest, volume)| {
         let (
             (
                 events,
@@ -799,9 +854,18 @@ fn review_strategy() -> impl Strategy<Value = Review> {
             (roles, sensitivities, actions),
         ) = workload;
         let (designs, deadline_s, budget, criteria, seed, module) = rest;
+        let (sample, volume_factor, duplicates, dedup_fraction, entry_bytes) = volume;
         let mut review = Review::example();
         let w = &mut review.workload;
-        w.events = events;
+        // The pipeline runs `sample` (and the production volume is drawn
+        // independently, above it); the first draw is unused since the
+        // volume was split.
+        let _ = events;
+        w.sample_events = sample;
+        w.events = sample * volume_factor;
+        w.duplicate_rate = duplicates;
+        w.dedup_window_s = (window * dedup_fraction).max(1.0);
+        w.cache_entry_bytes = entry_bytes;
         w.batch_window_s = window;
         w.domains = domains;
         w.domain_zipf_alpha = domain_alpha;

@@ -25,6 +25,8 @@ test('the engine worker terminated mid-run: the page says so, keeps the result a
   await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('40000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('40000000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run profiler' }).click();
   await expect(status).toContainText('%');
 
@@ -50,6 +52,8 @@ test('the engine worker terminated mid-run: the page says so, keeps the result a
   await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('300000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('300000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   await retry.click();
   await expect(retry).toBeHidden();
   // (Right after Retry the status shows the kept run again; wait for a newer one.)
@@ -72,6 +76,8 @@ test('an exception thrown inside the engine worker is reported the same way', as
   await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('40000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('40000000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run profiler' }).click();
   await expect(status).toContainText('%');
   // An uncaught exception in a task of the worker: the page's Worker object
@@ -81,6 +87,8 @@ test('an exception thrown inside the engine worker is reported the same way', as
   await expect(status).toContainText('injected fault');
   await page.getByLabel('Events per run').fill('300000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('300000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByRole('button', { name: 'Retry' })).toBeHidden();
   await expect.poll(async () => Number(((await status.textContent()).match(/Finished run #(\d+)/) || [])[1] || 0), {

@@ -32,6 +32,8 @@ test('the main thread stays responsive during a long run', async ({ page }) => {
   await gotoStep(page, 'data');
   await page.getByLabel('Events per run').fill('40000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('40000000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   // Watch the run from the Run step.
   await gotoStep(page, 'run');
   await page.evaluate(() => {
@@ -80,8 +82,10 @@ test('Cancel stops a long run promptly and keeps the previous result', async ({ 
   const before = (await page.getByTestId('data-digest').textContent()).trim();
 
   await gotoStep(page, 'data');
-  await page.getByLabel('Events per run').fill('150000000');
+  await page.getByLabel('Events per run').fill('80000000');
   await page.getByLabel('Events per run').dispatchEvent('change');
+  await page.getByLabel('Profiled sample').fill('80000000');
+  await page.getByLabel('Profiled sample').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run profiler' }).click();
   await expect(page.getByTestId('run-status')).toContainText('%');
   const cancelledAt = Date.now();

@@ -9,7 +9,10 @@
 // 400-point maximum applies to recorded results being verified.
 import { test, expect, openWorkbench, gotoStep } from './fixtures.mjs';
 
-const MAX_EVENTS = 200_000_000; // limits::MAX_EVENTS_PER_RUN
+const MAX_EVENTS = 200_000_000; // limits::MAX_SAMPLE_EVENTS
+// The dedup window that keeps a 2·10⁸ sample's window within
+// limits::MAX_DEDUP_WINDOW_EVENTS (4 Mi deliveries of a day's batch).
+const DEDUP_WINDOW_S = 1_800;
 const MAX_ALTERNATIVES = 8; // limits::MAX_ALTERNATIVES
 
 test('the largest accepted review runs to completion', async ({ page }, testInfo) => {
@@ -25,7 +28,13 @@ test('the largest accepted review runs to completion', async ({ page }, testInfo
   await expect(add).toBeDisabled();
 
   await gotoStep(page, 'data');
-  const events = page.getByLabel('Events per run');
+  const production = page.getByLabel('Events per run');
+  await production.fill(String(MAX_EVENTS + 1));
+  await production.dispatchEvent('change');
+  const window = page.getByLabel('Dedup window');
+  await window.fill(String(DEDUP_WINDOW_S));
+  await window.dispatchEvent('change');
+  const events = page.getByLabel('Profiled sample');
   // One more than the limit is refused at the field, with the limit named.
   await events.fill(String(MAX_EVENTS + 1));
   await events.dispatchEvent('change');
@@ -47,7 +56,7 @@ test('the largest accepted review runs to completion', async ({ page }, testInfo
   await expect(page.getByTestId('data-digest')).toHaveText(/^[0-9a-f]{64}$/);
   await expect(page.getByTestId('stale-marker')).toBeHidden();
   await gotoStep(page, 'run');
-  await expect(page.getByText(/^200 M events, seed/)).toBeVisible();
+  await expect(page.getByText(/^200 M production events, a sample of 200 M profiled, seed/)).toBeVisible();
 
   const line = `limits: ${MAX_EVENTS} events × ${MAX_ALTERNATIVES} alternatives in ${mode} mode (${threads} threads): ${seconds.toFixed(1)} s`;
   console.log(line);

@@ -165,8 +165,10 @@ test('Cancel during a long run stops it and keeps the previous result', async ({
   const digest = await page.getByTestId('data-digest').textContent();
 
   await gotoStep(page, 'data');
-  await page.getByLabel('Events per run').fill('150000000');
+  await page.getByLabel('Events per run').fill('80000000');
   await page.getByLabel('Events per run').press('Tab');
+  await page.getByLabel('Profiled sample').fill('80000000');
+  await page.getByLabel('Profiled sample').press('Tab');
   await expect(page.getByTestId('stale-marker')).toBeVisible();
   await page.getByRole('button', { name: 'Run profiler' }).click();
   await gotoStep(page, 'run');
@@ -199,9 +201,11 @@ test('editing the workload during a long run keeps the Data step responsive; the
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) window.__longTasks.push(Math.round(entry.duration));
     }).observe({ type: 'longtask' });
-    const events = document.getElementById('f-workload-events');
-    events.value = '40000000';
-    events.dispatchEvent(new Event('change'));
+    for (const id of ['f-workload-events', 'f-workload-sample_events']) {
+      const field = document.getElementById(id);
+      field.value = '40000000';
+      field.dispatchEvent(new Event('change'));
+    }
     [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Run profiler').click();
     // A second edit mid-run.
     setTimeout(() => {

@@ -17,11 +17,7 @@ pub fn PipelinePanel() -> impl IntoView {
                     .access
                     .report(scalewise_core::review::PolicyMode::DenyOverrides);
                 (
-                    f.result
-                        .calibration
-                        .full_pass
-                        .as_ref()
-                        .map(|p| p.events_per_s),
+                    Some(f.result.calibration.full_pass.events_per_s).filter(|&v| v > 0.0),
                     d.events,
                     d.total_bytes,
                     d.quality.freshness_breach_rate,

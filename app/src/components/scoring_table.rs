@@ -253,6 +253,7 @@ mod tests {
     fn scoring() -> ScoringResult {
         let mut review = Review::example();
         review.workload.events = 20_000;
+        review.workload.sample_events = 20_000;
         let calibration = serde_json::from_str(include_str!(
             "../../../core/tests/fixtures/calibration.json"
         ))

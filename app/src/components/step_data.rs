@@ -43,17 +43,28 @@ const fn slider(name: &'static str, min: f64, max: f64, log: bool) -> Option<Sli
     })
 }
 
-const VOLUME: [Param; 5] = [
+const VOLUME: [Param; 6] = [
     Param {
-        label: "Events per run",
+        label: "Production events per run",
         field: "events",
         unit: "events",
         echo: Some(Unit::Count),
         integer: true,
-        hint: "Pipeline events in one batch run; the profiler really processes all of them. At most 200 M (200 000 000) per run: the engine's limit, which a browser tab runs in about a minute.",
-        slider: slider("Event volume slider", 1e4, 2e8, true),
+        hint: "The production volume of one batch run, the volume the decision is about: projected from the profiled sample, not run. At most 10¹².",
+        slider: slider("Event volume slider", 1e4, 1e12, true),
         get: |w| w.events as f64,
         set: |w, v| w.events = to_u64(v),
+    },
+    Param {
+        label: "Profiled sample",
+        field: "sample_events",
+        unit: "events",
+        echo: Some(Unit::Count),
+        integer: true,
+        hint: "Deliveries the pipeline really runs here: a thinning of the production batch over the same batch window. At most the production volume and 200 M (200 000 000): the engine's limit, which a browser tab runs in about a minute.",
+        slider: slider("Sample size slider", 1e4, 2e8, true),
+        get: |w| w.sample_events as f64,
+        set: |w, v| w.sample_events = to_u64(v),
     },
     Param {
         label: "Batch window",
@@ -101,7 +112,7 @@ const VOLUME: [Param; 5] = [
     },
 ];
 
-const KEYS: [Param; 7] = [
+const KEYS: [Param; 8] = [
     Param {
         label: "Domains (partition keys)",
         field: "domains",
@@ -178,6 +189,42 @@ const KEYS: [Param; 7] = [
         slider: None,
         get: |w| w.requests_per_event,
         set: |w, v| w.requests_per_event = v,
+    },
+    Param {
+        label: "Cache entry size",
+        field: "cache_entry_bytes",
+        unit: "bytes",
+        echo: Some(Unit::Bytes),
+        integer: true,
+        hint: "Memory per cached key: a feature row of ~200 float32 features, its key and version stamp ≈ 1 KiB.",
+        slider: None,
+        get: |w| w.cache_entry_bytes as f64,
+        set: |w, v| w.cache_entry_bytes = to_u64(v),
+    },
+];
+
+const DELIVERY: [Param; 2] = [
+    Param {
+        label: "Redelivery rate",
+        field: "duplicate_rate",
+        unit: "0–0.5",
+        echo: Some(Unit::Percent),
+        integer: false,
+        hint: "At-least-once delivery: retries after timeouts and consumer restarts redeliver ~0.1–1% of events; the dedup stage drops them.",
+        slider: None,
+        get: |w| w.duplicate_rate,
+        set: |w, v| w.duplicate_rate = v,
+    },
+    Param {
+        label: "Dedup window",
+        field: "dedup_window_s",
+        unit: "s",
+        echo: Some(Unit::Seconds),
+        integer: false,
+        hint: "Redeliveries arrive within the ingestion layer's retry horizon (an hour); the dedup stage keeps the ids of that window, at most the batch window.",
+        slider: None,
+        get: |w| w.dedup_window_s,
+        set: |w, v| w.dedup_window_s = v,
     },
 ];
 
@@ -330,7 +377,7 @@ pub fn DataStep() -> impl IntoView {
             let m = &s.summary;
             view! {
                 <div class="metrics" data-testid="sample-summary">
-                    <div class="metric"><span class="label">"Events per run"</span>
+                    <div class="metric"><span class="label">"Deliveries profiled"</span>
                         <span class="value">{format::count(s.events_in_run as f64)}</span></div>
                     <div class="metric"><span class="label">"Mean payload"</span>
                         <span class="value">{format::bytes(m.bytes_mean)}</span></div>
@@ -373,6 +420,7 @@ pub fn DataStep() -> impl IntoView {
                 <div class="grid three">
                     {param_fields(&FRESHNESS)}
                     {param_fields(&QUALITY)}
+                    {param_fields(&DELIVERY)}
                 </div>
             </section>
             <section class="panel" aria-labelledby="mix-heading">
@@ -427,11 +475,11 @@ pub fn DataStep() -> impl IntoView {
 mod tests {
     use super::*;
 
-    /// The events field's help states the core's limit (a changed limit
+    /// The sample field's help states the core's limit (a changed limit
     /// must change the text too).
     #[test]
-    fn the_events_hint_states_the_limit() {
-        let digits = scalewise_core::limits::MAX_EVENTS_PER_RUN.to_string();
+    fn the_sample_hint_states_the_limit() {
+        let digits = scalewise_core::limits::MAX_SAMPLE_EVENTS.to_string();
         let mut grouped = String::new();
         for (i, digit) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -439,7 +487,7 @@ mod tests {
             }
             grouped.push(digit);
         }
-        let events = VOLUME.iter().find(|p| p.field == "events").unwrap();
+        let events = VOLUME.iter().find(|p| p.field == "sample_events").unwrap();
         assert!(events.hint.contains(&grouped), "{}", events.hint);
     }
 }

@@ -234,6 +234,7 @@ mod tests {
     fn the_two_failure_modes_shown_are_those_the_mitigation_helps_most() {
         let mut review = Review::example();
         review.workload.events = 20_000;
+        review.workload.sample_events = 20_000;
         let calibration = serde_json::from_str(include_str!(
             "../../../core/tests/fixtures/calibration.json"
         ))

@@ -5,7 +5,7 @@
 //! Cancel buttons live in the sidebar, so a run can start from any step.
 
 use leptos::prelude::*;
-use scalewise_core::profiler::SCALING_SAMPLE_EVENTS;
+use scalewise_core::profiler::{CALIBRATION_EVENTS, CALIBRATION_REPEATS};
 use scalewise_core::protocol::ThreadMode;
 
 use crate::components::run_panel::progress_text;
@@ -25,14 +25,15 @@ fn phases(threads: usize) -> Vec<(String, String)> {
     for lanes in 1..=threads.max(1) {
         out.push((
             format!(
-                "Scaling pass with {lanes} thread{}",
+                "Calibration passes with {lanes} thread{} (× {CALIBRATION_REPEATS})",
                 if lanes == 1 { "" } else { "s" }
             ),
             format!("calibrate: {lanes} lane"),
         ));
     }
     out.push((
-        "Full pipeline pass over every event".to_string(),
+        "Full pipeline pass over the sample, then its dedup state at two smaller densities"
+            .to_string(),
         "profile".to_string(),
     ));
     out.push((
@@ -48,9 +49,10 @@ pub fn phase_index(stage: &str, threads: usize) -> Option<usize> {
         stage.starts_with(prefix.as_str())
             && (!prefix.starts_with("calibrate: ")
                 || prefix == "calibrate: warm-up"
-                || stage
-                    .strip_prefix(prefix.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest == "s"))
+                || stage.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                    let rest = rest.strip_prefix('s').unwrap_or(rest);
+                    rest.is_empty() || rest.starts_with(" (")
+                }))
     })
 }
 
@@ -73,15 +75,17 @@ pub fn RunStep() -> impl IntoView {
     };
     let plan = move || {
         bench.review.with(|r| {
-            let events = r.workload.events;
+            let sample = r.workload.sample_events;
             format!(
-                "{} events, seed {}, {} alternatives. Calibration measures {} events at 1 to {} threads; then the pipeline processes all {} events.",
-                format::count(events as f64),
+                "{} production events, a sample of {} profiled, seed {}, {} alternatives. Calibration measures {} deliveries at 1 to {} threads, {} times each; then the pipeline processes all {} deliveries of the sample.",
+                format::count(r.workload.events as f64),
+                format::count(sample as f64),
                 r.seed,
                 r.alternatives.len(),
-                format::count(events.min(SCALING_SAMPLE_EVENTS) as f64),
+                format::count(sample.min(CALIBRATION_EVENTS) as f64),
                 threads(),
-                format::count(events as f64),
+                CALIBRATION_REPEATS,
+                format::count(sample as f64),
             )
         })
     };

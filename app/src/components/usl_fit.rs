@@ -20,7 +20,9 @@ pub fn UslFitPanel() -> impl IntoView {
             f.as_ref().map(|f| {
                 let mut csv = String::from("workers,throughput\n");
                 for p in &f.result.calibration.scaling {
-                    csv.push_str(&format!("{},{}\n", p.threads, p.events_per_s));
+                    for pass in &p.passes {
+                        csv.push_str(&format!("{},{}\n", p.threads, pass.events_per_s));
+                    }
                 }
                 csv
             })

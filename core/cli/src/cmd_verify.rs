@@ -81,39 +81,30 @@ mod tests {
     use scalewise_core::analysis::crossover::SweepConfig;
     use scalewise_core::analysis::projection::ProjectionConfig;
     use scalewise_core::analysis::result::{build, AnalysisOptions};
-    use scalewise_core::profiler::{ScalingPoint, Stage};
+    use scalewise_core::profiler::Stage;
 
     /// A real (small) document: 20 000 events replayed on a hand-made
     /// calibration, with a cheap analysis.
     fn document() -> ResultDocument {
-        let per_stage = [0.3e-6, 0.2e-6, 0.1e-6, 0.2e-6, 0.3e-6, 0.1e-6];
-        let calibration = Calibration {
-            schema_version: 1,
-            environment: "test".to_string(),
-            threads_available: 4,
-            chunk_events: 4_096,
-            sample_events: 10_000,
-            stage_cost_s_per_event: Stage::ALL.iter().copied().zip(per_stage).collect(),
-            scaling: [1u32, 2, 3, 4]
-                .iter()
-                .map(|&n| {
-                    let x = f64::from(n);
-                    let eps = x / 1.2e-6 / (1.0 + 0.04 * (x - 1.0));
-                    ScalingPoint {
-                        threads: n,
-                        events: 10_000,
-                        wall_s: 10_000.0 / eps,
-                        events_per_s: eps,
-                        batches: 1,
-                        mean_batch_wall_s: 10_000.0 / eps,
-                        max_batch_wall_s: 10_000.0 / eps,
-                    }
-                })
-                .collect(),
-            full_pass: None,
-        };
+        let per_stage = [0.3e-6, 0.2e-6, 0.1e-6, 0.2e-6, 0.3e-6, 0.1e-6, 0.1e-6];
+        let stages = Stage::ALL.iter().copied().filter(|s| !s.per_byte());
+        let scaling: Vec<(u32, f64)> = [1u32, 2, 3, 4]
+            .iter()
+            .map(|&n| {
+                let x = f64::from(n);
+                (n, x / 1.2e-6 / (1.0 + 0.04 * (x - 1.0)))
+            })
+            .collect();
+        let calibration = Calibration::from_costs(
+            "test",
+            10_000,
+            &stages.zip(per_stage).collect(),
+            0.2e-9,
+            &scaling,
+        );
         let mut review = Review::example();
         review.workload.events = 20_000;
+        review.workload.sample_events = 20_000;
         let output = scalewise_core::session::profile_with(review.clone(), calibration).unwrap();
         let options = AnalysisOptions {
             projection: ProjectionConfig {

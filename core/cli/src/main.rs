@@ -24,11 +24,12 @@ USAGE:
         Print the built-in example review (JSON) on stdout.
 
     scalewise events REVIEW.json [--limit N]
-        Print the review's synthetic pipeline events as CSV on stdout
-        (header + one row per event; all events unless --limit).
+        Print the review's synthetic sample as CSV on stdout (header + one
+        row per delivery, redeliveries included; all of them unless --limit).
 
     scalewise run REVIEW.json [-o RESULT.json] [--calibration CAL.json] [--threads N]
-        Profile the batch pipeline over the review's events, project every
+        Profile the batch pipeline over the review's sample (workload.sample_events
+        deliveries, a thinning of the production batch), project every
         alternative, sweep the volume, score, and print the result document
         (JSON) on stdout, or write it to RESULT.json.
         --calibration CAL.json  replay a recorded calibration (a calibration
@@ -283,7 +284,7 @@ fn load_calibration(path: &str) -> Result<Calibration, Failure> {
         Some(inner) => inner.clone(),
         None => value,
     };
-    serde_json::from_value(calibration).map_err(invalid)
+    Calibration::from_value(calibration).map_err(|e| Failure::Invalid(vec![format!("{path}: {e}")]))
 }
 
 fn io_error(what: &str) -> impl Fn(io::Error) -> Failure + '_ {
@@ -370,9 +371,11 @@ fn run(options: Options) -> Result<(), Failure> {
         eprintln!("{line}");
     }
     eprintln!("result digest {}", output.reproducibility.digest);
-    if let Some(pass) = &output.calibration.full_pass {
+    let pass = &output.calibration.full_pass;
+    if pass.events_per_s > 0.0 {
         eprintln!(
-            "measured full pass: {:.1} M events/s on {} thread(s)",
+            "measured full pass: {} deliveries of the sample at {:.1} M events/s on {} thread(s)",
+            pass.events,
             pass.events_per_s / 1e6,
             pass.threads
         );

@@ -27,11 +27,12 @@ fn scratch(name: &str, contents: &str) -> PathBuf {
     path
 }
 
-/// The example with `events` events, possibly edited.
+/// The example with `events` events (all of them profiled), possibly edited.
 fn review(name: &str, events: u64, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     let mut value: serde_json::Value =
         serde_json::from_str(&stdout(&scalewise(&["example"]))).unwrap();
     value["workload"]["events"] = events.into();
+    value["workload"]["sample_events"] = events.into();
     edit(&mut value);
     scratch(name, &value.to_string())
 }

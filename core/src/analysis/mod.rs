@@ -520,37 +520,115 @@ fn shares_valid(field: &str, shares: &[f64]) -> Result<(), AnalysisError> {
     Ok(())
 }
 
+impl From<&crate::profiler::Measured> for Spread {
+    fn from(m: &crate::profiler::Measured) -> Self {
+        Spread {
+            median: m.median,
+            min: m.min,
+            max: m.max,
+        }
+    }
+}
+
 impl From<&crate::profiler::Calibration> for CostModel {
     fn from(calibration: &crate::profiler::Calibration) -> Self {
+        let events = calibration.calibration_events.max(1) as f64;
         Self {
-            // BTreeMap<Stage, _> iterates in pipeline order (Stage's Ord).
+            // BTreeMap<Stage, _> iterates in pipeline order (Stage's Ord);
+            // the payload stage's cost is per byte, below.
             stage_cost_s_per_event: calibration
                 .stage_cost_s_per_event
                 .iter()
-                .map(|(stage, &cost)| StageCost {
+                .map(|(stage, cost)| StageCost {
                     stage: stage.name().to_string(),
-                    cost_s_per_event: Spread::exact(cost),
+                    cost_s_per_event: Spread::from(cost),
                 })
                 .collect(),
-            payload_cost_s_per_byte: Spread::exact(0.0),
-            generation_s_per_event: Spread::exact(0.0),
+            payload_cost_s_per_byte: Spread::from(&calibration.payload.cost_s_per_byte),
+            generation_s_per_event: Spread::from(&calibration.generation_s_per_event),
+            // Every repeated pass is a point of the fit.
             scaling: calibration
                 .scaling
                 .iter()
-                .map(|p| ThreadScaling {
-                    threads: f64::from(p.threads),
-                    events_per_s: p.events_per_s,
+                .flat_map(|p| {
+                    p.passes.iter().map(|pass| ThreadScaling {
+                        threads: f64::from(p.threads),
+                        events_per_s: pass.events_per_s,
+                    })
                 })
                 .collect(),
-            calibration_events: calibration.sample_events,
-            payload_bytes_per_pass_event: 0.0,
-            full_pass: calibration.full_pass.as_ref().map(|p| MeasuredPass {
-                events: p.events,
-                threads: p.threads,
-                wall_s: p.wall_s,
+            calibration_events: calibration.calibration_events,
+            payload_bytes_per_pass_event: calibration.payload.bytes_per_pass as f64 / events,
+            full_pass: Some(MeasuredPass {
+                events: calibration.full_pass.events,
+                threads: calibration.full_pass.threads,
+                wall_s: calibration.full_pass.wall_s,
             }),
             environment: calibration.environment.clone(),
         }
+    }
+}
+
+/// The stateful stages' measurements as one working set. One stateful
+/// stage (dedup) keeps its entries; several are added up in bytes.
+fn state_facts(profile: &crate::profiler::DataProfile) -> StateFacts {
+    // The constant tallies: partition loads (events and bytes per
+    // partition) and per-domain moments, as the pipeline holds them.
+    let loads: usize = profile
+        .partitioning
+        .schemes
+        .iter()
+        .map(|s| s.loads.len())
+        .sum();
+    let constant_bytes = (loads * 24 + profile.features.len() * 96) as f64;
+    let mut stages = profile.state.iter();
+    let (Some(only), None) = (stages.next(), stages.next()) else {
+        // Several stages, or none: in bytes (one "entry" = one byte).
+        let mut points: Vec<StatePoint> = Vec::new();
+        for stage in &profile.state {
+            for (k, p) in stage.points.iter().enumerate() {
+                match points.get_mut(k) {
+                    Some(point) => point.entries += p.state_bytes as f64,
+                    None => points.push(StatePoint {
+                        events: p.events as f64,
+                        entries: p.state_bytes as f64,
+                    }),
+                }
+            }
+        }
+        let (a, b, r2) = profile.state.iter().fold((0.0, 0.0, 1.0f64), |(a, b, r2), s| {
+            (
+                a + s.fit.intercept_entries * s.bytes_per_entry,
+                b + s.fit.entries_per_event * s.bytes_per_entry,
+                r2.min(s.fit.r2),
+            )
+        });
+        return StateFacts {
+            entries_intercept: a,
+            entries_per_event: b,
+            r2,
+            bytes_per_entry: if profile.state.is_empty() { 0.0 } else { 1.0 },
+            constant_bytes,
+            measured_up_to_events: points.iter().map(|p| p.events).fold(0.0, f64::max),
+            points,
+        };
+    };
+    let points: Vec<StatePoint> = only
+        .points
+        .iter()
+        .map(|p| StatePoint {
+            events: p.events as f64,
+            entries: p.peak_entries as f64,
+        })
+        .collect();
+    StateFacts {
+        entries_intercept: only.fit.intercept_entries,
+        entries_per_event: only.fit.entries_per_event,
+        r2: only.fit.r2,
+        bytes_per_entry: only.bytes_per_entry,
+        constant_bytes,
+        measured_up_to_events: points.iter().map(|p| p.events).fold(0.0, f64::max),
+        points,
     }
 }
 
@@ -615,7 +693,7 @@ impl From<&crate::profiler::DataProfile> for DataFacts {
             deny_overrides: outcome(&access.deny_overrides),
             allow_overrides: outcome(&access.allow_overrides),
             record_bytes: crate::events::RECORD_BYTES as f64,
-            state: StateFacts::NONE,
+            state: state_facts(profile),
         }
     }
 }

@@ -682,7 +682,7 @@ impl Projector {
             bytes_per_event: bytes,
             record_bytes: facts.record_bytes,
             requests_per_event: review.workload.requests_per_event,
-            cache_entry_bytes: review.workload.cache_entry_bytes,
+            cache_entry_bytes: review.workload.cache_entry_bytes as f64,
             profiled_events: facts.events.max(1) as f64,
             state: facts.state.clone(),
             distributed_engine: design.nodes > 1,

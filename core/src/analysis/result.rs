@@ -516,7 +516,7 @@ fn assemble(
         alternatives,
         recommendation,
         answer: crossover.answer.clone(),
-        timing: Profile::from_calibration(profile.events, &calibration),
+        timing: Profile::new(&profile, &calibration),
         profile,
         calibration,
         scaling,
@@ -1083,39 +1083,33 @@ pub(crate) mod tests {
 
     /// A hand-made calibration (native-release order of magnitude).
     pub fn calibration() -> Calibration {
-        use crate::profiler::{ScalingPoint, Stage};
-        let per_stage = [0.3e-6, 0.2e-6, 0.1e-6, 0.2e-6, 0.3e-6, 0.1e-6];
+        use crate::profiler::Stage;
+        let per_stage = [0.3e-6, 0.2e-6, 0.1e-6, 0.2e-6, 0.3e-6, 0.1e-6, 0.1e-6];
         let total: f64 = per_stage.iter().sum();
-        Calibration {
-            schema_version: 1,
-            environment: "test fixture".to_string(),
-            threads_available: 4,
-            chunk_events: 4_096,
-            sample_events: 100_000,
-            stage_cost_s_per_event: Stage::ALL.iter().copied().zip(per_stage).collect(),
-            scaling: [1u32, 2, 3, 4]
-                .iter()
-                .map(|&n| {
-                    let x = f64::from(n);
-                    let eps = x / total / (1.0 + 0.04 * (x - 1.0) + 0.001 * x * (x - 1.0));
-                    ScalingPoint {
-                        threads: n,
-                        events: 100_000,
-                        wall_s: 100_000.0 / eps,
-                        events_per_s: eps,
-                        batches: 4,
-                        mean_batch_wall_s: 25_000.0 / eps,
-                        max_batch_wall_s: 26_000.0 / eps,
-                    }
-                })
-                .collect(),
-            full_pass: None,
-        }
+        let stages = Stage::ALL.iter().copied().filter(|s| !s.per_byte());
+        let scaling: Vec<(u32, f64)> = [1u32, 2, 3, 4]
+            .iter()
+            .map(|&n| {
+                let x = f64::from(n);
+                (
+                    n,
+                    x / total / (1.0 + 0.04 * (x - 1.0) + 0.001 * x * (x - 1.0)),
+                )
+            })
+            .collect();
+        Calibration::from_costs(
+            "test fixture",
+            100_000,
+            &stages.zip(per_stage).collect(),
+            0.2e-9,
+            &scaling,
+        )
     }
 
     pub fn small_review() -> Review {
         let mut review = Review::example();
         review.workload.events = 20_000;
+        review.workload.sample_events = 20_000;
         review
     }
 
@@ -1255,7 +1249,7 @@ pub(crate) mod tests {
             "/crossover/sweep/0/points/2/makespan_p50_s",
             "/scoring/totals/0/value",
             "/reproducibility/seed",
-            "/calibration/scaling/0/events_per_s",
+            "/calibration/scaling/0/passes/0/events_per_s",
         ] {
             let mut v = value.clone();
             let n = v

@@ -44,6 +44,7 @@ impl Golden {
     pub fn review(&self) -> Review {
         let mut review = Review::example();
         review.workload.events = self.events;
+        review.workload.sample_events = self.events;
         review.seed = self.seed;
         review
     }
