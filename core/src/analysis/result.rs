@@ -1143,7 +1143,8 @@ pub(crate) mod tests {
 
     #[test]
     fn top_level_keys_are_the_course_workspace_then_the_evidence() {
-        let text = serde_json::to_string(document()).unwrap();
+        // Pretty: a top-level key is the only one indented by two spaces.
+        let text = serde_json::to_string_pretty(document()).unwrap();
         let value: Value = serde_json::from_str(&text).unwrap();
         let object = value.as_object().unwrap();
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
@@ -1174,7 +1175,7 @@ pub(crate) mod tests {
         // Serialised order is the struct's (the text), whatever the map does.
         let positions: Vec<usize> = expected
             .iter()
-            .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+            .map(|k| text.find(&format!("\n  \"{k}\":")).unwrap())
             .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
         keys.sort();
