@@ -10,15 +10,28 @@ use crate::units::{EventsPerSecond, Seconds};
 
 // ---------------------------------------------------------------- scaling
 
-/// The USL fit of the measured thread scaling.
+/// The scaling law fitted to the measured lane scaling (all repeated
+/// passes): USL from three lane counts, Amdahl from two.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalingFit {
+    pub law: models::ScalingLaw,
     pub lambda_events_per_s: f64,
     pub sigma: f64,
     pub kappa: f64,
     pub r2: f64,
+    /// RMSE of the relative residuals `X/X̂ − 1` over all passes.
+    pub rmse_relative: f64,
     pub n_peak: Option<f64>,
+    /// σ of the Amdahl fit to the same passes (σ itself for Amdahl).
     pub amdahl_serial_fraction: f64,
+    pub lane_counts: usize,
+    pub passes: usize,
+    /// Largest lane count measured: speed-ups at more cores extrapolate.
+    pub max_lanes: f64,
+    /// Bootstrap band (resampled passes per lane count): `(low, high)`.
+    pub sigma_range: (f64, f64),
+    pub kappa_range: (f64, f64),
+    fit: models::ScalingFit,
 }
 
 impl ScalingFit {
@@ -26,6 +39,22 @@ impl ScalingFit {
     pub fn speedup_at(&self, n: f64) -> f64 {
         speedup(self.sigma, self.kappa, n)
     }
+
+    /// `(low, high)` speed-up at `n` lanes over the bootstrap band.
+    pub fn speedup_range(&self, n: f64) -> (f64, f64) {
+        self.fit.speedup_range(n)
+    }
+}
+
+/// Why there is no [`ScalingFit`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum NoScalingFit {
+    /// Too few lane counts: the caller assumes σ and says why.
+    #[error("{0}")]
+    NotFitted(models::NoFit),
+    /// The measurements themselves are malformed.
+    #[error("{0}")]
+    Invalid(AnalysisError),
 }
 
 /// USL speedup `n / (1 + σ(n − 1) + κ n (n − 1))`.
@@ -33,8 +62,9 @@ pub fn speedup(sigma: f64, kappa: f64, n: f64) -> f64 {
     n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0))
 }
 
-/// Fits the Universal Scalability Law to the measured points.
-pub fn fit_scaling(points: &[ThreadScaling]) -> Result<ScalingFit, AnalysisError> {
+/// Fits the scaling law to every measured pass, with a bootstrap band
+/// seeded from `seed` (the review's).
+pub fn fit_scaling(points: &[ThreadScaling], seed: u64) -> Result<ScalingFit, NoScalingFit> {
     let points: Vec<ScalingPoint> = points
         .iter()
         .map(|p| ScalingPoint {
@@ -42,19 +72,42 @@ pub fn fit_scaling(points: &[ThreadScaling]) -> Result<ScalingFit, AnalysisError
             throughput: EventsPerSecond(p.events_per_s),
         })
         .collect();
-    let fit = models::fit_usl(&points)?;
+    let invalid = |e: models::ModelError| NoScalingFit::Invalid(e.into());
+    let fit = match models::fit_scaling(&points, &models::BandConfig::new(seed)).map_err(invalid)? {
+        models::ScalingFitOutcome::Fitted(fit) => fit,
+        models::ScalingFitOutcome::NotFitted(reason) => {
+            return Err(NoScalingFit::NotFitted(reason))
+        }
+    };
+    let amdahl_serial_fraction = match fit.law {
+        models::ScalingLaw::Amdahl => fit.sigma,
+        models::ScalingLaw::Usl => {
+            models::fit_amdahl(&points)
+                .map_err(invalid)?
+                .serial_fraction
+        }
+    };
     Ok(ScalingFit {
+        law: fit.law,
         lambda_events_per_s: fit.lambda.0,
         sigma: fit.sigma,
         kappa: fit.kappa,
         r2: fit.r2,
-        n_peak: fit.n_peak,
-        amdahl_serial_fraction: fit.amdahl_serial_fraction,
+        rmse_relative: fit.rmse_relative,
+        n_peak: (fit.kappa > 0.0).then(|| ((1.0 - fit.sigma) / fit.kappa).sqrt()),
+        amdahl_serial_fraction,
+        lane_counts: fit.lane_counts,
+        passes: fit.passes,
+        max_lanes: fit.max_lanes,
+        sigma_range: fit.band.sigma,
+        kappa_range: fit.band.kappa,
+        fit,
     })
 }
 
-/// COST (McSherry et al. 2015) from the measurements: the smallest measured
-/// thread count whose throughput beats one thread's; `None` if none does.
+/// The in-browser pool's own figure (not McSherry's COST): the smallest
+/// measured thread count whose throughput beats one thread's; `None` if none
+/// does.
 pub fn cost_threads(points: &[ThreadScaling], single_thread_events_per_s: f64) -> Option<f64> {
     let mut sorted: Vec<ThreadScaling> = points.to_vec();
     sorted.sort_by(|a, b| a.threads.total_cmp(&b.threads));
@@ -66,28 +119,30 @@ pub fn cost_threads(points: &[ThreadScaling], single_thread_events_per_s: f64) -
 
 // ---------------------------------------------------------------- cache
 
-/// Inputs of the two-tier cache model.
+/// Inputs of the cache model. Rates are per second (any common time unit:
+/// only their ratios matter), so that a node's hot tier sees `1/nodes` of
+/// the requests but every change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CacheInput {
+    /// Hot tiers, one per node.
+    pub nodes: u32,
+    /// Capacity of each node's hot tier.
     pub hot_capacity_keys: u64,
+    /// Capacity of the shared warm tier (0: none).
     pub warm_capacity_keys: u64,
     pub catalog_keys: u64,
     pub alpha: f64,
-    /// Probability per request that one key group (a dataset) changes its
-    /// schema version.
-    pub drift_rate: f64,
-    /// Relative change frequency of each class of key groups (a domain's
-    /// event share), most active first.
-    pub group_class_weights: Vec<f64>,
+    /// Cache look-ups per second over all nodes.
+    pub requests_per_s: f64,
+    /// Schema changes per second of each class of key groups (a domain's
+    /// datasets), most active first.
+    pub class_changes_per_s: Vec<f64>,
     /// Key groups per class (datasets per domain).
     pub groups_per_class: u64,
     pub versioned: bool,
-    pub requests: u64,
-    pub warmup_requests: u64,
-    pub seed: u64,
 }
 
-/// Hit and stale-read rates per request.
+/// Steady-state hit and stale-read rates per request.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CacheRates {
     pub hot_hit_rate: f64,
@@ -95,43 +150,42 @@ pub struct CacheRates {
     pub warm_hit_rate: f64,
     pub overall_hit_rate: f64,
     pub stale_read_rate: f64,
-    /// Requests simulated, warm-up included: the window over which entries
-    /// can go stale.
-    pub simulated_requests: u64,
 }
 
+/// The analytic cache model (Che's approximation per tier; see
+/// [`models::cache`]).
 pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
-    let outcome = models::simulate_two_tier(&cache::TwoTierParams {
-        hot_capacity_keys: input.hot_capacity_keys,
-        warm_capacity_keys: input.warm_capacity_keys,
-        catalog_keys: input.catalog_keys,
-        alpha: input.alpha,
-        requests: input.requests,
-        warmup_requests: input.warmup_requests,
-        seed: input.seed,
-        invalidation: cache::Invalidation {
-            policy: if input.versioned {
-                cache::InvalidationPolicy::Versioned
-            } else {
-                cache::InvalidationPolicy::None
-            },
-            drift_rate: input.drift_rate,
-            groups: cache::KeyGroups {
-                class_weights: input.group_class_weights.clone(),
-                groups_per_class: input.groups_per_class,
-            },
-        },
-    })?;
+    let analysis = models::analyse_cache(&cache_params(input))?;
+    let rates = analysis.rates;
     Ok(CacheRates {
-        hot_hit_rate: outcome.hot_hit_rate,
-        warm_hit_rate: outcome.warm_hit_rate,
-        overall_hit_rate: outcome.overall_hit_rate,
-        stale_read_rate: outcome.stale_read_rate,
-        simulated_requests: input.warmup_requests.saturating_add(input.requests),
+        hot_hit_rate: rates.hot_hit_rate,
+        warm_hit_rate: rates.warm_hit_rate,
+        overall_hit_rate: rates.overall_hit_rate,
+        stale_read_rate: rates.stale_read_rate,
     })
 }
 
-/// Che's approximation of one LRU tier's hit rate (a check on the simulation).
+fn cache_params(input: &CacheInput) -> cache::CacheParams {
+    cache::CacheParams {
+        catalog_keys: input.catalog_keys,
+        alpha: input.alpha,
+        requests_per_s: input.requests_per_s,
+        nodes: u64::from(input.nodes.max(1)),
+        hot_capacity_keys: input.hot_capacity_keys,
+        warm_capacity_keys: input.warm_capacity_keys,
+        policy: if input.versioned {
+            cache::InvalidationPolicy::Versioned
+        } else {
+            cache::InvalidationPolicy::None
+        },
+        changes: cache::GroupChanges {
+            class_changes_per_s: input.class_changes_per_s.clone(),
+            groups_per_class: input.groups_per_class,
+        },
+    }
+}
+
+/// Che's approximation of one LRU tier's hit rate.
 pub fn che_hit_rate(
     capacity_keys: u64,
     catalog_keys: u64,
@@ -157,22 +211,26 @@ pub struct FailureInput {
 }
 
 /// Makespan statistics under failures.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FailureStats {
     pub mean_s: f64,
     pub p50_s: f64,
     pub p95_s: f64,
     pub mean_failures: f64,
     pub closed_form_s: f64,
-    /// Runs the model stopped as runaway (their time is not in the stats).
+    /// Runs the model stopped as runaway (their time is not in the stats
+    /// above; they are +∞ in `makespans`).
     pub did_not_finish_runs: u64,
+    /// Every run's makespan, sorted: P(makespan > deadline), other
+    /// quantiles and the mean billed time come from here.
+    pub makespans: checkpoint::Makespans,
 }
 
-/// Daly's higher-order optimum checkpoint interval.
-pub fn young_daly_interval(checkpoint_s: f64, mtbf_s: f64) -> f64 {
-    // Both arguments are positive here (zero checkpoint cost is passed as
-    // the smallest positive number); on refusal checkpoint once per MTBF.
-    models::young_daly_interval(Seconds(checkpoint_s), Seconds(mtbf_s)).map_or(mtbf_s, |s| s.0)
+/// The interval of `auto` checkpointing: Daly's higher-order optimum, never
+/// below the minimum interval; free checkpoints (`checkpoint_s = 0`) get the
+/// minimum interval. On refusal (invalid MTBF) checkpoint once per MTBF.
+pub fn auto_checkpoint_interval(checkpoint_s: f64, mtbf_s: f64) -> f64 {
+    models::auto_interval(Seconds(checkpoint_s), Seconds(mtbf_s)).map_or(mtbf_s, |s| s.0)
 }
 
 /// `E[T]` in closed form (see `models::checkpoint`).
@@ -212,6 +270,7 @@ pub fn simulate_failures(input: &FailureInput) -> Result<FailureStats, AnalysisE
         mean_failures: outcome.mean_failures,
         closed_form_s: outcome.closed_form_makespan_s.0,
         did_not_finish_runs: outcome.did_not_finish_runs,
+        makespans: outcome.makespans,
     })
 }
 

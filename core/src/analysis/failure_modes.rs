@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::crossover::{bisect, format_duration, format_volume, Crossing, Crossover};
-use super::projection::{cache_sim_scale, simulate_cache, Context, Projector};
+use super::projection::{cache_rates, Context, Projector};
 use super::AnalysisError;
 use crate::review::{CheckpointInterval, InvalidationPolicy, Partitioning, PolicyMode};
 
@@ -350,23 +350,19 @@ pub fn failure_modes(
 
     // 3. Stale cache after schema drift.
     let review = context.review;
-    let none = simulate_cache(
+    let none = cache_rates(
         review,
         context.facts,
         &base.design,
         InvalidationPolicy::None,
-        &context.config,
     )?;
-    let versioned = simulate_cache(
+    let versioned = cache_rates(
         review,
         context.facts,
         &base.design,
         InvalidationPolicy::Versioned,
-        &context.config,
     )?;
     let reads = volumes.review_events * rpe;
-    // Each simulated read stands for `s` real ones in the cache's turnover.
-    let window_reads = none.simulated_requests as f64 * cache_sim_scale(review, &context.config);
     let workload = &review.workload;
     let stale_cache = FailureMode {
         id: "stale_cache_after_schema_drift".to_string(),
@@ -376,8 +372,7 @@ pub fn failure_modes(
              rates per read do not depend on the batch volume. {} of events change a dataset's \
              schema; cached keys belong to the {} datasets ({} domains × {}), and a change \
              affects only its dataset's entries. Without invalidation those entries are served \
-             stale until evicted: {} of reads over a cache lifetime of about {} reads, {} stale \
-             reads per batch. Versioned entries are refetched instead: no stale reads, at a hit \
+             stale until evicted: in steady state {} of reads, {} stale reads per batch. Versioned entries are refetched instead: no stale reads, at a hit \
              rate of {} against {} without invalidation (KPI > 85%).",
             format_volume(volumes.review_events),
             format_volume(reads),
@@ -386,7 +381,6 @@ pub fn failure_modes(
             workload.domains,
             workload.datasets_per_domain,
             percent(none.stale_read_rate),
-            format_volume(window_reads),
             format_volume(none.stale_read_rate * reads),
             percent(versioned.overall_hit_rate),
             percent(none.overall_hit_rate),
@@ -554,11 +548,7 @@ mod tests {
         mutate(&mut review);
         let cost = fixtures::cost_model();
         let facts = fixtures::data_facts();
-        let config = ProjectionConfig {
-            cache_sim_max_keys: 20_000,
-            cache_sim_requests: 50_000,
-            ..ProjectionConfig::default()
-        };
+        let config = ProjectionConfig::default();
         let context = Context::new(&review, &cost, &facts, config).unwrap();
         let projectors = context.projectors().unwrap();
         let sweep = crossover(&projectors, &SweepConfig::default()).unwrap();

@@ -447,13 +447,10 @@ impl From<&crate::profiler::DataProfile> for DataFacts {
 pub(crate) mod fixtures {
     use super::*;
 
-    /// The default projection with small cache simulations (fast in debug).
+    /// The default projection (the cache model is analytic: no sample to
+    /// shrink).
     pub fn fast_config() -> projection::ProjectionConfig {
-        projection::ProjectionConfig {
-            cache_sim_max_keys: 5_000,
-            cache_sim_requests: 20_000,
-            ..projection::ProjectionConfig::default()
-        }
+        projection::ProjectionConfig::default()
     }
 
     /// Zipf(α) shares over `n` domains.

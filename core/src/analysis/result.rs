@@ -143,15 +143,13 @@ pub struct AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// The documented defaults with small samples for the cache simulation
-    /// and the failure Monte Carlo, and 8 sweep points: the same code paths
+    /// The documented defaults with small samples for the failure Monte
+    /// Carlo, and 8 sweep points: the same code paths
     /// in a fraction of the time. For property tests and fuzzing, where the
     /// defaults take seconds per case in an unoptimised or sanitised build.
     pub fn reduced_samples() -> AnalysisOptions {
         AnalysisOptions {
             projection: ProjectionConfig {
-                cache_sim_max_keys: 2_000,
-                cache_sim_requests: 5_000,
                 failure_runs: 20,
                 ..ProjectionConfig::default()
             },
@@ -184,12 +182,12 @@ fn analysis_limits(config: &ProjectionConfig) -> Vec<String> {
             config.spill_disk_bytes_per_s / 1e6
         ),
         format!(
-            "Cache: LRU simulated on a catalog scaled to ≤ {} keys; keys belong to datasets (the \
-             most requested keys to the most active datasets) and a schema change invalidates \
-             only its dataset's entries; stale-read rates are measured over the simulated \
-             window and grow the longer entries stay cached; a miss costs {:.0} µs of core time, \
-             a warm hit {:.0} µs.",
-            config.cache_sim_max_keys,
+            "Cache: steady-state LRU rates from Che's approximation on the full catalogue, each \
+             node's hot tier seeing its share of the reads and every schema change, the warm \
+             tier fed by the hot tiers' misses; keys belong to datasets (the most requested keys \
+             to the most active datasets) and a schema change invalidates only its dataset's \
+             entries; without invalidation stale reads are the steady state's; a miss costs \
+             {:.0} µs of core time, a warm hit {:.0} µs.",
             config.source_read_s * 1e6,
             config.warm_hit_s * 1e6
         ),
@@ -226,7 +224,7 @@ pub fn build(
         .ok_or_else(|| AnalysisError::invalid("alternatives", "missing alternative"))?;
     let volumes = FailureVolumes::new(&crossover, dist, events);
     let failure_modes = failure_modes(&context, &projectors, dist_i, single_i, &volumes, runs)?;
-    let fit = bridge::fit_scaling(&cost_model.scaling);
+    let fit = bridge::fit_scaling(&cost_model.scaling, review.seed);
     let single_thread = 1.0 / cost_model.cost_s_per_event();
     let scaling = ScalingSummary {
         fit: fit.as_ref().ok().map(|f| UslSummary {
@@ -801,8 +799,6 @@ pub(crate) mod tests {
     pub fn options() -> AnalysisOptions {
         AnalysisOptions {
             projection: ProjectionConfig {
-                cache_sim_max_keys: 5_000,
-                cache_sim_requests: 20_000,
                 failure_runs: 200,
                 ..ProjectionConfig::default()
             },
