@@ -769,6 +769,30 @@ mod tests {
     }
 
     #[test]
+    fn free_checkpoints_checkpoint_as_often_as_useful() {
+        // checkpoint_cost_s = 0 with `auto`: every second at no cost, not an
+        // interval of 1e-151 s and a batch that never completes.
+        let free = check(
+            |r| {
+                let d = &mut r.alternatives[1].design;
+                d.checkpoint = CheckpointInterval::Auto;
+                d.checkpoint_cost_s = 0.0;
+            },
+            1,
+            3e9,
+        );
+        assert!(free.failures.completes, "{:?}", free.failures);
+        assert_eq!(
+            free.failures.interval_s,
+            Some(crate::limits::MIN_CHECKPOINT_INTERVAL_S)
+        );
+        assert_eq!(free.failures.checkpoint_overhead_s, 0.0);
+        assert!(free.makespan_p95_s < 1.5 * free.failure_free_s, "{free:?}");
+        let paid = check(|_| {}, 1, 3e9);
+        assert!(free.makespan_mean_s <= paid.makespan_mean_s);
+    }
+
+    #[test]
     fn salting_reduces_the_straggler() {
         let by_domain = check(
             |r| r.alternatives[1].design.partitioning = Partitioning::ByDomain,
