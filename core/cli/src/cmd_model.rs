@@ -7,7 +7,9 @@ use scalewise_core::units::Seconds;
 use crate::{flag, parse_flags, CliError};
 
 const USAGE: &str = "usage: scalewise model cache --capacity K --catalog C --alpha A --requests R --seed S\n\
-       scalewise model checkpoint --mtbf-s M --checkpoint-s C --restart-s R --work-s W [--interval-s I] --runs N --seed S";
+       scalewise model checkpoint --mtbf-s M --checkpoint-s C --restart-s R --work-s W [--interval-s I] [--deadline-s D] --runs N --seed S";
+/// Most requests `model cache` spends warming up before it measures.
+const CACHE_MAX_WARMUP_REQUESTS: u64 = 500_000_000;
 
 pub fn run(args: &[String]) -> Result<String, CliError> {
     match args.split_first() {
@@ -29,24 +31,27 @@ fn cache(args: &[String]) -> Result<String, CliError> {
     let alpha: f64 = flag(&flags, "alpha", None)?;
     let requests: u64 = flag(&flags, "requests", None)?;
     let seed: u64 = flag(&flags, "seed", Some(0))?;
+    // Measured in the steady state: the warm-up runs until the cache is
+    // full and the hit rate stable.
     let outcome = models::simulate_lru(&models::LruParams {
         capacity_keys: capacity,
         catalog_keys: catalog,
         alpha,
         requests,
         seed,
-        // Fill the cache first so the rate is the steady state's.
-        warmup_requests: capacity.saturating_mul(2),
+        warmup: models::Warmup::Auto {
+            max_requests: CACHE_MAX_WARMUP_REQUESTS,
+        },
     })
     .map_err(model_error)?;
-    // Che's approximation needs the pmf in memory: only for catalogs it accepts.
-    let che = models::che_hit_rate(capacity, catalog, alpha).ok();
+    let che = models::che_hit_rate(capacity, catalog, alpha).map_err(model_error)?;
     let value = serde_json::json!({
         "hit_rate": outcome.hit_rate,
         "che_hit_rate": che,
         "hits": outcome.hits,
         "requests": outcome.requests,
-        "warmup_requests": capacity.saturating_mul(2),
+        "warmup_requests": outcome.warmup_requests,
+        "steady_state": outcome.tiers_full && outcome.rates_stable,
     });
     Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
 }
@@ -60,6 +65,7 @@ fn checkpoint(args: &[String]) -> Result<String, CliError> {
             "restart-s",
             "work-s",
             "interval-s",
+            "deadline-s",
             "runs",
             "seed",
         ],
@@ -70,14 +76,19 @@ fn checkpoint(args: &[String]) -> Result<String, CliError> {
     let work: f64 = flag(&flags, "work-s", None)?;
     let runs: u64 = flag(&flags, "runs", None)?;
     let seed: u64 = flag(&flags, "seed", Some(0))?;
-    // Without --interval-s: Daly's optimum for this checkpoint cost and MTBF.
+    // Without --interval-s: Daly's optimum for this checkpoint cost and MTBF
+    // (free checkpoints: as often as useful).
     let interval = match flags.get("interval-s") {
         Some(_) => flag::<f64>(&flags, "interval-s", None)?,
         None => {
-            models::young_daly_interval(Seconds(cost), Seconds(mtbf))
+            models::auto_interval(Seconds(cost), Seconds(mtbf))
                 .map_err(model_error)?
                 .0
         }
+    };
+    let deadline = match flags.get("deadline-s") {
+        Some(_) => Some(flag::<f64>(&flags, "deadline-s", None)?),
+        None => None,
     };
     let outcome = models::simulate_checkpoint(&models::CheckpointParams {
         work_s: Seconds(work),
@@ -99,6 +110,7 @@ fn checkpoint(args: &[String]) -> Result<String, CliError> {
         "mean_failures": outcome.mean_failures,
         "runs": outcome.runs,
         "did_not_finish_runs": outcome.did_not_finish_runs,
+        "p_miss_deadline": deadline.map(|d| outcome.makespans.p_exceeds(d)),
     });
     Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
 }
@@ -118,7 +130,18 @@ mod tests {
             .unwrap();
         let hit = v["hit_rate"].as_f64().unwrap();
         let che = v["che_hit_rate"].as_f64().unwrap();
-        assert!((hit - che).abs() < 0.03, "{hit} vs {che}");
+        assert!((hit - che).abs() < 0.01, "{hit} vs {che}");
+        assert_eq!(v["steady_state"], true);
+        // A large cache: warmed up until full, on the full catalogue.
+        let v = check(
+            "cache --capacity 200000 --catalog 1000000 --alpha 0.99 --requests 300000 --seed 1",
+        )
+        .unwrap();
+        let hit = v["hit_rate"].as_f64().unwrap();
+        let che = v["che_hit_rate"].as_f64().unwrap();
+        assert!((che - 0.8325).abs() < 5e-4, "{che}");
+        assert!((hit - che).abs() < 0.01, "{hit} vs {che}");
+        assert!(v["warmup_requests"].as_u64().unwrap() > 1_000_000, "{v}");
     }
 
     #[test]
@@ -136,6 +159,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(fixed["interval_s"], 900.0);
+        assert_eq!(fixed["p_miss_deadline"], serde_json::Value::Null);
+        // Free checkpoints: every second; without checkpoints a run misses a
+        // deadline between W and W + R exactly when it fails.
+        let free = check(
+            "checkpoint --mtbf-s 3600 --checkpoint-s 0 --restart-s 60 --work-s 36000 --runs 100 --seed 7",
+        )
+        .unwrap();
+        assert_eq!(free["interval_s"], 1.0);
+        let v = check(
+            "checkpoint --mtbf-s 3600 --checkpoint-s 1 --restart-s 600 --work-s 1800 --interval-s 1e9 --deadline-s 2000 --runs 4000 --seed 7",
+        )
+        .unwrap();
+        let p = v["p_miss_deadline"].as_f64().unwrap();
+        let expected = 0.393_469_340_287_366_6; // 1 − e^{−W/M}, W/M = 1/2
+        assert!((p - expected).abs() < 0.03, "{p} vs {expected}");
     }
 
     #[test]

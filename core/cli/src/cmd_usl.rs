@@ -1,5 +1,7 @@
-//! `scalewise usl POINTS.csv`: fits the Universal Scalability Law to
-//! `workers,throughput` measurements and prints the fit as JSON.
+//! `scalewise usl POINTS.csv`: fits the scaling law the measurements support
+//! (USL from 3 worker counts, Amdahl from 2; repeated counts are repeated
+//! passes) to `workers,throughput` lines and prints the fit, its quality and
+//! its bootstrap band as JSON.
 
 use crate::CliError;
 
@@ -16,15 +18,29 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
 pub fn fit_text(text: &str) -> Result<String, String> {
     use scalewise_core::models;
     let points = models::parse_points_csv(text).map_err(|e| e.to_string())?;
-    let fit = models::fit_usl(&points).map_err(|e| e.to_string())?;
+    let outcome =
+        models::fit_scaling(&points, &models::BandConfig::new(0)).map_err(|e| e.to_string())?;
+    let fit = match outcome {
+        models::ScalingFitOutcome::Fitted(fit) => fit,
+        models::ScalingFitOutcome::NotFitted(reason) => return Err(reason.to_string()),
+    };
+    let amdahl = models::fit_amdahl(&points).map_err(|e| e.to_string())?;
     let value = serde_json::json!({
+        "law": fit.law,
         "lambda": fit.lambda.0,
         "sigma": fit.sigma,
         "kappa": fit.kappa,
         "r2": fit.r2,
-        "n_peak": fit.n_peak,
-        "amdahl_serial_fraction": fit.amdahl_serial_fraction,
-        "points": fit.points,
+        "rmse_relative": fit.rmse_relative,
+        "n_peak": (fit.kappa > 0.0).then(|| ((1.0 - fit.sigma) / fit.kappa).sqrt()),
+        "amdahl_serial_fraction": amdahl.serial_fraction,
+        "points": fit.passes,
+        "lane_counts": fit.lane_counts,
+        "band": {
+            "coverage": fit.band.coverage,
+            "sigma": [fit.band.sigma.0, fit.band.sigma.1],
+            "kappa": [fit.band.kappa.0, fit.band.kappa.1],
+        },
     });
     Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
 }
@@ -50,6 +66,25 @@ mod tests {
         assert!((v["kappa"].as_f64().unwrap() - 0.002).abs() < 1e-4, "{v}");
         assert!(v["n_peak"].as_f64().unwrap() > 10.0);
         assert!(v["r2"].as_f64().unwrap() > 0.999);
+    }
+
+    #[test]
+    fn repeated_and_two_worker_counts_fit() {
+        let v = check("workers,throughput\n1,1000\n1,1020\n2,1210\n2,1230\n");
+        assert_eq!(v["law"], "amdahl");
+        let expected = 2.0 / (1220.0 / 1010.0) - 1.0;
+        assert!(
+            (v["sigma"].as_f64().unwrap() - expected).abs() < 1e-6,
+            "{v}"
+        );
+        assert_eq!(
+            (v["points"].as_u64(), v["lane_counts"].as_u64()),
+            (Some(4), Some(2))
+        );
+        let band = v["band"]["sigma"].as_array().unwrap();
+        assert!(band[0].as_f64().unwrap() < band[1].as_f64().unwrap());
+        let err = fit_text("1,100\n1,110\n").unwrap_err();
+        assert!(err.contains("one lane count"), "{err}");
     }
 
     #[test]

@@ -108,8 +108,6 @@ mod tests {
         let output = scalewise_core::session::profile_with(review.clone(), calibration).unwrap();
         let options = AnalysisOptions {
             projection: ProjectionConfig {
-                cache_sim_max_keys: 5_000,
-                cache_sim_requests: 20_000,
                 failure_runs: 100,
                 ..ProjectionConfig::default()
             },

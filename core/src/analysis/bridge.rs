@@ -10,19 +10,28 @@ use crate::units::{EventsPerSecond, Seconds};
 
 // ---------------------------------------------------------------- scaling
 
-/// The scalability fit of the measured lane scaling.
+/// The scaling law fitted to the measured lane scaling (all repeated
+/// passes): USL from three lane counts, Amdahl from two.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalingFit {
+    pub law: models::ScalingLaw,
     pub lambda_events_per_s: f64,
     pub sigma: f64,
     pub kappa: f64,
     pub r2: f64,
+    /// RMSE of the relative residuals `X/X̂ − 1` over all passes.
+    pub rmse_relative: f64,
     pub n_peak: Option<f64>,
+    /// σ of the Amdahl fit to the same passes (σ itself for Amdahl).
     pub amdahl_serial_fraction: f64,
-    /// Distinct lane counts measured: 2 fits Amdahl (σ only), ≥ 3 the USL.
     pub lane_counts: usize,
-    /// Plausible σ range from resampling the repeated passes.
-    pub sigma_range: Option<[f64; 2]>,
+    pub passes: usize,
+    /// Largest lane count measured: speed-ups at more cores extrapolate.
+    pub max_lanes: f64,
+    /// Bootstrap band (resampled passes per lane count): `(low, high)`.
+    pub sigma_range: (f64, f64),
+    pub kappa_range: (f64, f64),
+    fit: models::ScalingFit,
 }
 
 impl ScalingFit {
@@ -30,6 +39,22 @@ impl ScalingFit {
     pub fn speedup_at(&self, n: f64) -> f64 {
         speedup(self.sigma, self.kappa, n)
     }
+
+    /// `(low, high)` speed-up at `n` lanes over the bootstrap band.
+    pub fn speedup_range(&self, n: f64) -> (f64, f64) {
+        self.fit.speedup_range(n)
+    }
+}
+
+/// Why there is no [`ScalingFit`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum NoScalingFit {
+    /// Too few lane counts: the caller assumes σ and says why.
+    #[error("{0}")]
+    NotFitted(models::NoFit),
+    /// The measurements themselves are malformed.
+    #[error("{0}")]
+    Invalid(AnalysisError),
 }
 
 /// USL speedup `n / (1 + σ(n − 1) + κ n (n − 1))`.
@@ -37,77 +62,75 @@ pub fn speedup(sigma: f64, kappa: f64, n: f64) -> f64 {
     n / (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0))
 }
 
-/// Fits a scalability law to every measured pass: the USL through ≥ 3 lane
-/// counts, Amdahl through 2, nothing through 1.
-pub fn fit_scaling(points: &[ThreadScaling], seed: u64) -> Result<ScalingFit, AnalysisError> {
-    let _ = seed;
-    let mut counts: Vec<f64> = points.iter().map(|p| p.threads).collect();
-    counts.sort_by(f64::total_cmp);
-    counts.dedup();
-    let model_points: Vec<ScalingPoint> = points
+/// Fits the scaling law to every measured pass, with a bootstrap band
+/// seeded from `seed` (the review's).
+pub fn fit_scaling(points: &[ThreadScaling], seed: u64) -> Result<ScalingFit, NoScalingFit> {
+    let points: Vec<ScalingPoint> = points
         .iter()
         .map(|p| ScalingPoint {
             workers: p.threads,
             throughput: EventsPerSecond(p.events_per_s),
         })
         .collect();
-    match counts.len() {
-        0 | 1 => Err(AnalysisError::Model(
-            "one lane count measured, nothing to fit a scalability law to".to_string(),
-        )),
-        2 => {
-            let fit = models::fit_amdahl(&model_points)?;
-            Ok(ScalingFit {
-                lambda_events_per_s: fit.lambda.0,
-                sigma: fit.serial_fraction,
-                kappa: 0.0,
-                r2: fit.r2,
-                n_peak: None,
-                amdahl_serial_fraction: fit.serial_fraction,
-                lane_counts: 2,
-                sigma_range: None,
-            })
+    let invalid = |e: models::ModelError| NoScalingFit::Invalid(e.into());
+    let fit = match models::fit_scaling(&points, &models::BandConfig::new(seed)).map_err(invalid)? {
+        models::ScalingFitOutcome::Fitted(fit) => fit,
+        models::ScalingFitOutcome::NotFitted(reason) => {
+            return Err(NoScalingFit::NotFitted(reason))
         }
-        lane_counts => {
-            let fit = models::fit_usl(&model_points)?;
-            Ok(ScalingFit {
-                lambda_events_per_s: fit.lambda.0,
-                sigma: fit.sigma,
-                kappa: fit.kappa,
-                r2: fit.r2,
-                n_peak: fit.n_peak,
-                amdahl_serial_fraction: fit.amdahl_serial_fraction,
-                lane_counts,
-                sigma_range: None,
-            })
+    };
+    let amdahl_serial_fraction = match fit.law {
+        models::ScalingLaw::Amdahl => fit.sigma,
+        models::ScalingLaw::Usl => {
+            models::fit_amdahl(&points)
+                .map_err(invalid)?
+                .serial_fraction
         }
-    }
+    };
+    Ok(ScalingFit {
+        law: fit.law,
+        lambda_events_per_s: fit.lambda.0,
+        sigma: fit.sigma,
+        kappa: fit.kappa,
+        r2: fit.r2,
+        rmse_relative: fit.rmse_relative,
+        n_peak: (fit.kappa > 0.0).then(|| ((1.0 - fit.sigma) / fit.kappa).sqrt()),
+        amdahl_serial_fraction,
+        lane_counts: fit.lane_counts,
+        passes: fit.passes,
+        max_lanes: fit.max_lanes,
+        sigma_range: fit.band.sigma,
+        kappa_range: fit.band.kappa,
+        fit,
+    })
 }
 
 // ---------------------------------------------------------------- cache
 
-/// Inputs of the two-tier cache model.
+/// Inputs of the cache model. Rates are per second (any common time unit:
+/// only their ratios matter), so that a node's hot tier sees `1/nodes` of
+/// the requests but every change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CacheInput {
+    /// Hot tiers, one per node.
+    pub nodes: u32,
+    /// Capacity of each node's hot tier.
     pub hot_capacity_keys: u64,
+    /// Capacity of the shared warm tier (0: none).
     pub warm_capacity_keys: u64,
     pub catalog_keys: u64,
     pub alpha: f64,
-    /// Probability per request that one key group (a dataset) changes its
-    /// schema version.
-    pub drift_rate: f64,
-    /// Relative change frequency of each class of key groups (a domain's
-    /// event share), most active first.
-    pub group_class_weights: Vec<f64>,
+    /// Cache look-ups per second over all nodes.
+    pub requests_per_s: f64,
+    /// Schema changes per second of each class of key groups (a domain's
+    /// datasets), most active first.
+    pub class_changes_per_s: Vec<f64>,
     /// Key groups per class (datasets per domain).
     pub groups_per_class: u64,
     pub versioned: bool,
-    pub requests: u64,
-    pub warmup_requests: u64,
-    pub seed: u64,
 }
 
-/// Hit and stale-read rates per request.
+/// Steady-state hit and stale-read rates per request.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CacheRates {
     pub hot_hit_rate: f64,
@@ -115,9 +138,6 @@ pub struct CacheRates {
     pub warm_hit_rate: f64,
     pub overall_hit_rate: f64,
     pub stale_read_rate: f64,
-    /// Requests simulated, warm-up included: the window over which entries
-    /// can go stale.
-    pub simulated_requests: u64,
 }
 
 impl CacheRates {
@@ -127,42 +147,43 @@ impl CacheRates {
         warm_hit_rate: 0.0,
         overall_hit_rate: 0.0,
         stale_read_rate: 0.0,
-        simulated_requests: 0,
     };
 }
 
+/// The analytic cache model (Che's approximation per tier; see
+/// [`models::cache`]).
 pub fn cache_rates(input: &CacheInput) -> Result<CacheRates, AnalysisError> {
-    let outcome = models::simulate_two_tier(&cache::TwoTierParams {
-        hot_capacity_keys: input.hot_capacity_keys,
-        warm_capacity_keys: input.warm_capacity_keys,
-        catalog_keys: input.catalog_keys,
-        alpha: input.alpha,
-        requests: input.requests,
-        warmup_requests: input.warmup_requests,
-        seed: input.seed,
-        invalidation: cache::Invalidation {
-            policy: if input.versioned {
-                cache::InvalidationPolicy::Versioned
-            } else {
-                cache::InvalidationPolicy::None
-            },
-            drift_rate: input.drift_rate,
-            groups: cache::KeyGroups {
-                class_weights: input.group_class_weights.clone(),
-                groups_per_class: input.groups_per_class,
-            },
-        },
-    })?;
+    let analysis = models::analyse_cache(&cache_params(input))?;
+    let rates = analysis.rates;
     Ok(CacheRates {
-        hot_hit_rate: outcome.hot_hit_rate,
-        warm_hit_rate: outcome.warm_hit_rate,
-        overall_hit_rate: outcome.overall_hit_rate,
-        stale_read_rate: outcome.stale_read_rate,
-        simulated_requests: input.warmup_requests.saturating_add(input.requests),
+        hot_hit_rate: rates.hot_hit_rate,
+        warm_hit_rate: rates.warm_hit_rate,
+        overall_hit_rate: rates.overall_hit_rate,
+        stale_read_rate: rates.stale_read_rate,
     })
 }
 
-/// Che's approximation of one LRU tier's hit rate (a check on the simulation).
+fn cache_params(input: &CacheInput) -> cache::CacheParams {
+    cache::CacheParams {
+        catalog_keys: input.catalog_keys,
+        alpha: input.alpha,
+        requests_per_s: input.requests_per_s,
+        nodes: u64::from(input.nodes.max(1)),
+        hot_capacity_keys: input.hot_capacity_keys,
+        warm_capacity_keys: input.warm_capacity_keys,
+        policy: if input.versioned {
+            cache::InvalidationPolicy::Versioned
+        } else {
+            cache::InvalidationPolicy::None
+        },
+        changes: cache::GroupChanges {
+            class_changes_per_s: input.class_changes_per_s.clone(),
+            groups_per_class: input.groups_per_class,
+        },
+    }
+}
+
+/// Che's approximation of one LRU tier's hit rate.
 pub fn che_hit_rate(
     capacity_keys: u64,
     catalog_keys: u64,
@@ -187,59 +208,55 @@ pub struct FailureInput {
     pub seed: u64,
 }
 
-/// The makespan distribution of a run under failures (provisioning
-/// excluded).
+/// A run's makespan under failures (provisioning excluded): Daly's closed
+/// form for the mean, the Monte Carlo for everything else.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailureRuns {
-    /// The closed-form expectation `E[T]` (infinite when the run practically
-    /// never finishes).
+    /// The closed-form `E[T]`.
     pub expected_s: f64,
-    /// Monte Carlo makespans, sorted ascending.
-    pub makespans_s: Vec<f64>,
+    /// Every run's makespan, sorted; `None` when the work is zero.
+    pub makespans: Option<checkpoint::Makespans>,
     /// False when the model refused: failures arrive faster than the run
-    /// progresses.
+    /// progresses, it practically never finishes.
     pub completes: bool,
 }
 
 impl FailureRuns {
-    /// Nearest-rank quantile of the Monte Carlo makespans.
+    /// Nearest-rank quantile.
     pub fn quantile(&self, q: f64) -> f64 {
-        let n = self.makespans_s.len();
-        if n == 0 {
-            return self.expected_s;
-        }
-        let rank = libm::ceil(q * n as f64) as usize;
-        self.makespans_s
-            .get(rank.clamp(1, n) - 1)
-            .copied()
-            .unwrap_or(self.expected_s)
+        self.makespans
+            .as_ref()
+            .map_or(self.expected_s, |m| m.quantile(q))
     }
 
     /// Share of runs longer than `t`.
     pub fn exceedance(&self, t: f64) -> f64 {
-        let n = self.makespans_s.len();
-        if n == 0 {
-            return if self.expected_s > t { 1.0 } else { 0.0 };
+        match &self.makespans {
+            Some(m) => m.p_exceeds(t),
+            None => f64::from(u8::from(self.expected_s > t)),
         }
-        let within = self.makespans_s.partition_point(|&m| m <= t);
-        (n - within) as f64 / n as f64
     }
 
-    /// Mean of `f(makespan)` over the runs, summed in order.
-    pub fn mean_of(&self, f: impl Fn(f64) -> f64) -> f64 {
-        let n = self.makespans_s.len();
-        if n == 0 {
-            return f(self.expected_s);
+    /// Mean billed seconds per node of a run provisioned `provisioning_s`
+    /// ahead and billed per `granularity_s`, at least `minimum_s`.
+    pub fn mean_billed_s(&self, provisioning_s: f64, granularity_s: f64, minimum_s: f64) -> f64 {
+        let rule = checkpoint::BillingRule {
+            provisioning_s,
+            granularity_s,
+            minimum_s,
+        };
+        match &self.makespans {
+            Some(m) => m.mean_billed_s(&rule),
+            None => rule.billed_s(self.expected_s),
         }
-        self.makespans_s.iter().fold(0.0, |sum, &m| sum + f(m)) / n as f64
     }
 }
 
-/// Daly's higher-order optimum checkpoint interval for a positive
-/// checkpoint cost.
-pub fn young_daly_interval(checkpoint_s: f64, mtbf_s: f64) -> f64 {
-    // On refusal (not positive), checkpoint once per MTBF.
-    models::young_daly_interval(Seconds(checkpoint_s), Seconds(mtbf_s)).map_or(mtbf_s, |s| s.0)
+/// The interval of `auto` checkpointing: Daly's higher-order optimum, never
+/// below the minimum interval; free checkpoints (`checkpoint_s = 0`) get the
+/// minimum interval. On refusal (invalid MTBF) checkpoint once per MTBF.
+pub fn auto_checkpoint_interval(checkpoint_s: f64, mtbf_s: f64) -> f64 {
+    models::auto_interval(Seconds(checkpoint_s), Seconds(mtbf_s)).map_or(mtbf_s, |s| s.0)
 }
 
 /// `E[T]` in closed form (see `models::checkpoint`).
@@ -267,12 +284,12 @@ pub fn failure_runs(input: &FailureInput) -> FailureRuns {
     if input.work_s <= 0.0 {
         return FailureRuns {
             expected_s: 0.0,
-            makespans_s: Vec::new(),
+            makespans: None,
             completes: true,
         };
     }
     let expected_s = expected_completion_time(input);
-    let outcome = models::checkpoint::simulate_makespans(&checkpoint::CheckpointParams {
+    let outcome = models::simulate_checkpoint(&checkpoint::CheckpointParams {
         work_s: Seconds(input.work_s),
         interval_s: input.interval_s.map(Seconds),
         checkpoint_s: Seconds(input.checkpoint_s),
@@ -282,14 +299,14 @@ pub fn failure_runs(input: &FailureInput) -> FailureRuns {
         seed: input.seed,
     });
     match outcome {
-        Ok(makespans_s) if expected_s.is_finite() => FailureRuns {
+        Ok(outcome) if expected_s.is_finite() && outcome.did_not_finish_runs == 0 => FailureRuns {
             expected_s,
-            makespans_s,
+            makespans: Some(outcome.makespans),
             completes: true,
         },
         _ => FailureRuns {
             expected_s: f64::INFINITY,
-            makespans_s: Vec::new(),
+            makespans: None,
             completes: false,
         },
     }

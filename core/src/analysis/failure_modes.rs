@@ -408,13 +408,7 @@ impl Modes<'_> {
         let option = &self.base.option;
         let events = self.volumes.review_events;
         let rates = |policy| {
-            simulate_cache(
-                review,
-                context.facts,
-                &self.base.design,
-                policy,
-                &context.config,
-            )
+            simulate_cache(review, context.facts, &self.base.design, policy)
         };
         let none = rates(InvalidationPolicy::None)?;
         let versioned = rates(InvalidationPolicy::Versioned)?;

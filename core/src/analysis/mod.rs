@@ -708,8 +708,6 @@ pub(crate) mod fixtures {
     /// The default projection with small cache simulations (fast in debug).
     pub fn fast_config() -> projection::ProjectionConfig {
         projection::ProjectionConfig {
-            cache_sim_max_keys: 5_000,
-            cache_sim_requests: 20_000,
             failure_runs: 200,
         }
     }

@@ -31,7 +31,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bridge::{self, CacheInput, CacheRates, FailureInput, ScalingFit};
+use super::bridge::{self, CacheInput, CacheRates, FailureInput, NoScalingFit, ScalingFit};
 use super::{AnalysisError, CostModel, DataFacts, PartitionScheme, Spread};
 use crate::review::{
     BillingMode, CheckpointInterval, Design, InvalidationPolicy, IoOverlap, Review, ScalingChoice,
@@ -48,10 +48,6 @@ const GB: f64 = 1e9;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProjectionConfig {
-    /// The cache simulation's catalogue is at most this many keys.
-    pub cache_sim_max_keys: u64,
-    /// Measured requests of the cache simulation.
-    pub cache_sim_requests: u64,
     /// Monte Carlo runs of the failure model for headline projections.
     pub failure_runs: u32,
 }
@@ -59,8 +55,6 @@ pub struct ProjectionConfig {
 impl Default for ProjectionConfig {
     fn default() -> Self {
         Self {
-            cache_sim_max_keys: 100_000,
-            cache_sim_requests: 300_000,
             failure_runs: crate::analysis_limits::PROJECTION_FAILURE_RUNS,
         }
     }
@@ -129,7 +123,7 @@ pub struct ScalingModel {
 impl ScalingModel {
     /// The measured law: the fit when there is one, else the labelled
     /// fallback.
-    pub fn measured(fit: Result<&ScalingFit, &AnalysisError>, measured_lanes: f64) -> Self {
+    pub fn measured(fit: Result<&ScalingFit, &NoScalingFit>, measured_lanes: f64) -> Self {
         match fit {
             Ok(fit) => Self {
                 sigma: fit.sigma,
@@ -139,7 +133,7 @@ impl ScalingModel {
                 } else {
                     ScalingSource::AmdahlFit { r2: fit.r2 }
                 },
-                sigma_range: fit.sigma_range,
+                sigma_range: Some([fit.sigma_range.0, fit.sigma_range.1]),
                 measured_lanes,
             },
             Err(error) => Self {
@@ -496,50 +490,35 @@ fn median(values: &[f64]) -> f64 {
     Spread::of(values).median
 }
 
-/// Catalogue scale factor `s` of the cache simulation (≥ 1).
-pub fn cache_sim_scale(review: &Review, config: &ProjectionConfig) -> f64 {
-    (review.workload.hot_keys.max(1) as f64 / config.cache_sim_max_keys.max(1) as f64).max(1.0)
-}
-
-/// Cache rates for a design (the review's workload, the given invalidation).
+/// Steady-state cache rates of a design (the review's workload, the given
+/// invalidation): the analytic model of [`crate::models::cache`], with
+/// rates per event (time cancels): each node's hot tier sees its share of
+/// the look-ups and every dataset change.
 pub fn simulate_cache(
     review: &Review,
     facts: &DataFacts,
     design: &Design,
     invalidation: InvalidationPolicy,
-    config: &ProjectionConfig,
 ) -> Result<CacheRates, AnalysisError> {
     let workload = &review.workload;
     if workload.requests_per_event <= 0.0 {
         return Ok(CacheRates::NONE);
     }
-    let catalog = workload.hot_keys.max(1);
-    let scale = cache_sim_scale(review, config);
-    let scaled = |keys: u64| libm::round(keys as f64 / scale) as u64;
-    let catalog_sim = scaled(catalog).max(1);
-    let hot = scaled(design.hot_cache.capacity_keys).min(catalog_sim);
-    let warm = design
-        .warm_cache
-        .map_or(0, |w| scaled(w.capacity_keys).min(catalog_sim));
-    let mut domain_weights = facts.domain_shares.clone();
-    domain_weights.sort_by(|a, b| b.total_cmp(a));
-    let datasets_per_domain = f64::from(workload.datasets_per_domain.max(1));
-    let groups_per_domain = libm::round(datasets_per_domain / scale).max(1.0);
-    let drift_per_request = facts.schema_drift_share / workload.requests_per_event;
-    let drift_rate =
-        (drift_per_request * scale * groups_per_domain / datasets_per_domain).clamp(0.0, 1.0);
+    let mut domain_shares = facts.domain_shares.clone();
+    domain_shares.sort_by(|a, b| b.total_cmp(a));
     bridge::cache_rates(&CacheInput {
-        hot_capacity_keys: hot,
-        warm_capacity_keys: warm,
-        catalog_keys: catalog_sim,
+        nodes: design.nodes,
+        hot_capacity_keys: design.hot_cache.capacity_keys,
+        warm_capacity_keys: design.warm_cache.map_or(0, |w| w.capacity_keys),
+        catalog_keys: workload.hot_keys.max(1),
         alpha: workload.hot_key_zipf_alpha,
-        drift_rate,
-        group_class_weights: domain_weights,
-        groups_per_class: groups_per_domain as u64,
+        requests_per_s: workload.requests_per_event,
+        class_changes_per_s: domain_shares
+            .iter()
+            .map(|share| share * facts.schema_drift_share)
+            .collect(),
+        groups_per_class: u64::from(workload.datasets_per_domain.max(1)),
         versioned: invalidation == InvalidationPolicy::Versioned,
-        requests: config.cache_sim_requests,
-        warmup_requests: 2 * (hot + warm),
-        seed: review.seed,
     })
 }
 
@@ -592,13 +571,7 @@ impl Projector {
             AnalysisError::invalid("alternatives", format!("no alternative {index}"))
         })?;
         let design = alternative.design.clone();
-        let cache = simulate_cache(
-            review,
-            context.facts,
-            &design,
-            design.invalidation,
-            &context.config,
-        )?;
+        let cache = simulate_cache(review, context.facts, &design, design.invalidation)?;
         Ok(Self::from_parts(
             context,
             index,
@@ -809,7 +782,7 @@ impl Projector {
         match self.design.checkpoint {
             CheckpointInterval::Never => None,
             CheckpointInterval::Auto => Some(if checkpoint_s > 0.0 {
-                bridge::young_daly_interval(checkpoint_s, system_mtbf_s).max(floor)
+                bridge::auto_checkpoint_interval(checkpoint_s, system_mtbf_s).max(floor)
             } else {
                 floor
             }),
@@ -942,7 +915,7 @@ impl Projector {
             BillingMode::OnDemand => {
                 let b = &d.billing;
                 let billed = if completes {
-                    failures.mean_of(|t| bill(p + t, b.granularity_s, b.minimum_s))
+                    failures.mean_billed_s(p, b.granularity_s, b.minimum_s)
                 } else {
                     MAX_REPORTED_S
                 };

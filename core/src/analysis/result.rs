@@ -232,11 +232,7 @@ impl AnalysisOptions {
     /// defaults take seconds per case in an unoptimised or sanitised build.
     pub fn reduced_samples() -> AnalysisOptions {
         AnalysisOptions {
-            projection: ProjectionConfig {
-                cache_sim_max_keys: 2_000,
-                cache_sim_requests: 5_000,
-                failure_runs: 20,
-            },
+            projection: ProjectionConfig { failure_runs: 20 },
             sweep: SweepConfig {
                 points: 8,
                 failure_runs: 10,
@@ -363,7 +359,7 @@ pub fn build(
             n_peak: f.n_peak,
             amdahl_serial_fraction: f.amdahl_serial_fraction,
             lane_counts: f.lane_counts,
-            sigma_range: f.sigma_range,
+            sigma_range: Some([f.sigma_range.0, f.sigma_range.1]),
         }),
         fit_error: fit.as_ref().err().map(ToString::to_string),
         used: context.scaling.clone(),
@@ -1116,8 +1112,6 @@ pub(crate) mod tests {
     pub fn options() -> AnalysisOptions {
         AnalysisOptions {
             projection: ProjectionConfig {
-                cache_sim_max_keys: 5_000,
-                cache_sim_requests: 20_000,
                 failure_runs: 200,
                 ..ProjectionConfig::default()
             },

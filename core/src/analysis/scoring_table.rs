@@ -321,11 +321,7 @@ mod tests {
         mutate(&mut review);
         let cost = fixtures::cost_model();
         let facts = fixtures::data_facts();
-        let config = ProjectionConfig {
-            cache_sim_max_keys: 5_000,
-            cache_sim_requests: 20_000,
-            ..ProjectionConfig::default()
-        };
+        let config = ProjectionConfig::default();
         let context = Context::new(&review, &cost, &facts, config).unwrap();
         let projections: Vec<Projection> = context
             .projectors()

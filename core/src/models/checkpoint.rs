@@ -24,9 +24,16 @@
 //! Without checkpoints (restart from scratch) it is `M e^{R/M}(e^{W/M} − 1)`.
 //! By optional stopping, the mean number of failures is `E[T]/M`.
 //!
+//! A segment that does not occur contributes nothing: with `n = 0` full
+//! segments (the interval exceeds the work) the first term is 0, not
+//! `0 · (e^{(τ+δ)/M} − 1)`, which overflows to `0·∞` once `(τ+δ)/M > 709`.
+//!
 //! **Intervals.** Young (CACM 17(9), 1974): `τ = √(2δM)`. Daly's higher-order
 //! estimate: `τ = √(2δM)·[1 + ⅓√(δ/(2M)) + ⅑(δ/(2M))] − δ` for δ < 2M, else
-//! `τ = M`.
+//! `τ = M`. [`auto_interval`] is what a design's `auto` means: Daly's interval,
+//! but never below [`crate::limits::MIN_CHECKPOINT_INTERVAL_S`]; a free
+//! checkpoint (δ = 0) makes checkpointing as often as is useful, so it gets
+//! that minimum (and costs nothing) rather than Daly's τ → 0.
 //!
 //! **Many nodes.** Independent exponential node failures with mean M_node on
 //! N nodes form one Poisson process with mean `M_node / N` ([`system_mtbf`]);
@@ -78,7 +85,8 @@ pub struct CheckpointParams {
     pub seed: u64,
 }
 
-/// Result of [`simulate`]; statistics cover finished runs.
+/// Result of [`simulate`]; the summary statistics cover finished runs,
+/// [`Self::makespans`] every run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointOutcome {
     /// The checkpoint interval simulated (`None`: no checkpointing).
@@ -99,6 +107,144 @@ pub struct CheckpointOutcome {
     pub runs: u64,
     /// Runs stopped by the runaway guard (excluded from the statistics).
     pub did_not_finish_runs: u64,
+    /// Every run's makespan, sorted (unfinished runs as +∞).
+    pub makespans: Makespans,
+}
+
+/// Sorted makespans of a Monte Carlo, run-length encoded: every run without
+/// a failure takes the same time, so thousands of runs usually keep a few
+/// hundred distinct values. Unfinished runs are +∞ (they exceed any
+/// deadline; the mean is then infinite).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Makespans {
+    /// `(makespan_s, runs)`, ascending by makespan, runs ≥ 1.
+    values: Vec<(f64, u64)>,
+    runs: u64,
+}
+
+impl Makespans {
+    /// From makespans in any order (NaN is treated as +∞).
+    pub fn from_runs(mut makespans_s: Vec<f64>) -> Self {
+        for m in &mut makespans_s {
+            if m.is_nan() {
+                *m = f64::INFINITY;
+            }
+        }
+        makespans_s.sort_by(f64::total_cmp);
+        let mut values: Vec<(f64, u64)> = Vec::new();
+        for m in makespans_s {
+            match values.last_mut() {
+                Some((v, n)) if *v == m => *n += 1,
+                _ => values.push((m, 1)),
+            }
+        }
+        let runs = values.iter().map(|&(_, n)| n).sum();
+        Self { values, runs }
+    }
+
+    /// Number of runs.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// `(makespan_s, runs)` in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.values.iter().copied()
+    }
+
+    /// Nearest-rank quantile, `q ∈ (0, 1]` (NaN when there are no runs).
+    pub fn quantile(&self, q: f64) -> f64 {
+        let rank = libm::ceil(q.clamp(0.0, 1.0) * self.runs as f64).max(1.0) as u64;
+        let mut seen = 0;
+        for &(value, n) in &self.values {
+            seen += n;
+            if seen >= rank {
+                return value;
+            }
+        }
+        f64::NAN
+    }
+
+    /// Mean makespan (+∞ if a run did not finish; NaN without runs).
+    pub fn mean(&self) -> f64 {
+        self.mean_of(|m| m)
+    }
+
+    /// Standard error of [`Self::mean`].
+    pub fn std_error(&self) -> f64 {
+        let mean = self.mean();
+        let n = self.runs as f64;
+        let variance = self.mean_of(|m| (m - mean) * (m - mean)) * n / (n - 1.0).max(1.0);
+        (variance / n).sqrt()
+    }
+
+    /// Share of runs whose makespan exceeds `deadline_s`.
+    pub fn p_exceeds(&self, deadline_s: f64) -> f64 {
+        if self.runs == 0 {
+            return f64::NAN;
+        }
+        let over: u64 = self
+            .values
+            .iter()
+            .filter(|&&(v, _)| v > deadline_s)
+            .map(|&(_, n)| n)
+            .sum();
+        over as f64 / self.runs as f64
+    }
+
+    /// Mean over runs of the time billed for a run under `rule`.
+    pub fn mean_billed_s(&self, rule: &BillingRule) -> f64 {
+        self.mean_of(|m| rule.billed_s(m))
+    }
+
+    /// `Σ f(makespan) / runs`, summed in ascending order.
+    fn mean_of(&self, f: impl Fn(f64) -> f64) -> f64 {
+        if self.runs == 0 {
+            return f64::NAN;
+        }
+        let sum = self
+            .values
+            .iter()
+            .fold(0.0, |sum, &(v, n)| sum + f(v) * n as f64);
+        sum / self.runs as f64
+    }
+}
+
+/// How a run's time is billed: the nodes are started `provisioning_s`
+/// before the batch, and the billed time is rounded up to whole
+/// `granularity_s` (0: per second, exactly) and is at least `minimum_s`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BillingRule {
+    pub provisioning_s: f64,
+    pub granularity_s: f64,
+    pub minimum_s: f64,
+}
+
+impl BillingRule {
+    /// Every field finite and ≥ 0.
+    pub fn new(
+        provisioning_s: f64,
+        granularity_s: f64,
+        minimum_s: f64,
+    ) -> Result<Self, ModelError> {
+        Ok(Self {
+            provisioning_s: non_negative("provisioning_s", Seconds(provisioning_s))?,
+            granularity_s: non_negative("granularity_s", Seconds(granularity_s))?,
+            minimum_s: non_negative("minimum_s", Seconds(minimum_s))?,
+        })
+    }
+
+    /// `max(minimum, ⌈(provisioning + makespan) / granularity⌉ · granularity)`.
+    pub fn billed_s(&self, makespan_s: f64) -> f64 {
+        let used = self.provisioning_s + makespan_s;
+        let rounded = if self.granularity_s > 0.0 && used.is_finite() {
+            libm::ceil(used / self.granularity_s) * self.granularity_s
+        } else {
+            used
+        };
+        rounded.max(self.minimum_s)
+    }
 }
 
 fn positive(name: &str, value: Seconds) -> Result<f64, ModelError> {
@@ -127,6 +273,21 @@ pub fn young_daly_interval(checkpoint_s: Seconds, mtbf_s: Seconds) -> Result<Sec
     let ratio = delta / (2.0 * m);
     let tau = (2.0 * delta * m).sqrt() * (1.0 + ratio.sqrt() / 3.0 + ratio / 9.0) - delta;
     Ok(Seconds(tau))
+}
+
+/// The interval of a design's `auto` checkpointing: Daly's interval, never
+/// below [`crate::limits::MIN_CHECKPOINT_INTERVAL_S`]; free checkpoints
+/// (`checkpoint_s = 0`) get that minimum: as often as is useful.
+pub fn auto_interval(checkpoint_s: Seconds, mtbf_s: Seconds) -> Result<Seconds, ModelError> {
+    let delta = non_negative("checkpoint_s", checkpoint_s)?;
+    positive("mtbf_s", mtbf_s)?;
+    let minimum = crate::limits::MIN_CHECKPOINT_INTERVAL_S;
+    if delta == 0.0 {
+        return Ok(Seconds(minimum));
+    }
+    Ok(Seconds(
+        young_daly_interval(checkpoint_s, mtbf_s)?.0.max(minimum),
+    ))
 }
 
 /// Mean time between failures of `nodes` independent nodes, any of whose
@@ -186,16 +347,21 @@ impl Plan {
         })
     }
 
-    /// `M e^{R/M} [n (e^{(τ+δ)/M} − 1) + (e^{r/M} − 1)]`.
+    /// `M e^{R/M} [n (e^{(τ+δ)/M} − 1) + (e^{r/M} − 1)]`; a term whose
+    /// segments do not occur is 0 (never `0·∞`).
     fn expected_makespan(&self) -> Result<f64, ModelError> {
         let m = self.mtbf_s;
-        let value = m
-            * libm::exp(self.restart_s / m)
-            * (if self.full_segments > 0.0 {
-                self.full_segments * libm::expm1(self.full_segment_s / m)
-            } else {
-                0.0
-            } + libm::expm1(self.last_segment_s / m));
+        let full = if self.full_segments > 0.0 {
+            self.full_segments * libm::expm1(self.full_segment_s / m)
+        } else {
+            0.0
+        };
+        let last = if self.last_segment_s > 0.0 {
+            libm::expm1(self.last_segment_s / m)
+        } else {
+            0.0
+        };
+        let value = m * libm::exp(self.restart_s / m) * (full + last);
         if value.is_finite() {
             Ok(value)
         } else {
@@ -292,58 +458,6 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The finished runs' makespans, sorted ascending (runs stopped by the
-/// runaway guard are left out; none finishing is an error).
-pub fn simulate_makespans(params: &CheckpointParams) -> Result<Vec<f64>, ModelError> {
-    let plan = Plan::new(
-        params.work_s,
-        params.interval_s,
-        params.checkpoint_s,
-        params.restart_s,
-        params.mtbf_s,
-    )?;
-    if params.runs == 0 || params.runs > MAX_RUNS {
-        return Err(ModelError::out_of_range(
-            "runs",
-            params.runs as f64,
-            &format!("1 ≤ runs ≤ {MAX_RUNS}"),
-        ));
-    }
-    let expected = plan.expected_makespan()?;
-    if expected > MAX_SLOWDOWN * params.work_s.0 {
-        return Err(ModelError::Infeasible(format!(
-            "expected makespan {expected:.3e} s exceeds {MAX_SLOWDOWN:e} × work_s"
-        )));
-    }
-    let expected_failures = expected / plan.mtbf_s;
-    if expected_failures * params.runs as f64 > MAX_TOTAL_FAILURES {
-        return Err(ModelError::Infeasible(format!(
-            "about {:.3e} failures to simulate (limit {MAX_TOTAL_FAILURES:e}): reduce runs",
-            expected_failures * params.runs as f64
-        )));
-    }
-    let max_failures = (1e4 * expected_failures + 1e4) as u64;
-    let runs = usize::try_from(params.runs).unwrap_or(0);
-    let mut makespans: Vec<f64> = (0..runs)
-        .into_par_iter()
-        .map(|run| {
-            let mut rng = ItemRng::new(params.seed, Stream::Failures, run as u64);
-            simulate_run(&plan, &mut rng, max_failures)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter(|r| r.finished)
-        .map(|r| r.makespan_s)
-        .collect();
-    if makespans.is_empty() {
-        return Err(ModelError::Infeasible(
-            "no run finished within the runaway guard".to_owned(),
-        ));
-    }
-    makespans.sort_by(f64::total_cmp);
-    Ok(makespans)
-}
-
 /// Monte Carlo makespan distribution of a checkpointed job.
 pub fn simulate(params: &CheckpointParams) -> Result<CheckpointOutcome, ModelError> {
     let plan = Plan::new(
@@ -413,6 +527,18 @@ pub fn simulate(params: &CheckpointParams) -> Result<CheckpointOutcome, ModelErr
         .sum::<f64>()
         / count;
     makespans.sort_by(f64::total_cmp);
+    let all_runs = Makespans::from_runs(
+        results
+            .iter()
+            .map(|r| {
+                if r.finished {
+                    r.makespan_s
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect(),
+    );
     Ok(CheckpointOutcome {
         interval_s: params.interval_s,
         expected_makespan_s: Seconds(mean),
@@ -423,6 +549,7 @@ pub fn simulate(params: &CheckpointParams) -> Result<CheckpointOutcome, ModelErr
         closed_form_makespan_s: Seconds(expected),
         runs: params.runs,
         did_not_finish_runs,
+        makespans: all_runs,
     })
 }
 
@@ -670,6 +797,147 @@ mod tests {
         assert!(simulate(&p).unwrap_err().to_string().contains("restart_s"));
         let json = r#"{"work_s":1,"interval_s":null,"checkpoint_s":1,"restart_s":1,"mtbf_s":1,"runs":1,"seed":1,"nodes":3}"#;
         assert!(serde_json::from_str::<CheckpointParams>(json).is_err());
+    }
+
+    #[test]
+    fn a_segment_that_does_not_occur_costs_nothing() {
+        // The interval exceeds the work (no full segment) and (τ+δ)/M > 709:
+        // the full-segment term must be 0, not 0·∞.
+        let with_interval = expected_completion_time(
+            Seconds(10.0),
+            Seconds(800.0),
+            Seconds(1.0),
+            Seconds(2.0),
+            Seconds(1.0),
+        )
+        .unwrap();
+        let without =
+            expected_completion_time_without_checkpoints(Seconds(10.0), Seconds(2.0), Seconds(1.0))
+                .unwrap();
+        assert_eq!(with_interval, without);
+        let expected = libm::exp(2.0) * libm::expm1(10.0);
+        assert!((without.0 - expected).abs() < 1e-9 * expected);
+        // An exact multiple leaves no partial segment: only full ones count.
+        let exact = expected_completion_time(
+            Seconds(8.0),
+            Seconds(2.0),
+            Seconds(0.5),
+            Seconds(1.0),
+            Seconds(4.0),
+        )
+        .unwrap();
+        let expected = 4.0 * libm::exp(0.25) * (3.0 * libm::expm1(2.5 / 4.0) + libm::expm1(0.5));
+        assert!((exact.0 - expected).abs() < 1e-12 * expected);
+    }
+
+    #[test]
+    fn free_checkpoints_checkpoint_as_often_as_useful() {
+        let minimum = crate::limits::MIN_CHECKPOINT_INTERVAL_S;
+        assert_eq!(
+            auto_interval(Seconds(0.0), Seconds(3_600.0)).unwrap(),
+            Seconds(minimum)
+        );
+        // Daly's interval when it is above the minimum, the minimum below.
+        let daly = young_daly_interval(Seconds(30.0), Seconds(86_400.0)).unwrap();
+        assert_eq!(
+            auto_interval(Seconds(30.0), Seconds(86_400.0)).unwrap(),
+            daly
+        );
+        assert_eq!(
+            auto_interval(Seconds(1e-9), Seconds(3_600.0)).unwrap(),
+            Seconds(minimum)
+        );
+        assert!(auto_interval(Seconds(-1.0), Seconds(1.0)).is_err());
+        assert!(auto_interval(Seconds(0.0), Seconds(0.0))
+            .unwrap_err()
+            .to_string()
+            .contains("mtbf_s"));
+        // A 2-hour job on 8 nodes failing every 90 min in all, free
+        // checkpoints every second: a failure costs the restart and half a
+        // second of work, E[T] ≈ W + (W/M)(R + ½).
+        let mut p = params(2.0, None, 1.5);
+        p.checkpoint_s = Seconds(0.0);
+        p.interval_s = Some(auto_interval(p.checkpoint_s, p.mtbf_s).unwrap());
+        p.runs = 5_000;
+        let out = assert_matches_closed_form(&p);
+        let (w, m, r) = (p.work_s.0, p.mtbf_s.0, p.restart_s.0);
+        let approx = w + w / m * (r + 0.5);
+        assert!(
+            (out.closed_form_makespan_s.0 / approx - 1.0).abs() < 0.05,
+            "{out:?} vs {approx}"
+        );
+    }
+
+    /// No checkpoints and `W < D < W + R`: a run misses the deadline iff it
+    /// sees a failure, so `P(T > D) = 1 − e^{−W/M}`.
+    #[test]
+    fn deadline_miss_probability_matches_its_closed_form() {
+        for (work_h, mtbf_h) in [(1.0, 2.0), (0.5, 10.0), (2.0, 1.0)] {
+            let mut p = params(work_h, None, mtbf_h);
+            p.runs = 20_000;
+            let out = simulate(&p).unwrap();
+            let deadline = p.work_s.0 + 0.5 * p.restart_s.0;
+            let expected = -libm::expm1(-p.work_s.0 / p.mtbf_s.0);
+            let got = out.makespans.p_exceeds(deadline);
+            let sigma = (expected * (1.0 - expected) / p.runs as f64).sqrt();
+            assert!(
+                (got - expected).abs() < 4.0 * sigma,
+                "W={work_h} h, M={mtbf_h} h: {got} vs {expected}"
+            );
+            // And the mean of the runs is the closed form's E[T].
+            let mean = out.makespans.mean();
+            assert!(
+                (mean / out.closed_form_makespan_s.0 - 1.0).abs()
+                    < 4.0 * out.makespans.std_error() / mean
+            );
+            assert_eq!(out.makespans.runs(), p.runs);
+            assert_eq!(out.makespans.quantile(0.5), out.p50_s.0);
+            assert_eq!(out.makespans.quantile(0.95), out.p95_s.0);
+        }
+    }
+
+    #[test]
+    fn makespan_statistics() {
+        let m = Makespans::from_runs(vec![50.0, 10.0, 20.0, 10.0, 10.0]);
+        assert_eq!(m.runs(), 5);
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            vec![(10.0, 3), (20.0, 1), (50.0, 1)]
+        );
+        assert_eq!(
+            (
+                m.quantile(0.5),
+                m.quantile(0.6),
+                m.quantile(0.61),
+                m.quantile(0.95)
+            ),
+            (10.0, 10.0, 20.0, 50.0)
+        );
+        assert_eq!(m.mean(), 20.0);
+        assert_eq!(
+            (m.p_exceeds(15.0), m.p_exceeds(50.0), m.p_exceeds(0.0)),
+            (0.4, 0.0, 1.0)
+        );
+        let hourly = BillingRule::new(0.0, 3_600.0, 0.0).unwrap();
+        assert_eq!(m.mean_billed_s(&hourly), 3_600.0);
+        // Provisioning counts, rounding is per minute, at least a minute.
+        let rule = BillingRule::new(40.0, 60.0, 60.0).unwrap();
+        assert_eq!(rule.billed_s(10.0), 60.0);
+        assert_eq!(rule.billed_s(50.0), 120.0);
+        assert_eq!(m.mean_billed_s(&rule), (3.0 * 60.0 + 60.0 + 120.0) / 5.0);
+        let per_second = BillingRule::new(5.0, 0.0, 0.0).unwrap();
+        assert_eq!(m.mean_billed_s(&per_second), 25.0);
+        assert!(BillingRule::new(0.0, -1.0, 0.0)
+            .unwrap_err()
+            .to_string()
+            .contains("granularity_s"));
+        // An unfinished run exceeds every deadline.
+        let stuck = Makespans::from_runs(vec![1.0, f64::INFINITY]);
+        assert_eq!(
+            (stuck.p_exceeds(1e300), stuck.quantile(1.0), stuck.mean()),
+            (0.5, f64::INFINITY, f64::INFINITY)
+        );
+        assert!(Makespans::from_runs(Vec::new()).mean().is_nan());
     }
 
     #[test]

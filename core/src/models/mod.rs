@@ -6,12 +6,16 @@
 //! - [`zipf`]: Zipf(n, α) popularity — exact table sampler for small
 //!   catalogues, rejection-inversion (Hörmann & Derflinger 1996) for large ones.
 //! - [`usl`]: Universal Scalability Law and Amdahl fits (least squares,
-//!   projected Levenberg–Marquardt), COST (McSherry et al. 2015), and a
-//!   defensive `workers,throughput` CSV parser.
-//! - [`cache`]: LRU simulation under Zipf traffic, Che's approximation, and a
-//!   hot/warm two-tier cache with schema/model-version drift.
+//!   projected Levenberg–Marquardt) on repeated passes, with a bootstrap
+//!   band; COST (McSherry et al. 2015); a defensive `workers,throughput` CSV
+//!   parser.
+//! - [`cache`]: hit, warm-hit and stale-read rates of per-node hot tiers in
+//!   front of a shared warm tier under Zipf traffic and per-group version
+//!   changes: an analytic model (Che's approximation, renewal miss streams)
+//!   and the LRU simulation that checks it.
 //! - [`checkpoint`]: checkpoint/restart under exponential failures — Young and
-//!   Daly intervals, Daly's closed-form makespan, parallel Monte Carlo.
+//!   Daly intervals, Daly's closed-form makespan, a parallel Monte Carlo whose
+//!   sorted makespans give quantiles, deadline misses and billed time.
 //! - [`scoring`]: multi-criteria decisions — min–max weighted sum, weight
 //!   sensitivity, TOPSIS.
 //!
@@ -28,19 +32,23 @@ pub mod usl;
 pub mod zipf;
 
 pub use cache::{
-    che_characteristic_time, che_hit_rate, simulate_lru, simulate_two_tier, Invalidation,
-    InvalidationPolicy, LruOutcome, LruParams, TwoTierOutcome, TwoTierParams,
+    analyse as analyse_cache, che_characteristic_time, che_hit_rate, simulate as simulate_cache,
+    simulate_lru, CacheAnalysis, CacheParams, CacheRates, GroupChanges, InvalidationPolicy,
+    LruOutcome, LruParams, SimulationOutcome, SimulationParams, Warmup,
 };
 pub use checkpoint::{
-    expected_completion_time, expected_completion_time_without_checkpoints,
-    simulate as simulate_checkpoint, system_mtbf, young_daly_interval, young_interval,
-    CheckpointOutcome, CheckpointParams,
+    auto_interval, expected_completion_time, expected_completion_time_without_checkpoints,
+    simulate as simulate_checkpoint, system_mtbf, young_daly_interval, young_interval, BillingRule,
+    CheckpointOutcome, CheckpointParams, Makespans,
 };
 pub use scoring::{
     score, sensitivity, topsis, Alternative, Criterion, Direction, ScoredAlternative, ScoringInput,
     ScoringTable, Sensitivity, SensitivityConfig, Topsis,
 };
-pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
+pub use usl::{
+    cost, fit_amdahl, fit_scaling, fit_usl, parse_points_csv, AmdahlFit, BandConfig, NoFit,
+    ScalingBand, ScalingFit, ScalingFitOutcome, ScalingLaw, ScalingPoint, UslFit,
+};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
 
 /// Why a model refused its inputs or could not produce a result.

@@ -23,6 +23,24 @@
 //! 3. The lowest residual wins; κ is reported as exactly 0 when the κ = 0 fit
 //!    is as good (R² within 1e-12), so exact Amdahl data yields `n_peak: None`.
 //!
+//! **Scaling from repeated passes** ([`fit_scaling`]): the throughputs of every
+//! measured lane count, each pass a point. Three or more lane counts fit the
+//! USL; two fit Amdahl (κ = 0: two parameters for two lane counts, so the
+//! curve passes through both mean throughputs and, from `n₁ = 1`,
+//! `σ = (n/S − 1)/(n − 1)` for the speed-up `S` at `n` lanes); one fits
+//! nothing and says so ([`NoFit`]), for the caller to turn into a stated
+//! assumption. Fit quality: R² on the throughputs and the RMSE of the
+//! relative residuals `X/X̂ − 1`. **Band:** a bootstrap (B. Efron, R.
+//! Tibshirani, *An Introduction to the Bootstrap*, 1993, ch. 6): each
+//! replicate resamples, with replacement, the passes within each lane count
+//! (so every lane count stays measured) and refits the same law; the band is
+//! the central `coverage` of the replicates' σ, κ and speed-ups (percentile
+//! intervals). Replicate `b` draws from `ItemRng` item `b` of a seed derived
+//! from the caller's, and replicates are kept in replicate order: the band
+//! is the same for any thread count. With a single pass per lane count the
+//! resampling cannot move, and the band has zero width: it measures the
+//! spread of repeated passes, nothing else.
+//!
 //! **COST** (F. McSherry, M. Isard, D. G. Murray, "Scalability! But at what
 //! COST?", HotOS 2015): the smallest configuration whose throughput exceeds a
 //! competent single-threaded implementation's. [`cost`] reads it off the
@@ -30,10 +48,15 @@
 //!
 //! [`parse_points_csv`] reads user CSV `workers,throughput` defensively.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ModelError;
+use crate::rng::{mix64, ItemRng, Stream};
 use crate::units::EventsPerSecond;
+
+/// Most bootstrap replicates of a band.
+pub const MAX_REPLICATES: u32 = 10_000;
 
 /// Largest worker count accepted.
 pub const MAX_WORKERS: f64 = 1e9;
@@ -493,6 +516,247 @@ pub fn cost(
     }))
 }
 
+/// Which law a scaling fit used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalingLaw {
+    /// The Universal Scalability Law (≥ 3 lane counts).
+    Usl,
+    /// Amdahl's law, κ = 0 (2 lane counts).
+    Amdahl,
+}
+
+/// Why [`fit_scaling`] fitted nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum NoFit {
+    /// Every pass ran at the same lane count: no slope to fit.
+    #[error("no fit: one lane count measured ({lanes} lanes, {passes} passes)")]
+    SingleLaneCount { lanes: f64, passes: usize },
+}
+
+/// Settings of the bootstrap band.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandConfig {
+    /// Bootstrap replicates, `1 ≤ replicates ≤ 10 000`.
+    pub replicates: u32,
+    /// Central share of the replicates the band spans, in (0, 1).
+    pub coverage: f64,
+    /// Seed (the review's): the band is a pure function of it.
+    pub seed: u64,
+}
+
+impl BandConfig {
+    /// 400 replicates, 90 % coverage.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            replicates: 400,
+            coverage: 0.9,
+            seed,
+        }
+    }
+}
+
+/// A scaling law fitted to repeated passes at several lane counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingFit {
+    pub law: ScalingLaw,
+    /// λ: throughput of one lane.
+    pub lambda: EventsPerSecond,
+    /// σ ∈ [0, 1]: contention.
+    pub sigma: f64,
+    /// κ ≥ 0: coherency (0 for Amdahl).
+    pub kappa: f64,
+    /// `1 − SSE/SST` on the throughputs of all passes.
+    pub r2: f64,
+    /// `√(mean((X/X̂ − 1)²))` over all passes.
+    pub rmse_relative: f64,
+    /// Distinct lane counts measured.
+    pub lane_counts: usize,
+    /// Passes (points) fitted.
+    pub passes: usize,
+    /// Fewest passes at one lane count (1: the band has zero width).
+    pub min_passes_per_lane_count: usize,
+    /// Largest lane count measured: speed-ups beyond it are extrapolated.
+    pub max_lanes: f64,
+    pub band: ScalingBand,
+}
+
+/// Bootstrap band of a [`ScalingFit`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingBand {
+    /// Central share of the replicates the ranges span.
+    pub coverage: f64,
+    /// `(low, high)` of σ.
+    pub sigma: (f64, f64),
+    /// `(low, high)` of κ.
+    pub kappa: (f64, f64),
+    /// `(σ, κ)` of every replicate, in replicate order.
+    pub replicates: Vec<(f64, f64)>,
+}
+
+/// What [`fit_scaling`] could do with the measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalingFitOutcome {
+    Fitted(ScalingFit),
+    NotFitted(NoFit),
+}
+
+impl ScalingFit {
+    /// Fitted speed-up `X(n)/X(1)`.
+    pub fn speedup_at(&self, n: f64) -> f64 {
+        usl([1.0, self.sigma, self.kappa], n)
+    }
+
+    /// `(low, high)` speed-up at `n` lanes over the band's replicates.
+    pub fn speedup_range(&self, n: f64) -> (f64, f64) {
+        let speedups: Vec<f64> = self
+            .band
+            .replicates
+            .iter()
+            .map(|&(sigma, kappa)| usl([1.0, sigma, kappa], n))
+            .collect();
+        central_range(speedups, self.band.coverage)
+    }
+}
+
+/// Nearest-rank `(lo, hi)` quantiles spanning the central `coverage`.
+fn central_range(mut values: Vec<f64>, coverage: f64) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let tail = (1.0 - coverage) / 2.0;
+    let at = |q: f64| {
+        let rank = (libm::ceil(q * n as f64) as usize).clamp(1, n);
+        values.get(rank - 1).copied().unwrap_or(f64::NAN)
+    };
+    (at(tail), at(1.0 - tail))
+}
+
+/// `[λ, σ, κ]` of the law over `points` (unscaled).
+fn fit_law(points: &[ScalingPoint], law: ScalingLaw) -> Params {
+    let (scaled_points, scale) = scaled(points);
+    let params = match law {
+        ScalingLaw::Amdahl => fit_amdahl_params(&scaled_points).0,
+        ScalingLaw::Usl => {
+            let sst = total_sum_of_squares(&scaled_points);
+            let (usl_params, usl_sse) =
+                best_fit(&scaled_points, &starting_points(&scaled_points), [false; 3]);
+            let (amdahl_params, amdahl_sse) = fit_amdahl_params(&scaled_points);
+            if amdahl_sse <= usl_sse + 1e-12 * sst.max(f64::MIN_POSITIVE) {
+                amdahl_params
+            } else {
+                usl_params
+            }
+        }
+    };
+    [params[0] * scale, params[1], params[2]]
+}
+
+/// Fits the scaling law the measurements support (see the module docs):
+/// USL from 3 lane counts, Amdahl from 2, [`NoFit`] from 1, with its fit
+/// quality and bootstrap band. Repeated lane counts are repeated passes.
+pub fn fit_scaling(
+    points: &[ScalingPoint],
+    band: &BandConfig,
+) -> Result<ScalingFitOutcome, ModelError> {
+    validate_points(points, 1)?;
+    if !(1..=MAX_REPLICATES).contains(&band.replicates) {
+        return Err(ModelError::out_of_range(
+            "band.replicates",
+            f64::from(band.replicates),
+            &format!("1 ≤ replicates ≤ {MAX_REPLICATES}"),
+        ));
+    }
+    if !(band.coverage > 0.0 && band.coverage < 1.0) {
+        return Err(ModelError::out_of_range(
+            "band.coverage",
+            band.coverage,
+            "0 < coverage < 1",
+        ));
+    }
+    // Passes grouped by lane count, in ascending lane order.
+    let mut sorted = points.to_vec();
+    sorted.sort_by(|a, b| {
+        a.workers
+            .total_cmp(&b.workers)
+            .then(a.throughput.0.total_cmp(&b.throughput.0))
+    });
+    let groups: Vec<Vec<ScalingPoint>> = sorted
+        .chunk_by(|a, b| a.workers == b.workers)
+        .map(<[ScalingPoint]>::to_vec)
+        .collect();
+    let law = match groups.len() {
+        0 => return Err(ModelError::Invalid("no measurements".to_owned())),
+        1 => {
+            return Ok(ScalingFitOutcome::NotFitted(NoFit::SingleLaneCount {
+                lanes: sorted.first().map_or(0.0, |p| p.workers),
+                passes: sorted.len(),
+            }))
+        }
+        2 => ScalingLaw::Amdahl,
+        _ => ScalingLaw::Usl,
+    };
+    let params = fit_law(&sorted, law);
+    let sse = sum_squared_residuals(&sorted, params);
+    let sst = total_sum_of_squares(&sorted);
+    let rmse_relative = (sorted
+        .iter()
+        .map(|p| {
+            let r = p.throughput.0 / usl(params, p.workers) - 1.0;
+            r * r
+        })
+        .sum::<f64>()
+        / sorted.len() as f64)
+        .sqrt();
+    let seed = mix64(band.seed ^ 0x5ca1_ab1e_b007_5742);
+    let replicates: Vec<(f64, f64)> = (0..band.replicates)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = ItemRng::new(seed, Stream::Sample, u64::from(b));
+            let resampled: Vec<ScalingPoint> = groups
+                .iter()
+                .flat_map(|group| {
+                    let n = group.len() as u64;
+                    (0..n)
+                        .filter_map(|_| {
+                            group
+                                .get(usize::try_from(rng.below(n)).unwrap_or(0))
+                                .copied()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let p = fit_law(&resampled, law);
+            (p[1], p[2])
+        })
+        .collect();
+    let sigma = central_range(replicates.iter().map(|r| r.0).collect(), band.coverage);
+    let kappa = central_range(replicates.iter().map(|r| r.1).collect(), band.coverage);
+    Ok(ScalingFitOutcome::Fitted(ScalingFit {
+        law,
+        lambda: EventsPerSecond(params[0]),
+        sigma: params[1],
+        kappa: params[2],
+        r2: r_squared(sse, sst),
+        rmse_relative,
+        lane_counts: groups.len(),
+        passes: sorted.len(),
+        min_passes_per_lane_count: groups.iter().map(Vec::len).min().unwrap_or(0),
+        max_lanes: sorted.last().map_or(0.0, |p| p.workers),
+        band: ScalingBand {
+            coverage: band.coverage,
+            sigma,
+            kappa,
+            replicates,
+        },
+    }))
+}
+
 /// Shortens user text for error messages.
 fn excerpt(field: &str) -> String {
     let short: String = field.chars().take(32).collect();
@@ -782,6 +1046,170 @@ mod tests {
         assert!(fit.throughput_at(crossing - 0.01).0 < 1000.0);
         // Retrograde curve that never reaches the target.
         assert_eq!(fit.cost_workers(EventsPerSecond(5000.0)), None);
+    }
+
+    /// `passes` noisy passes (relative noise `noise`, uniform) per lane count.
+    fn passes(sigma: f64, kappa: f64, lanes: &[f64], passes: u64, noise: f64) -> Vec<ScalingPoint> {
+        lanes
+            .iter()
+            .flat_map(|&n| {
+                (0..passes).map(move |pass| {
+                    let u = ItemRng::new(n.to_bits(), Stream::Sample, pass).next_f64();
+                    ScalingPoint {
+                        workers: n,
+                        throughput: EventsPerSecond(
+                            usl([2e6, sigma, kappa], n) * (1.0 + noise * (2.0 * u - 1.0)),
+                        ),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    fn fitted(points: &[ScalingPoint], seed: u64) -> ScalingFit {
+        match fit_scaling(points, &BandConfig::new(seed)).unwrap() {
+            ScalingFitOutcome::Fitted(fit) => fit,
+            ScalingFitOutcome::NotFitted(reason) => panic!("{reason}"),
+        }
+    }
+
+    #[test]
+    fn recovers_known_parameters_from_noisy_passes() {
+        for (sigma, kappa) in [(0.05, 0.002), (0.2, 0.0), (0.02, 0.01)] {
+            let points = passes(sigma, kappa, &[1.0, 2.0, 3.0, 4.0, 6.0, 8.0], 5, 0.02);
+            let fit = fitted(&points, 11);
+            assert_eq!(
+                (fit.law, fit.lane_counts, fit.passes, fit.max_lanes),
+                (ScalingLaw::Usl, 6, 30, 8.0)
+            );
+            assert!(
+                (fit.sigma - sigma).abs() < 0.03,
+                "σ {} vs {sigma}",
+                fit.sigma
+            );
+            assert!(
+                (fit.kappa - kappa).abs() < 0.004,
+                "κ {} vs {kappa}",
+                fit.kappa
+            );
+            assert!(
+                fit.band.sigma.0 <= sigma && sigma <= fit.band.sigma.1,
+                "{:?} ∌ {sigma}",
+                fit.band.sigma
+            );
+            let (lo, hi) = fit.speedup_range(16.0);
+            assert!(lo <= fit.speedup_at(16.0) && fit.speedup_at(16.0) <= hi);
+            assert!(
+                fit.rmse_relative < 0.02 && fit.rmse_relative > 0.003,
+                "{}",
+                fit.rmse_relative
+            );
+            assert!(fit.r2 > 0.9, "{}", fit.r2);
+        }
+    }
+
+    #[test]
+    fn amdahl_through_two_lane_counts_is_the_closed_form() {
+        // Repeated passes at 1 and 2 lanes with mean throughputs 1e6 and
+        // 1.21e6: the fit passes through both means.
+        let points: Vec<ScalingPoint> = [
+            (1.0, 0.97e6),
+            (1.0, 1.03e6),
+            (1.0, 1.0e6),
+            (2.0, 1.2e6),
+            (2.0, 1.22e6),
+        ]
+        .iter()
+        .map(|&(workers, x)| ScalingPoint {
+            workers,
+            throughput: EventsPerSecond(x),
+        })
+        .collect();
+        let fit = fitted(&points, 1);
+        let closed = (2.0 / 1.21 - 1.0) / (2.0 - 1.0);
+        assert_eq!((fit.law, fit.kappa), (ScalingLaw::Amdahl, 0.0));
+        assert!(
+            (fit.sigma - closed).abs() < 1e-9,
+            "{} vs {closed}",
+            fit.sigma
+        );
+        assert!((closed - 0.6529).abs() < 1e-4);
+        assert!((fit.lambda.0 - 1e6).abs() < 1e-3);
+        assert!((fit.speedup_at(16.0) - 16.0 / (1.0 + closed * 15.0)).abs() < 1e-9);
+        // From 2 and 4 lanes: σ from the ratio of the two means.
+        let (n1, n2, r) = (2.0, 4.0, 1.5);
+        let points = [(n1, 1e6), (n2, 1.5e6)].map(|(workers, x)| ScalingPoint {
+            workers,
+            throughput: EventsPerSecond(x),
+        });
+        let expected = (n2 - r * n1) / (r * n1 * (n2 - 1.0) - n2 * (n1 - 1.0));
+        assert!((fitted(&points, 1).sigma - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_band_widens_with_noise() {
+        let lanes = [1.0, 2.0, 4.0, 8.0];
+        let width = |noise: f64| {
+            let fit = fitted(&passes(0.1, 0.001, &lanes, 6, noise), 3);
+            let (lo, hi) = fit.speedup_range(32.0);
+            (fit.band.sigma.1 - fit.band.sigma.0, hi - lo)
+        };
+        let (quiet, noisy) = (width(0.005), width(0.05));
+        assert!(noisy.0 > 3.0 * quiet.0, "σ band {quiet:?} vs {noisy:?}");
+        assert!(
+            noisy.1 > 3.0 * quiet.1,
+            "speed-up band {quiet:?} vs {noisy:?}"
+        );
+        // One pass per lane count: nothing to resample, a zero-width band.
+        let single = fitted(&passes(0.1, 0.001, &lanes, 1, 0.05), 3);
+        assert_eq!(single.min_passes_per_lane_count, 1);
+        assert_eq!(single.band.sigma.0, single.band.sigma.1);
+    }
+
+    #[test]
+    fn one_lane_count_is_a_typed_refusal() {
+        let points = passes(0.1, 0.0, &[4.0], 3, 0.01);
+        let outcome = fit_scaling(&points, &BandConfig::new(0)).unwrap();
+        assert_eq!(
+            outcome,
+            ScalingFitOutcome::NotFitted(NoFit::SingleLaneCount {
+                lanes: 4.0,
+                passes: 3
+            })
+        );
+        let ScalingFitOutcome::NotFitted(reason) = outcome else {
+            unreachable!()
+        };
+        assert_eq!(
+            reason.to_string(),
+            "no fit: one lane count measured (4 lanes, 3 passes)"
+        );
+        assert!(fit_scaling(&[], &BandConfig::new(0)).is_err());
+        let mut bad = BandConfig::new(0);
+        bad.coverage = 1.0;
+        assert!(fit_scaling(&points, &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("coverage"));
+    }
+
+    #[test]
+    fn the_band_is_the_same_for_any_thread_count() {
+        let points = passes(0.05, 0.002, &[1.0, 2.0, 3.0, 4.0], 4, 0.03);
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| fitted(&points, 42))
+        };
+        let one = run(1);
+        assert_eq!(one, run(3));
+        assert_ne!(one.band, fitted(&points, 43).band);
+        // The order of the passes does not matter either.
+        let mut reversed = points.clone();
+        reversed.reverse();
+        assert_eq!(fitted(&reversed, 42), one);
     }
 
     #[test]

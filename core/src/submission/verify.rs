@@ -42,16 +42,6 @@ fn check_budget(document: &ResultDocument) -> Result<(), String> {
             u64::from(defaults.projection.failure_runs),
         ),
         (
-            "projection_config.cache_sim_max_keys",
-            projection.cache_sim_max_keys,
-            defaults.projection.cache_sim_max_keys,
-        ),
-        (
-            "projection_config.cache_sim_requests",
-            projection.cache_sim_requests,
-            defaults.projection.cache_sim_requests,
-        ),
-        (
             "sweep_config.points",
             sweep.points as u64,
             defaults.sweep.points as u64,
