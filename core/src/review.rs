@@ -725,7 +725,10 @@ pub fn migrate_v1(document: &mut serde_json::Value) {
                 design.entry(field.to_string()).or_insert(value);
             };
             let json = |value: Result<Value, serde_json::Error>| value.unwrap_or(Value::Null);
-            default("failure_detection_s", Value::from(DEFAULT_FAILURE_DETECTION_S));
+            default(
+                "failure_detection_s",
+                Value::from(DEFAULT_FAILURE_DETECTION_S),
+            );
             default("hardware", json(serde_json::to_value(Hardware::default())));
             default("store", json(serde_json::to_value(Store::default())));
             default("exchange", json(serde_json::to_value(Exchange::default())));

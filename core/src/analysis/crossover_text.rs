@@ -4,7 +4,7 @@
 //! review's own volume, or a crossing (whose projections the crossover
 //! carries).
 
-use super::crossover::{Criterion, Crossing, Crossover};
+use super::crossover::{Criterion, Crossover};
 use super::projection::Projection;
 
 /// `3.2 × 10⁸`: two significant digits and a superscript exponent.
@@ -79,7 +79,9 @@ pub fn criterion_phrase(criterion: Criterion, c: &Crossover) -> String {
 }
 
 /// The answer to the module question at the review's volume.
-pub fn answer(c: &Crossover, at_review: &[Projection]) -> String {
+/// `spill_effect`: the single node's spill term at a volume past where it
+/// starts to spill, `(events, seconds)`.
+pub fn answer(c: &Crossover, at_review: &[Projection], spill_effect: Option<(f64, f64)>) -> String {
     let find = |option: &str| at_review.iter().find(|p| p.option == option);
     let single = find(&c.single_node_option);
     let dist = find(&c.distributed_option);
@@ -145,24 +147,19 @@ pub fn answer(c: &Crossover, at_review: &[Projection]) -> String {
             format_volume(super::crossover::MAX_SEARCH_EVENTS)
         )),
     }
-    if let Some(spill) = c
-        .single(Criterion::Spill)
-        .and_then(|x| match x.crossing {
-            Crossing::At { events } => Some((events, x)),
-            _ => None,
-        })
-        .and_then(|(events, x)| {
-            x.at.iter()
-                .find(|p| p.option == c.single_node_option)
-                .map(|p| (events, p))
-        })
-    {
-        let (events, p) = spill;
+    if let Some(events) = c.single(Criterion::Spill).and_then(|x| x.crossing.at()) {
         out.push_str(&format!(
-            " It starts to spill at {} events, which adds {} there.",
-            format_volume(events),
-            format_duration(p.term("spill"))
+            " It starts to spill at {} events",
+            format_volume(events)
         ));
+        match spill_effect {
+            Some((at, seconds)) => out.push_str(&format!(
+                "; at {} events spilling adds {}.",
+                format_volume(at),
+                format_duration(seconds)
+            )),
+            None => out.push('.'),
+        }
     }
     for w in &c.cheaper_windows {
         if w.open_ended {

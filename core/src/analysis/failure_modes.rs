@@ -407,9 +407,7 @@ impl Modes<'_> {
         let review = context.review;
         let option = &self.base.option;
         let events = self.volumes.review_events;
-        let rates = |policy| {
-            simulate_cache(review, context.facts, &self.base.design, policy)
-        };
+        let rates = |policy| simulate_cache(review, context.facts, &self.base.design, policy);
         let none = rates(InvalidationPolicy::None)?;
         let versioned = rates(InvalidationPolicy::Versioned)?;
         let with_policy = |policy, cache| {

@@ -596,13 +596,16 @@ fn state_facts(profile: &crate::profiler::DataProfile) -> StateFacts {
                 }
             }
         }
-        let (a, b, r2) = profile.state.iter().fold((0.0, 0.0, 1.0f64), |(a, b, r2), s| {
-            (
-                a + s.fit.intercept_entries * s.bytes_per_entry,
-                b + s.fit.entries_per_event * s.bytes_per_entry,
-                r2.min(s.fit.r2),
-            )
-        });
+        let (a, b, r2) = profile
+            .state
+            .iter()
+            .fold((0.0, 0.0, 1.0f64), |(a, b, r2), s| {
+                (
+                    a + s.fit.intercept_entries * s.bytes_per_entry,
+                    b + s.fit.entries_per_event * s.bytes_per_entry,
+                    r2.min(s.fit.r2),
+                )
+            });
         return StateFacts {
             entries_intercept: a,
             entries_per_event: b,
@@ -707,9 +710,7 @@ pub(crate) mod fixtures {
 
     /// The default projection with small cache simulations (fast in debug).
     pub fn fast_config() -> projection::ProjectionConfig {
-        projection::ProjectionConfig {
-            failure_runs: 200,
-        }
+        projection::ProjectionConfig { failure_runs: 200 }
     }
 
     /// Zipf(α) shares over `n` domains.

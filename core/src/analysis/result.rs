@@ -377,7 +377,11 @@ pub fn build(
             })
             .collect(),
     };
-    crossover.answer = answer(&crossover, &projections);
+    let spill_effect = crossover
+        .single(Criterion::Spill)
+        .and_then(|c| c.crossing.at())
+        .map(|e| (2.0 * e, single.project(2.0 * e, runs).term("spill")));
+    crossover.answer = answer(&crossover, &projections, spill_effect);
     assemble(
         review,
         Evidence {
@@ -903,7 +907,8 @@ impl ResultDocument {
         let m = &self.cost_metric;
         let cost = match (m.cores, m.nodes) {
             (Some(cores), Some(nodes)) => format!(
-                "COST: {} needs {cores} cores ({nodes:.2} nodes) on {}'s node type to match one                  thread of it at {} events ({})",
+                "COST: {} needs {cores} cores ({nodes:.2} nodes) on {}'s node type to match one \
+                 thread of it at {} events ({})",
                 m.distributed_option,
                 m.single_node_option,
                 format_volume(m.events),
@@ -916,7 +921,8 @@ impl ResultDocument {
         };
         let check = match &self.self_check.full_pass {
             Some(p) => format!(
-                "self-check: the full pass of {} events on {} lanes took {}, predicted {} from                  {}-event calibration passes: error {:+.1}%",
+                "self-check: the full pass of {} events on {} lanes took {}, predicted {} from \
+                 {}-event calibration passes: error {:+.1}%",
                 format_volume(p.events as f64),
                 p.threads,
                 format_duration(p.measured_wall_s),
