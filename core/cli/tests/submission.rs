@@ -315,7 +315,7 @@ fn export_rejects_a_bad_date_and_a_non_result() {
     let not_result = dir.join("review.json");
     std::fs::write(&not_result, text(&scalewise(&["example"]).stdout)).unwrap();
     let output = scalewise(&["export", not_result.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(3));
     assert!(text(&output.stderr).contains("not a result document"));
     let output = scalewise(&["export", "x.json", "--date", "2026-02-30", "--bogus", "1"]);
     assert_eq!(output.status.code(), Some(2));
