@@ -1192,25 +1192,4 @@ pub(crate) mod tests {
         review.submission.memo = Some("  ".to_string());
         assert_eq!(refresh(doc, &review).unwrap().memo, doc.memo);
     }
-
-    /// `cargo test --release -p scalewise-core analysis_timing -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing: run in release"]
-    fn analysis_timing() {
-        let review = Review::example();
-        let output = crate::session::profile_with(review.clone(), calibration()).unwrap();
-        let start = std::time::Instant::now();
-        let doc = build(
-            &review,
-            output.data_profile,
-            output.calibration,
-            &AnalysisOptions::default(),
-        )
-        .unwrap();
-        let elapsed = start.elapsed();
-        println!("projection + sweep + failure modes + scoring: {elapsed:?}");
-        println!("{}", doc.crossover.answer);
-        println!("winner {}", doc.scoring.winner);
-        assert!(elapsed.as_secs_f64() < 1.0);
-    }
 }

@@ -1179,22 +1179,4 @@ mod tests {
         let err = simulate_two_tier(&huge).unwrap_err().to_string();
         assert!(err.contains("key groups"), "{err}");
     }
-
-    /// Speed check: `cargo test --release -p scalewise-core cache_speed -- --ignored`.
-    /// (About 0.3 s per 1e6 requests on a shared 2-core machine, no LTO.)
-    #[test]
-    #[ignore]
-    fn cache_speed() {
-        for catalog_keys in [1_000_000, 10_000_000] {
-            let mut params = two_tier(10_000, 100_000, InvalidationPolicy::Versioned, 0.0001);
-            params.catalog_keys = catalog_keys;
-            params.requests = 1_000_000;
-            params.warmup_requests = 0;
-            let start = std::time::Instant::now();
-            let out = simulate_two_tier(&params).unwrap();
-            let elapsed = start.elapsed();
-            eprintln!("1e6 requests, catalogue {catalog_keys}: {elapsed:?}: {out:?}");
-            assert!(elapsed.as_secs_f64() < 1.0);
-        }
-    }
 }
