@@ -1,5 +1,13 @@
 //! The `scalewise` binary end to end: outputs, error messages, and every
 //! exit code that `--help` documents, each produced by the real binary.
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -301,4 +309,72 @@ fn exit_4_when_stdout_cannot_be_written_and_0_when_it_is_closed() {
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// The `seed` of the JSON `text` as `program` reads it: `program flag
+/// script` reads the JSON on stdin and prints the seed.
+fn read_seed(program: &str, flag: &str, script: &str, text: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(program)
+        .args([flag, script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("{program} is needed by this test ({e}); run `scripts/setup.sh test` (the `make test` set-up)")
+        });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{program} failed");
+    stdout(&output).trim().to_string()
+}
+
+/// JavaScript's `JSON.parse`, and Python once the number passes through a
+/// float (pandas, NumPy, a spreadsheet), read JSON numbers as doubles: the
+/// largest seed `validate` accepts reads back exactly, the next seeds above
+/// it do not, and those are refused (exit 3, naming `seed`).
+#[test]
+fn seeds_stop_where_javascript_and_python_stop_reading_them_exactly() {
+    let javascript = |text: &str| {
+        read_seed(
+            "node",
+            "-e",
+            "let s = ''; process.stdin.on('data', d => s += d).on('end', () => \
+             console.log(BigInt(JSON.parse(s).seed).toString()))",
+            text,
+        )
+    };
+    let python = |text: &str| {
+        read_seed(
+            "python3",
+            "-c",
+            "import json, sys; print(int(float(json.load(sys.stdin)['seed'])))",
+            text,
+        )
+    };
+    let max = scalewise_core::limits::MAX_SEED;
+    let largest = review("largest-seed.json", 1_000, |v| v["seed"] = max.into());
+    check(&["events", path(&largest), "--limit", "1"], 0, "");
+    let text = std::fs::read_to_string(&largest).unwrap();
+    assert_eq!(javascript(&text), max.to_string());
+    assert_eq!(python(&text), max.to_string());
+
+    // 2^53 + 1 reads back as 2^53: another seed, another run.
+    let above = max + 2;
+    let beyond = review("seed-above.json", 1_000, |v| v["seed"] = above.into());
+    let text = std::fs::read_to_string(&beyond).unwrap();
+    assert_eq!(javascript(&text), (max + 1).to_string());
+    assert_eq!(python(&text), (max + 1).to_string());
+    check(
+        &["run", path(&beyond)],
+        3,
+        "error: seed: must be ≤ 9007199254740991, got 9007199254740993",
+    );
+    let next = review("seed-next.json", 1_000, |v| v["seed"] = (max + 1).into());
+    check(&["events", path(&next)], 3, "error: seed:");
 }
