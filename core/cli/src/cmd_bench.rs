@@ -18,13 +18,13 @@ pub const MAX_REPEAT: u32 = 1_000;
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Events per pass (2e7 and 20_000_000 both work).
+    /// Events per pass, 1 to 2e8 (2e7 and 20_000_000 both work).
     #[arg(long, value_name = "N", default_value = "2e7", value_parser = parse_events)]
     pub events: u64,
     /// Threads of the pool, 1 to 1024 (default: all cores).
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
-    /// Passes; the median is reported.
+    /// Passes, 1 to 1000; the median is reported.
     #[arg(long, value_name = "K", default_value_t = DEFAULT_REPEAT,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPEAT)))]
     pub repeat: u32,
