@@ -202,19 +202,10 @@ pub struct ResultDocument {
 
 /// Settings of one analysis (the tool's documented defaults unless a test
 /// or a benchmark changes them); recorded in the document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnalysisOptions {
     pub projection: ProjectionConfig,
     pub sweep: SweepConfig,
-}
-
-impl Default for AnalysisOptions {
-    fn default() -> Self {
-        Self {
-            projection: ProjectionConfig::default(),
-            sweep: SweepConfig::default(),
-        }
-    }
 }
 
 impl AnalysisOptions {
@@ -1117,10 +1108,7 @@ pub(crate) mod tests {
 
     pub fn options() -> AnalysisOptions {
         AnalysisOptions {
-            projection: ProjectionConfig {
-                failure_runs: 200,
-                ..ProjectionConfig::default()
-            },
+            projection: ProjectionConfig { failure_runs: 200 },
             sweep: SweepConfig {
                 points: MIN_SWEEP_POINTS + 5,
                 failure_runs: 50,
@@ -1512,26 +1500,5 @@ pub(crate) mod tests {
         assert_eq!(refresh(doc, &review).unwrap().memo, "Mine.");
         review.submission.memo = Some("  ".to_string());
         assert_eq!(refresh(doc, &review).unwrap().memo, doc.memo);
-    }
-
-    /// `cargo test --release -p scalewise-core analysis_timing -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing: run in release"]
-    fn analysis_timing() {
-        let review = Review::example();
-        let output = crate::session::profile_with(review.clone(), calibration()).unwrap();
-        let start = std::time::Instant::now();
-        let doc = build(
-            &review,
-            output.data_profile,
-            output.calibration,
-            &AnalysisOptions::default(),
-        )
-        .unwrap();
-        let elapsed = start.elapsed();
-        println!("projection + sweep + failure modes + scoring: {elapsed:?}");
-        println!("{}", doc.crossover.answer);
-        println!("winner {}", doc.scoring.winner);
-        assert!(elapsed.as_secs_f64() < 1.0);
     }
 }

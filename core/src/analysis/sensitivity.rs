@@ -201,6 +201,11 @@ fn candidates(context: &Context) -> Vec<Candidate> {
     out
 }
 
+/// The scoring table's rule: the name of the winning alternative at the
+/// review's volume, given the projections there.
+pub type Winner =
+    dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync;
+
 /// The binding crossing and the winner for one set of inputs.
 fn evaluate(
     inputs: &Inputs,
@@ -208,7 +213,7 @@ fn evaluate(
     scaling: &ScalingModel,
     config: &ProjectionConfig,
     review_events: f64,
-    winner: &(dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync),
+    winner: &Winner,
 ) -> Result<(Option<f64>, String), AnalysisError> {
     // The base fit, not a refit: the inputs move one at a time.
     let context = Context {
@@ -264,7 +269,7 @@ fn evaluate(
 pub fn sensitivity(
     context: &Context,
     projectors: &[Projector],
-    winner: &(dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync),
+    winner: &Winner,
 ) -> Result<Sensitivity, AnalysisError> {
     let review_events = context.review.workload.events as f64;
     let base_inputs = Inputs {
