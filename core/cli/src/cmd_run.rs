@@ -61,6 +61,13 @@ pub fn load_calibration(path: &Path) -> Result<Calibration, Error> {
         Some(inner) => inner.clone(),
         None => value,
     };
+    if !calibration.is_object() {
+        return Err(Error::invalid(format!(
+            "{}: not a calibration or run output: expected a JSON object (a calibration \
+             document, or a run output with a `calibration` object)",
+            path.display()
+        )));
+    }
     Calibration::from_value(calibration)
         .map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
 }
