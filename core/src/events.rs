@@ -56,8 +56,9 @@ use crate::review::{Action, Role, Sensitivity, Workload};
 use crate::rng::{Stream, StreamKey};
 
 /// One synthetic pipeline event. Small and `Copy`: ids are integers; names
-/// are rendered only when exported.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// are rendered only when exported. Serde: the distributed runner exchanges
+/// events between processes.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub index: u64,
     pub timestamp_s: f64,

@@ -24,6 +24,7 @@
 pub mod analysis;
 pub mod analysis_limits;
 pub mod bench;
+pub mod calibration;
 pub mod clock;
 pub mod error;
 pub mod events;
@@ -35,6 +36,7 @@ pub mod protocol;
 pub mod review;
 pub mod rng;
 pub mod sample;
+mod serde_array;
 pub mod session;
 pub mod submission;
 pub mod units;

@@ -304,13 +304,14 @@ fn lag_bin_upper_s(bin: usize) -> f64 {
 /// squared sums fit `u128`.
 const MAX_LAG_MS: u64 = 1 << 42;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct QualityTally {
     freshness_breaches: u64,
     schema_drift: u64,
     nulls: u64,
     out_of_range: u64,
     failed_any: u64,
+    #[serde(with = "crate::serde_array")]
     lag_histogram: [u64; LAG_BINS],
 }
 
@@ -327,7 +328,7 @@ impl Default for QualityTally {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct LineageTally {
     expected: u64,
     recorded: u64,
@@ -336,13 +337,13 @@ struct LineageTally {
     source_events: u64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Load {
     events: u64,
     bytes: u128,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct DomainMoments {
     events: u64,
     drift: u64,
@@ -352,8 +353,9 @@ struct DomainMoments {
     lag_ms_sq: u128,
 }
 
-/// Everything a pass counts: integers only, so merging is exact.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything a pass counts: integers only, so merging is exact. Serde: the
+/// distributed runner sends partial tallies between processes to merge them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     events: u64,
     bytes: u128,
@@ -397,7 +399,9 @@ impl Tally {
         self.features.fill(DomainMoments::default());
     }
 
-    fn merge(&mut self, other: &Tally) {
+    /// Adds `other` in: exact and associative (integer sums), so partial
+    /// tallies merge to the same total in any grouping.
+    pub fn merge(&mut self, other: &Tally) {
         self.events += other.events;
         self.bytes += other.bytes;
         self.rows += other.rows;
@@ -478,6 +482,33 @@ impl Pipeline {
     /// Chunks needed for `events` events.
     pub fn chunks(events: u64) -> u64 {
         events.div_ceil(CHUNK_EVENTS as u64)
+    }
+
+    /// Runs one stage over already ingested `events`, counting into `tally`.
+    /// [`Stage::Ingest`] only counts the events: their ingest (generate,
+    /// encode, parse) is the caller's, with [`EventGenerator::fill`],
+    /// [`encode_records`] and [`parse_records`], as a [`Lane`] does.
+    ///
+    /// The stages count into disjoint parts of the tally, so a distributed
+    /// runner may run ingest … access policy where a range of events is
+    /// generated and aggregate and features where [`Pipeline::partition_keys`]
+    /// sends each event, then [`Tally::merge`] the partial tallies: the
+    /// merged profile equals a [`Pass`]'s.
+    pub fn run_stage(&self, stage: Stage, events: &[Event], tally: &mut Tally) {
+        match stage {
+            Stage::Ingest => tally.events += events.len() as u64,
+            Stage::Quality => self.quality(events, &mut tally.quality),
+            Stage::Lineage => Pipeline::lineage(events, &mut tally.lineage),
+            Stage::AccessPolicy => tally.policy.record(&self.policies, events),
+            Stage::Aggregate => self.aggregate(events, tally),
+            Stage::Features => Pipeline::features(events, &mut tally.features),
+        }
+    }
+
+    /// The event's partition under each scheme, in [`Scheme::ALL`] order: the
+    /// shuffle key of the aggregate stage.
+    pub fn partition_keys(&self, event: &Event) -> [u32; 3] {
+        self.router.route(event)
     }
 
     fn quality(&self, events: &[Event], tally: &mut QualityTally) {
@@ -1337,6 +1368,54 @@ mod tests {
                 "{threads} threads × {lanes} lanes differ"
             );
         }
+    }
+
+    #[test]
+    fn stages_split_into_map_and_keyed_reduce_give_the_same_profile() {
+        // A second implementation of the pass: the map stages per contiguous
+        // range, every event routed by a partition key to one of 3
+        // "workers" that run the keyed stages, the partial tallies sent
+        // through JSON and merged. It must equal the lane pipeline's profile.
+        let review = small_review(3 * CHUNK_EVENTS as u64 + 777);
+        let reference = run(&review, 1, 1);
+        let pipeline = Pipeline::new(&review);
+        let workers = 3;
+        let mut map = pipeline.new_tally();
+        let mut reduce: Vec<(Tally, Vec<Event>)> = (0..workers)
+            .map(|_| (pipeline.new_tally(), Vec::new()))
+            .collect();
+        let (mut events, mut records) = (Vec::new(), Vec::new());
+        for chunk in 0..Pipeline::chunks(pipeline.events()) {
+            let start = chunk * CHUNK_EVENTS as u64;
+            let len = (pipeline.events() - start).min(CHUNK_EVENTS as u64) as usize;
+            events.resize(len, Event::EMPTY);
+            pipeline.generator().fill(start, &mut events);
+            encode_records(&events, &mut records);
+            parse_records(&records, &mut events).unwrap();
+            for stage in [
+                Stage::Ingest,
+                Stage::Quality,
+                Stage::Lineage,
+                Stage::AccessPolicy,
+            ] {
+                pipeline.run_stage(stage, &events, &mut map);
+            }
+            for e in &events {
+                let key = pipeline.partition_keys(e)[2] as usize;
+                reduce[key % workers].1.push(*e);
+            }
+        }
+        let mut total = pipeline.new_tally();
+        for (mut tally, routed) in reduce {
+            pipeline.run_stage(Stage::Aggregate, &routed, &mut tally);
+            pipeline.run_stage(Stage::Features, &routed, &mut tally);
+            let sent: Tally =
+                serde_json::from_str(&serde_json::to_string(&tally).unwrap()).unwrap();
+            assert_eq!(sent, tally);
+            total.merge(&sent);
+        }
+        total.merge(&map);
+        assert_eq!(DataProfile::from_tally(&pipeline, &total), reference);
     }
 
     #[test]
