@@ -8,6 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use scalewise_core::calibration::{CalibrationDocument, DocumentError};
 use scalewise_core::clock::Clock;
 use scalewise_core::events::{write_csv_row, EventGenerator, CSV_HEADER};
 use scalewise_core::profiler::Calibration;
@@ -70,6 +71,10 @@ USAGE:
         (default 2e7) on a pool of T threads (default: all cores); prints the
         median events/s of K passes (default 5), or JSON with --json.
 
+";
+
+/// After the `cluster` command's help (`scalewise_cluster::HELP`).
+const HELP_END: &str = "
     scalewise help | --help | -h
 
 EXIT CODES:
@@ -155,7 +160,11 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
     };
     match command.as_str() {
         "help" | "--help" | "-h" => {
-            print!("{HELP}");
+            print!(
+                "{HELP}{}{HELP_END}{}",
+                scalewise_cluster::HELP,
+                scalewise_cluster::EXIT_CODES_HELP
+            );
             Ok(())
         }
         "example" => {
@@ -175,6 +184,7 @@ fn dispatch(args: &[String]) -> Result<(), Failure> {
         "usl" => library_command(scalewise_cli::cmd_usl::run(rest)),
         "bench" => library_command(scalewise_cli::cmd_bench::run(rest)),
         "model" => library_command(scalewise_cli::cmd_model::run(rest)),
+        "cluster" => cluster(rest),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
 }
@@ -283,7 +293,31 @@ fn load_calibration(path: &str) -> Result<Calibration, Failure> {
         Some(inner) => inner.clone(),
         None => value,
     };
-    serde_json::from_value(calibration).map_err(invalid)
+    // A calibration document may carry the distributed section that
+    // `scalewise cluster` measures; runs do not use it yet.
+    match CalibrationDocument::from_value(calibration) {
+        Ok(document) => Ok(document.calibration),
+        Err(DocumentError::Invalid(errors)) => Err(errors.into()),
+        Err(shape @ DocumentError::Shape { .. }) => Err(Failure::Invalid(vec![format!(
+            "{path}: not a calibration or run output: {shape}"
+        )])),
+    }
+}
+
+/// `scalewise cluster`: its own arguments, exit codes and output.
+fn cluster(args: &[String]) -> Result<(), Failure> {
+    let result = scalewise_cluster::ClusterArgs::parse(args).and_then(|args| {
+        let launcher = scalewise_cluster::supervisor::Launcher::current_exe()?;
+        scalewise_cluster::run(&args, &launcher)
+    });
+    match result {
+        Ok(document) if document.is_empty() => Ok(()),
+        Ok(document) => library_command(Ok(document)),
+        Err(error) => Err(Failure::Command(scalewise_cli::CliError {
+            exit_code: error.exit_code() as i32,
+            message: error.to_string(),
+        })),
+    }
 }
 
 fn io_error(what: &str) -> impl Fn(io::Error) -> Failure + '_ {

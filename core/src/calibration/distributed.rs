@@ -109,6 +109,9 @@ pub struct Baseline {
     pub wall_s: Spread,
     /// `events / wall_s` of each pass.
     pub events_per_s: Spread,
+    /// CPU seconds the thread ran in each pass (`null` when the OS does not
+    /// report per-thread CPU time): on a shared machine, what the pass got.
+    pub cpu_s: Option<Spread>,
 }
 
 /// One layout: `processes` × `workers_per_process` timely workers.
@@ -126,6 +129,11 @@ pub struct DistributedPoint {
     pub wall_s: Spread,
     /// `events / wall_s` of each pass.
     pub events_per_s: Spread,
+    /// CPU seconds of all worker threads in each pass, summed (each worker
+    /// from its first chunk to its partial tally's send; `null` when the OS
+    /// does not report per-thread CPU time). timely's communication threads
+    /// (socket reads and writes) are not included.
+    pub worker_cpu_s: Option<Spread>,
     /// CPU seconds of each stage summed over all workers (median over the
     /// passes), timed around each stage's call like the native profiler.
     /// Ingest … access policy run where the events are generated; aggregate
@@ -417,6 +425,9 @@ impl DistributedCalibration {
             &format!("{ROOT}.baseline.events_per_s"),
             &self.baseline.events_per_s,
         );
+        if let Some(cpu) = &self.baseline.cpu_s {
+            c.spread(&format!("{ROOT}.baseline.cpu_s"), cpu);
+        }
         if self.points.is_empty() || self.points.len() > MAX_POINTS {
             c.error(
                 format!("{ROOT}.points"),
@@ -476,6 +487,9 @@ impl DistributedCalibration {
         }
         c.spread(&format!("{path}.wall_s"), &p.wall_s);
         c.spread(&format!("{path}.events_per_s"), &p.events_per_s);
+        if let Some(cpu) = &p.worker_cpu_s {
+            c.spread(&format!("{path}.worker_cpu_s"), cpu);
+        }
         for stage in Stage::ALL {
             let stage_path = format!("{path}.stage_cpu_s.{stage}");
             match p.stage_cpu_s.get(&stage) {
@@ -608,6 +622,7 @@ pub(crate) mod tests {
             hosts: vec!["127.0.0.1".to_string(); processes as usize],
             wall_s: spread(events as f64 / events_per_s),
             events_per_s: spread(events_per_s),
+            worker_cpu_s: Some(spread(0.01 * f64::from(processes * workers))),
             stage_cpu_s: Stage::ALL.iter().map(|&s| (s, 0.01)).collect(),
             engine_s: 0.02,
             shuffle: ShuffleCounts {
@@ -642,6 +657,7 @@ pub(crate) mod tests {
             threads: 1,
             wall_s: spread(0.005),
             events_per_s: spread(2e7),
+            cpu_s: Some(spread(0.005)),
         };
         let points = vec![point(1, 1, 1e7), point(1, 2, 1.8e7), point(2, 1, 1.5e7)];
         let cost = Cost::from_points(&baseline, &points);
