@@ -32,7 +32,8 @@ use timely::worker::Worker;
 use timely::ExchangeData;
 
 use crate::protocol::{ExchangeReport, PassReport, PointReport};
-use crate::seam::{self, MapSide, Partial, Record, ReduceSide, Seam};
+use crate::seam::{self, MapSide, Partial, Record, ReduceSide, Seam, MAP_STAGES, REDUCE_STAGES};
+use scalewise_core::profiler::Stage;
 
 /// Epochs a worker may run ahead of the dataflow's frontier.
 pub const WINDOW: u64 = 4;
@@ -324,7 +325,7 @@ fn exchange_pass(
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct WorkerPass {
     partial: Partial,
-    stage_s: [f64; 6],
+    stage_s: [f64; Stage::COUNT],
     /// Time in `worker.step` minus the keyed stages' time.
     engine_s: f64,
     routed: Routed,
@@ -406,9 +407,15 @@ fn pipeline_pass(
     };
     let mut partial = map.into_partial();
     partial.merge(&reduce_partial);
-    let mut stage_s = [0.0; 6];
-    for (slot, seconds) in stage_s.iter_mut().zip(map_s.iter().chain(reduce_s.iter())) {
-        *slot = *seconds;
+    let mut stage_s = [0.0; Stage::COUNT];
+    let timed = MAP_STAGES
+        .iter()
+        .zip(map_s)
+        .chain(REDUCE_STAGES.iter().zip(reduce_s));
+    for (stage, seconds) in timed {
+        if let Some(slot) = stage_s.get_mut(stage.index()) {
+            *slot = seconds;
+        }
     }
     let merge_bytes = if me / workers == 0 {
         0
@@ -436,7 +443,7 @@ fn pipeline_pass(
     let wall_s = started.elapsed().as_secs_f64();
     let mut report = PassReport {
         wall_s,
-        stage_s: [0.0; 6],
+        stage_s: [0.0; Stage::COUNT],
         engine_s: 0.0,
         worker_cpu_s: Some(0.0),
         records: 0,

@@ -652,10 +652,20 @@ fn finish(
         &baseline,
         points,
     )?;
+    let baseline = &section.baseline;
     eprintln!(
-        "native, 1 thread: {:.2} M events/s (median of {}); data digest {} (equal at every layout)",
-        section.baseline.events_per_s.median / 1e6,
-        section.baseline.events_per_s.samples,
+        "native, 1 thread: {:.2} M events/s (median of {}; {:.2}–{:.2}){}; data digest {} (equal at every layout)",
+        baseline.events_per_s.median / 1e6,
+        baseline.events_per_s.samples,
+        baseline.events_per_s.min / 1e6,
+        baseline.events_per_s.max / 1e6,
+        baseline
+            .cpu_s
+            .map(|cpu| format!(
+                ", {:.2} M events per CPU second",
+                section.events as f64 / cpu.median.max(f64::MIN_POSITIVE) / 1e6
+            ))
+            .unwrap_or_default(),
         section.data_digest
     );
     eprintln!("{}", section.cost.summary());

@@ -85,8 +85,8 @@ pub struct ExchangeReport {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PassReport {
     pub wall_s: f64,
-    /// CPU seconds per stage in `Stage::ALL` order.
-    pub stage_s: [f64; 6],
+    /// Seconds per stage in `Stage::ALL` order.
+    pub stage_s: [f64; scalewise_core::profiler::Stage::COUNT],
     /// Seconds in timely's scheduler outside the keyed stages.
     pub engine_s: f64,
     /// CPU seconds of the worker threads during the pass (`None` when the

@@ -242,8 +242,20 @@ fn duration(seconds: f64) -> String {
 pub fn describe(point: &DistributedPoint) -> String {
     let s = &point.shuffle;
     let e = &point.exchange;
+    let per_cpu = point
+        .worker_cpu_s
+        .map(|cpu| {
+            format!(
+                "; {} per worker CPU second",
+                rate(
+                    point.shuffle.records as f64 / cpu.median.max(f64::MIN_POSITIVE),
+                    " events"
+                )
+            )
+        })
+        .unwrap_or_default();
     let mut text = format!(
-        "{} process{} × {} worker{} on {}: {} (median of {}; {}–{})\n",
+        "{} process{} × {} worker{} on {}: {} (median of {}; {}–{}){per_cpu}\n",
         point.processes,
         if point.processes == 1 { "" } else { "es" },
         point.workers_per_process,

@@ -180,6 +180,7 @@ fn watch(
 ) {
     let started = Instant::now();
     let mut stop_at: Option<Instant> = None;
+    let mut all_exited_at: Option<Instant> = None;
     let mut streams_open = true;
     loop {
         let waiting = if streams_open {
@@ -231,7 +232,11 @@ fn watch(
         if all_exited && !streams_open {
             return;
         }
-        if all_exited && stop_at.is_some_and(|at| now >= at + GRACE) {
+        if all_exited && all_exited_at.is_none() {
+            all_exited_at = Some(now);
+        }
+        // The pipes close with the processes; this only bounds the wait.
+        if all_exited_at.is_some_and(|at| now >= at + GRACE) {
             return;
         }
     }

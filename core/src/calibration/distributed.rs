@@ -134,10 +134,12 @@ pub struct DistributedPoint {
     /// does not report per-thread CPU time). timely's communication threads
     /// (socket reads and writes) are not included.
     pub worker_cpu_s: Option<Spread>,
-    /// CPU seconds of each stage summed over all workers (median over the
-    /// passes), timed around each stage's call like the native profiler.
-    /// Ingest … access policy run where the events are generated; aggregate
-    /// and features where the shuffle sent them.
+    /// Seconds in each stage summed over all workers (median over the
+    /// passes), timed around each stage's call on the worker's thread like
+    /// the native profiler's stage costs (on a loaded machine this includes
+    /// time the thread waited for a CPU). Ingest … access policy run where
+    /// the events are generated; aggregate and features where the shuffle
+    /// sent them.
     pub stage_cpu_s: BTreeMap<Stage, f64>,
     /// Seconds the workers spent in timely's scheduler other than in the
     /// keyed stages — exchange, (de)serialisation, progress tracking, waiting
