@@ -422,7 +422,7 @@ fn processes_with_different_reviews_refuse_to_run() {
     let first = review(&dir, "first.json", 20_000, 7);
     let second = review(&dir, "second.json", 20_000, 8);
     let (hosts, _) = hostfile(&dir, 2);
-    let start = |review: &Path, process: &str| {
+    let start = |review: &Path, process: &str, workers: &str| {
         Run::start(&[
             "cluster",
             path(review),
@@ -430,12 +430,14 @@ fn processes_with_different_reviews_refuse_to_run() {
             path(&hosts),
             "--process",
             process,
+            "--workers",
+            workers,
             "--connect-timeout-s",
             "30",
         ])
     };
-    let zero = start(&first, "0");
-    let one = start(&second, "1");
+    let zero = start(&first, "0", "1");
+    let one = start(&second, "1", "1");
     for run in [zero, one] {
         let (status, stderr) = run.wait(DEADLINE);
         assert_eq!(status.code(), Some(8), "{stderr}");
@@ -445,6 +447,18 @@ fn processes_with_different_reviews_refuse_to_run() {
             "{stderr}"
         );
     }
+    // Different worker counts garble timely's own routing before any
+    // dataflow can compare them: the process that notices says so.
+    let zero = start(&first, "0", "2");
+    let one = start(&first, "1", "1");
+    let (status, stderr) = one.wait(DEADLINE);
+    assert_eq!(status.code(), Some(8), "{stderr}");
+    assert!(
+        stderr.contains("the processes probably run with different --workers"),
+        "{stderr}"
+    );
+    let (status, stderr) = zero.wait(DEADLINE);
+    assert!(!status.success(), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -193,6 +193,11 @@ fn counting_hooks(counter: Arc<AtomicU64>) -> Hooks {
     }
 }
 
+/// How timely 0.32's communication threads begin the panic of a broken
+/// connection (`timely_communication/src/allocator/zero_copy/tcp.rs`, which
+/// asks that the wording be kept).
+const CONNECTION_BROKE: &str = "timely communication error:";
+
 /// The remote process a timely communication thread talks to.
 fn peer_of_thread(name: &str) -> Option<u32> {
     name.strip_prefix("timely:recv-")
@@ -213,12 +218,29 @@ fn install_panic_hook(process: u32) {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         if let Some(peer) = peer_of_thread(&thread) {
-            emit(&ChildEvent::LostPeer {
+            // timely words a broken connection this way; any other panic of
+            // a communication thread is a disagreement on the layout (the
+            // processes' worker counts differ, so a message names a worker
+            // this process does not have).
+            if payload.starts_with(CONNECTION_BROKE) {
+                emit(&ChildEvent::LostPeer {
+                    process,
+                    peer,
+                    message: payload,
+                });
+                std::process::exit(ExitCode::LostPeer as i32);
+            }
+            emit(&ChildEvent::Failed {
                 process,
-                peer,
-                message: payload,
+                failure: ChildFailure::Mismatch {
+                    message: format!(
+                        "process {process}'s connection to process {peer} failed inside timely \
+                         ({payload}): the processes probably run with different --workers; \
+                         every process must be given the same options"
+                    ),
+                },
             });
-            std::process::exit(ExitCode::LostPeer as i32);
+            std::process::exit(ExitCode::Mismatch as i32);
         }
         let location = info
             .location()
