@@ -8,7 +8,8 @@
 #  2. the clippy configurations agree: core/clippy.toml repeats every rule
 #     of the root clippy.toml (clippy reads only the nearest file, so the
 #     core's must carry the workspace's rules as well as its own), and
-#     core/cli/clippy.toml is the root one.
+#     core/cli/clippy.toml and core/cluster/clippy.toml (the shells) are the
+#     root one.
 #
 # Adding a top-level entry is a decision: add it to `allowed` with the commit
 # that needs it.
@@ -54,8 +55,10 @@ while IFS= read -r line; do
   grep -qxF -- "$line" core/clippy.toml \
     || problem "core/clippy.toml lacks the root clippy.toml's rule: $line"
 done < <(grep -E '^\s*\{ path = |^allow-' clippy.toml)
-cmp -s clippy.toml core/cli/clippy.toml \
-  || problem "core/cli/clippy.toml differs from clippy.toml (it should be a link to it)"
+for shell in core/cli core/cluster; do
+  cmp -s clippy.toml "$shell/clippy.toml" \
+    || problem "$shell/clippy.toml differs from clippy.toml (it should be a link to it)"
+done
 
 if (( fail )); then exit 1; fi
 echo "tree: $(git ls-files 2>/dev/null | wc -l) tracked paths under the allowed top-level entries; clippy configurations agree"

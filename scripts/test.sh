@@ -19,7 +19,7 @@ bash scripts/check-tree.sh
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy --quiet -p scalewise-core -p scalewise-cli -p scalewise-app --all-targets --features scalewise-core/schema -- -D warnings
+cargo clippy --quiet -p scalewise-core -p scalewise-cli -p scalewise-cluster -p scalewise-app --all-targets --features scalewise-core/schema -- -D warnings
 cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknown-unknown -- -D warnings
 
 step "dependency audit (cargo deny, npm audit)"

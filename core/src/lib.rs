@@ -32,6 +32,7 @@ pub mod protocol;
 pub mod review;
 pub mod rng;
 pub mod sample;
+mod serde_array;
 pub mod session;
 pub mod submission;
 pub mod target;

@@ -107,7 +107,7 @@ pub fn stride_for(workload: &Workload) -> u64 {
 }
 
 /// What the payload stage counted: integers only, so merging is exact.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PayloadTally {
     pub events: u64,
     pub rows: u64,

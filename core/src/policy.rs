@@ -332,9 +332,11 @@ impl PolicySet {
 }
 
 /// Mergeable integer counts of the access-policy stage.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyTally {
+    #[serde(with = "crate::serde_array")]
     pub events_by_combo: [u64; ACCESS_COMBOS],
+    #[serde(with = "crate::serde_array")]
     pub high_risk_by_combo: [u64; ACCESS_COMBOS],
     /// Allowed accesses per mode `[deny_overrides, allow_overrides]`.
     pub allowed: [u64; 2],

@@ -100,8 +100,8 @@ use crate::review::{Partitioning, Review, Workload};
 use crate::rng::mix64;
 
 pub use calibration::{
-    Bottleneck, Calibration, CalibrationError, Measured, PassTiming, PassWall, PayloadCalibration,
-    Profile, ScalingPoint, StageProfile,
+    Bottleneck, Calibration, CalibrationError, DistributedCalibration, Measured, PassTiming,
+    PassWall, PayloadCalibration, Profile, ScalingPoint, StageProfile,
 };
 pub use data_profile::{
     AccessProfile, DataProfile, DedupProfile, DomainFeatures, LineageProfile, PartitionLoad,
@@ -377,13 +377,14 @@ pub(crate) fn lag_bin_upper_s(bin: usize) -> f64 {
 /// squared sums fit `u128`.
 const MAX_LAG_MS: u64 = 1 << 42;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct QualityTally {
     pub(crate) freshness_breaches: u64,
     pub(crate) schema_drift: u64,
     pub(crate) nulls: u64,
     pub(crate) out_of_range: u64,
     pub(crate) failed_any: u64,
+    #[serde(with = "crate::serde_array")]
     pub(crate) lag_histogram: [u64; LAG_BINS],
 }
 
@@ -400,7 +401,7 @@ impl Default for QualityTally {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LineageTally {
     pub(crate) expected: u64,
     pub(crate) recorded: u64,
@@ -409,13 +410,13 @@ pub(crate) struct LineageTally {
     pub(crate) source_events: u64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Load {
     pub(crate) events: u64,
     pub(crate) bytes: u128,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct DomainMoments {
     pub(crate) events: u64,
     pub(crate) drift: u64,
@@ -428,8 +429,9 @@ pub(crate) struct DomainMoments {
 /// What the map side (stages 1–6) counts over a range of deliveries:
 /// integers only, merged by sums (and the dedup peak by a maximum), so any
 /// split of the deliveries into ranges, merged in any order, gives the same
-/// tally.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// tally. Serde: a distributed runner sends partial tallies between
+/// processes to merge them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MapTally {
     pub(crate) deliveries: u64,
     /// Payload bytes and rows of every delivery (what is read).
@@ -486,7 +488,8 @@ impl MapTally {
 
 /// What the reduce side (stages 7–8) counts from routed records: partition
 /// loads per scheme and per-domain moments. Integers only, merged by sums.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serde, like [`MapTally`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReduceTally {
     pub(crate) events: u64,
     pub(crate) bytes: u128,
@@ -647,6 +650,22 @@ impl Pipeline {
     pub fn reduce(&self, records: &[RoutedRecord], tally: &mut ReduceTally) {
         Self::aggregate(records, tally);
         Self::features(records, tally);
+    }
+
+    /// [`Pipeline::reduce`], each stage timed into `times` with `clock`
+    /// (the in-process lanes and a distributed runner's reduce side).
+    pub fn reduce_timed(
+        &self,
+        records: &[RoutedRecord],
+        tally: &mut ReduceTally,
+        clock: &dyn Clock,
+        times: &mut StageTimes,
+    ) {
+        let mut watch = Stopwatch::start(clock);
+        Self::aggregate(records, tally);
+        watch.lap(times.stage_mut(Stage::Aggregate));
+        Self::features(records, tally);
+        watch.lap(times.stage_mut(Stage::Features));
     }
 
     /// The densities of the working-set probes: a quarter, a half and all of
@@ -1057,11 +1076,7 @@ impl Lane {
             &mut self.map,
             &mut self.routed,
         )?;
-        let mut watch = Stopwatch::start(clock);
-        Pipeline::aggregate(&self.routed, &mut self.reduce);
-        watch.lap(self.times.stage_mut(Stage::Aggregate));
-        Pipeline::features(&self.routed, &mut self.reduce);
-        watch.lap(self.times.stage_mut(Stage::Features));
+        pipeline.reduce_timed(&self.routed, &mut self.reduce, clock, &mut self.times);
         Ok(())
     }
 }
@@ -1546,13 +1561,18 @@ mod tests {
             pipeline.reduce(records, &mut tally);
             reduces.push(tally);
         }
+        // The partial tallies cross processes in a distributed runner.
+        let sent = |t: &MapTally| -> MapTally {
+            serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap()
+        };
         let mut map = pipeline.new_map_tally();
         for t in maps.iter().rev() {
-            map.merge(t);
+            map.merge(&sent(t));
         }
         let mut reduce = pipeline.new_reduce_tally();
         for t in [&reduces[2], &reduces[0], &reduces[1]] {
-            reduce.merge(t);
+            let t: ReduceTally = serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap();
+            reduce.merge(&t);
         }
         assert_eq!(map.deliveries(), n);
         let split = DataProfile::from_tallies(&pipeline, &map, &reduce, &probes(&pipeline));

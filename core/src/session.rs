@@ -211,6 +211,7 @@ impl Measuring {
                 wall_s: 0.0,
                 events_per_s: 0.0,
             }),
+            distributed: None,
         }
     }
 }

@@ -20,6 +20,17 @@ pub enum Failure {
     Invalid,
     /// A file (or stdout) could not be read or written.
     Io,
+    /// `cluster`: a process cannot listen on its address (a busy port).
+    Listen,
+    /// `cluster`: a peer was not reached within the connection timeout.
+    Unreachable,
+    /// `cluster`: a peer was lost mid-run.
+    LostPeer,
+    /// `cluster`: the processes run different reviews or options.
+    Mismatch,
+    /// `cluster`: a worker crashed, or a result differs from the
+    /// single-process run's.
+    Internal,
 }
 
 impl Failure {
@@ -30,6 +41,11 @@ impl Failure {
             Failure::Usage => 2,
             Failure::Invalid => 3,
             Failure::Io => 4,
+            Failure::Listen => 5,
+            Failure::Unreachable => 6,
+            Failure::LostPeer => 7,
+            Failure::Mismatch => 8,
+            Failure::Internal => 9,
         }
     }
 }
@@ -82,6 +98,14 @@ impl Error {
     /// See [`Failure::Io`]: `what` failed (`cannot read x.json`) because of `error`.
     pub fn io(what: impl fmt::Display, error: &io::Error) -> Self {
         Self::new(Failure::Io, format!("{what}: {error}"))
+    }
+
+    /// A failure of another kind (the `cluster` codes), one message.
+    pub fn of_kind(failure: Failure, message: impl Into<String>) -> Self {
+        Self {
+            help_hint: failure == Failure::Usage,
+            ..Self::new(failure, message)
+        }
     }
 
     /// A command-line error from clap, already worded and with its usage line.

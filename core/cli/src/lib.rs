@@ -36,6 +36,7 @@ use scalewise_core::clock::Clock;
 use scalewise_core::units::Seconds;
 
 pub mod cmd_bench;
+pub mod cmd_cluster;
 pub mod cmd_events;
 pub mod cmd_export;
 pub mod cmd_model;
@@ -60,7 +61,13 @@ EXIT CODES:
   3  invalid input: JSON or CSV syntax, an unknown field, a field or model
      parameter out of range, a file over its size limit (each problem is
      printed with its field path or parameter name)
-  4  I/O error: a file (or stdout) cannot be read or written";
+  4  I/O error: a file (or stdout) cannot be read or written
+  5  `cluster`: a process cannot listen on its address (the port is busy)
+  6  `cluster`: a peer could not be reached within --connect-timeout-s
+  7  `cluster`: a peer was lost mid-run (the error names it)
+  8  `cluster`: the processes run different reviews or options
+  9  `cluster`: internal failure (a worker crashed, or a result differs from
+     the single-process run)";
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -148,6 +155,22 @@ pub enum Command {
     /// cores) K times (default 5) and prints the median events/s, or JSON
     /// with --json.
     Bench(cmd_bench::BenchArgs),
+    /// Run the review's pipeline as a timely dataflow across processes.
+    ///
+    /// P processes × W worker threads: the map stages where deliveries are
+    /// generated, routed records exchanged over TCP by the alternative's
+    /// partition key, the keyed stages where they land, partial tallies
+    /// merged at worker 0. Measures per layout the pass wall time, per-stage
+    /// time, records and bytes exchanged, the exchange alone and a
+    /// coordination round; then Scalewise's own pipeline on one thread
+    /// (COST's reference) and the normal calibration. Writes a calibration
+    /// document with the measurements under `distributed` (`scalewise run
+    /// --calibration` accepts it) to CLUSTER.json only when the run
+    /// completed, or prints it on stdout. Locally, `--processes P` starts the
+    /// P processes on 127.0.0.1; on a cluster every host runs the same
+    /// command with `--hostfile FILE --process I`. Exit codes 5–9 are this
+    /// command's (see EXIT CODES).
+    Cluster(cmd_cluster::ClusterArgs),
 }
 
 impl Command {
@@ -167,6 +190,7 @@ impl Command {
             Command::Usl(args) => cmd_usl::run(&args, out),
             Command::Model(model) => cmd_model::run(&model, out),
             Command::Bench(args) => cmd_bench::run(&args, out),
+            Command::Cluster(args) => cmd_cluster::run(&args, out),
         }
     }
 }

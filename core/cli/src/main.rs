@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use scalewise_cli::Cli;
 
 fn main() -> ExitCode {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Not locked for the whole run: `cluster`'s worker mode writes its
+    // report lines from timely's worker threads too.
+    let mut out = io::stdout();
     let result = Cli::parse_args(std::env::args_os().skip(1), &mut out)
         .and_then(|cli| cli.map_or(Ok(()), |cli| cli.command.run(&mut out)));
     match result {

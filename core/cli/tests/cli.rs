@@ -130,19 +130,25 @@ fn help_lists_every_exit_code_and_every_command() {
         let text = stdout(&help);
         assert!(text.contains(EXIT_CODES), "{text}");
         for command in [
-            "example", "events", "run", "verify", "export", "usl", "model", "bench",
+            "example", "events", "run", "verify", "export", "usl", "model", "bench", "cluster",
         ] {
             assert!(text.contains(&format!("  {command} ")), "{command}: {text}");
         }
     }
-    // The codes listed are exactly the ones tested below.
+    // The codes listed are exactly the ones tested below (5–9, `cluster`'s,
+    // in tests/cluster.rs).
     let listed: Vec<&str> = EXIT_CODES
         .lines()
         .filter_map(|line| line.strip_prefix("  "))
         .filter_map(|line| line.split_whitespace().next())
         .filter(|word| word.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    assert_eq!(listed, ["0", "1", "2", "3", "4"]);
+    assert_eq!(listed, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    let cluster = scalewise(&["help", "cluster"]);
+    assert_eq!(cluster.status.code(), Some(0));
+    let text = stdout(&cluster);
+    assert!(text.contains("--hostfile <FILE>"), "{text}");
+    assert!(!text.contains("--worker-process"), "hidden: {text}");
     let run = scalewise(&["help", "run"]);
     assert_eq!(run.status.code(), Some(0));
     assert!(stdout(&run).contains("--calibration <CAL.json>"));

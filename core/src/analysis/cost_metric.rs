@@ -42,6 +42,34 @@ pub struct CostMetric {
     /// The distributed design's failure-free time at COST.
     pub time_at_cost_s: Option<f64>,
     pub searched_up_to_nodes: u32,
+    /// COST measured on a real distributed engine (`scalewise cluster`),
+    /// when the calibration carries it: beside the projected figure above,
+    /// never mixed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<MeasuredCost>,
+}
+
+/// COST as `scalewise cluster` measured it: the smallest (processes,
+/// workers) layout whose median throughput beat the single-threaded native
+/// pipeline on the same sample, or the largest layout tried.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MeasuredCost {
+    /// The engine and its version.
+    pub engine: String,
+    pub outcome: crate::profiler::calibration::distributed::Cost,
+    /// One sentence for people.
+    pub summary: String,
+}
+
+impl MeasuredCost {
+    pub fn of(engine: &super::MeasuredEngine) -> MeasuredCost {
+        MeasuredCost {
+            engine: engine.engine.clone(),
+            summary: format!("{} (measured on {})", engine.cost.summary(), engine.engine),
+            outcome: engine.cost.clone(),
+        }
+    }
 }
 
 /// COST on the projections at `events`.
@@ -103,6 +131,7 @@ pub fn cost_metric(
         nodes: found.map(|(n, k)| f64::from(n) * f64::from(k) / f64::from(per_node)),
         time_at_cost_s: found.map(|(n, k)| time(n, k)),
         searched_up_to_nodes: MAX_COST_NODES,
+        measured: None,
     }
 }
 

@@ -5,7 +5,9 @@
 //! depends on how the profiler represents its measurements:
 //!
 //! * [`CostModel`]: what a projection needs from a calibration (per-event
-//!   stage costs at one thread, the measured thread scaling, the environment).
+//!   stage costs at one thread, the measured thread scaling, the environment,
+//!   and — when the calibration has a `distributed` section — what a real
+//!   distributed engine measured: [`MeasuredEngine`]).
 //! * [`DataFacts`]: what it needs from a data profile (partition loads per
 //!   partitioning scheme, drift, freshness, lineage, policy outcomes, bytes
 //!   per event).
@@ -186,6 +188,135 @@ pub struct CostModel {
     pub full_pass: Option<MeasuredPass>,
     /// Where it was measured (target, threads available, …), for the record.
     pub environment: String,
+    /// What a distributed engine measured (`scalewise cluster`), when the
+    /// calibration carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<MeasuredEngine>,
+}
+
+/// What `scalewise cluster` measured on a distributed engine, as the
+/// projection uses it (from a calibration's `distributed` section).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredEngine {
+    /// The engine and its version, e.g. `timely 0.32.0`.
+    pub engine: String,
+    /// The exchange and coordination costs, from the layout with the most
+    /// processes; `None` when every measured layout had one process (no
+    /// byte crossed a process boundary).
+    pub exchange: Option<MeasuredExchange>,
+    /// Why `exchange` is missing.
+    pub exchange_missing: Option<String>,
+    /// Every measured layout: `P·W` worker threads and the median
+    /// events/s of its pipeline passes (the scale-out points).
+    pub scale_out: Vec<ThreadScaling>,
+    /// COST measured on the engine against the single-threaded native
+    /// pipeline over the same sample.
+    pub cost: crate::profiler::calibration::distributed::Cost,
+}
+
+/// The measured exchange of one layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredExchange {
+    /// Where and how: `timely 0.32.0, 2 × 1, on 127.0.0.1`.
+    pub source: String,
+    /// Index of the layout in `calibration.distributed.points`.
+    pub point: usize,
+    /// Core-seconds per byte a node sends or receives in the shuffle:
+    /// the exchange-alone pass's wall time × P·W worker threads over
+    /// 2 × the bytes that crossed processes (each crossing byte is sent by
+    /// one process and received by another). It charges the whole pass —
+    /// local routing, progress messages, timely's communication threads —
+    /// to the crossing bytes, so it is an upper bound of the per-byte cost.
+    pub cost_s_per_byte: Spread,
+    /// The fixed cost of one distributed run: every process connected to
+    /// every other (`connect_s`) plus one progress round among all
+    /// workers (the final merge's), spread over the measured rounds.
+    pub coordination_s: Spread,
+}
+
+impl MeasuredEngine {
+    /// The projection's view of a calibration's distributed section.
+    pub fn of(d: &crate::profiler::DistributedCalibration) -> MeasuredEngine {
+        let mut crossing: Vec<(
+            usize,
+            &crate::profiler::calibration::distributed::DistributedPoint,
+        )> = d
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.processes > 1 && p.exchange.bytes_to_other_processes > 0)
+            .collect();
+        crossing.sort_by_key(|(i, p)| (p.processes, p.workers_per_process, *i));
+        let exchange = crossing.last().map(|&(i, p)| {
+            let threads = f64::from(p.threads());
+            let per_byte = threads / (2.0 * p.exchange.bytes_to_other_processes as f64);
+            let wall = &p.exchange.wall_s;
+            let round = &p.coordination.round_s;
+            let mut hosts: Vec<&str> = p.hosts.iter().map(String::as_str).collect();
+            hosts.dedup();
+            MeasuredExchange {
+                source: format!(
+                    "{}, {} × {}, on {}",
+                    d.engine,
+                    p.processes,
+                    p.workers_per_process,
+                    hosts.join(", ")
+                ),
+                point: i,
+                cost_s_per_byte: Spread {
+                    median: wall.median * per_byte,
+                    min: wall.min * per_byte,
+                    max: wall.max * per_byte,
+                },
+                coordination_s: Spread {
+                    median: p.connect_s + round.median,
+                    min: p.connect_s + round.min,
+                    max: p.connect_s + round.max,
+                },
+            }
+        });
+        MeasuredEngine {
+            engine: d.engine.clone(),
+            exchange_missing: exchange.is_none().then(|| {
+                format!(
+                    "{} measured only layouts of one process: no byte crossed a process \
+                     boundary, so the exchange cost per byte and the coordination stay assumed",
+                    d.engine
+                )
+            }),
+            exchange,
+            scale_out: d
+                .points
+                .iter()
+                .map(|p| ThreadScaling {
+                    threads: f64::from(p.threads()),
+                    events_per_s: p.events_per_s.median,
+                })
+                .collect(),
+            cost: d.cost.clone(),
+        }
+    }
+
+    /// The measured exchange cost per byte and coordination replace these
+    /// assumed design fields (paths relative to a design).
+    pub const REPLACES: [&'static str; 2] = [
+        "design.exchange.cost_ns_per_byte",
+        "design.exchange.coordination_s",
+    ];
+}
+
+impl CostModel {
+    /// Whether a measurement replaces the assumption at `path` (a
+    /// [`crate::assumptions`] path): then the projection does not read it.
+    pub fn replaces_assumption(&self, path: &str) -> bool {
+        self.engine
+            .as_ref()
+            .is_some_and(|e| e.exchange.is_some() && MeasuredEngine::REPLACES.contains(&path))
+    }
 }
 
 impl CostModel {
@@ -565,6 +696,7 @@ impl From<&crate::profiler::Calibration> for CostModel {
                 wall_s: calibration.full_pass.wall_s,
             }),
             environment: calibration.environment.clone(),
+            engine: calibration.distributed.as_ref().map(MeasuredEngine::of),
         }
     }
 }
@@ -761,6 +893,7 @@ pub(crate) mod fixtures {
             payload_bytes_per_pass_event: 64.0,
             full_pass: None,
             environment: "test fixture".to_string(),
+            engine: None,
         }
     }
 

@@ -208,6 +208,11 @@ pub struct Term {
     pub inputs: Vec<String>,
     /// The term at the ends of its measured spread or fitted band.
     pub range_s: Option<[f64; 2]>,
+    /// Where a measured coefficient of a cluster term was measured, e.g.
+    /// `timely 0.32.0, 2 × 1, on 127.0.0.1` (absent for the profiler's
+    /// own measurements, fits and assumptions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Seconds of the expected makespan by class.
@@ -559,6 +564,9 @@ pub struct Projector {
     /// features): the work a skewed partition concentrates.
     post_shuffle_s_per_event: f64,
     stages: Vec<StageCoefficient>,
+    /// The exchange and coordination a distributed engine measured
+    /// (`scalewise cluster`); without it they are the design's assumptions.
+    exchange: Option<super::MeasuredExchange>,
 }
 
 /// Stages that run after the exchange on the node owning the partition.
@@ -665,6 +673,7 @@ impl Projector {
             cache,
             post_shuffle_s_per_event,
             stages,
+            exchange: cost.engine.as_ref().and_then(|e| e.exchange.clone()),
         }
     }
 
@@ -862,6 +871,7 @@ impl Projector {
                     class: TermClass::Assumed,
                     inputs: vec![self.path("billing.provisioning_s")],
                     range_s: None,
+                    source: None,
                 },
             );
         }
@@ -881,6 +891,7 @@ impl Projector {
             class: TermClass::Assumed,
             inputs: failure_inputs.clone(),
             range_s: None,
+            source: None,
         });
         terms.push(Term {
             term: "failures".to_string(),
@@ -892,6 +903,7 @@ impl Projector {
             class: TermClass::Assumed,
             inputs: failure_inputs,
             range_s: None,
+            source: None,
         });
         let makespan_mean_s = if completes {
             p + expected_s
@@ -993,6 +1005,30 @@ impl Projector {
         format!("alternatives[{}].design.{field}", self.index)
     }
 
+    /// Core-seconds per shuffled byte sent or received: measured when the
+    /// calibration has a distributed engine's exchange, else assumed.
+    pub fn exchange_s_per_byte(&self) -> f64 {
+        self.exchange
+            .as_ref()
+            .map_or(self.design.exchange.cost_ns_per_byte * 1e-9, |m| {
+                m.cost_s_per_byte.median
+            })
+    }
+
+    /// The fixed cost of a distributed run: measured or assumed, as above.
+    pub fn coordination_s(&self) -> f64 {
+        self.exchange
+            .as_ref()
+            .map_or(self.design.exchange.coordination_s, |m| {
+                m.coordination_s.median
+            })
+    }
+
+    /// Where the exchange and coordination come from (`None`: assumed).
+    pub fn measured_exchange(&self) -> Option<&super::MeasuredExchange> {
+        self.exchange.as_ref()
+    }
+
     /// The failure-free run at `events`: its terms, I/O, memory and network.
     pub fn failure_free(&self, events: f64) -> FailureFree {
         let d = &self.design;
@@ -1015,6 +1051,7 @@ impl Projector {
                 class: TermClass::Measured,
                 inputs: vec![stage.input.clone(), self.path("hardware.core_speed_factor")],
                 range_s: Some([ideal(stage.cost.min), ideal(stage.cost.max)]),
+                source: None,
             });
         }
         // What the node's imperfect scaling adds (fitted or assumed).
@@ -1039,6 +1076,7 @@ impl Projector {
                 self.path("cores_per_node"),
             ],
             range_s: loss_range,
+            source: None,
         });
 
         // The shuffle: the repartition by the partition key moves each
@@ -1047,15 +1085,34 @@ impl Projector {
         let event_bytes = self.bytes_per_event + self.record_bytes;
         let shuffle_bytes = events * event_bytes * (1.0 - 1.0 / n);
         let shuffle_per_node = shuffle_bytes / n;
-        let exchange_cpu =
-            2.0 * shuffle_per_node * d.exchange.cost_ns_per_byte * 1e-9 / (speedup * f);
+        // Per byte sent or received: measured on a distributed engine when
+        // the calibration has it, else the design's assumption.
+        let exchange_cpu_at = |s_per_byte: f64| 2.0 * shuffle_per_node * s_per_byte / (speedup * f);
+        let exchange_cpu = exchange_cpu_at(self.exchange_s_per_byte());
         if n > 1.0 {
-            terms.push(Term {
-                term: "exchange_cpu".to_string(),
-                seconds: exchange_cpu,
-                class: TermClass::Assumed,
-                inputs: vec![self.path("exchange.cost_ns_per_byte")],
-                range_s: None,
+            terms.push(match &self.exchange {
+                Some(m) => Term {
+                    term: "exchange_cpu".to_string(),
+                    seconds: exchange_cpu,
+                    class: TermClass::Measured,
+                    inputs: vec![
+                        format!("calibration.distributed.points[{}].exchange", m.point),
+                        self.path("hardware.core_speed_factor"),
+                    ],
+                    range_s: Some([
+                        exchange_cpu_at(m.cost_s_per_byte.min),
+                        exchange_cpu_at(m.cost_s_per_byte.max),
+                    ]),
+                    source: Some(m.source.clone()),
+                },
+                None => Term {
+                    term: "exchange_cpu".to_string(),
+                    seconds: exchange_cpu,
+                    class: TermClass::Assumed,
+                    inputs: vec![self.path("exchange.cost_ns_per_byte")],
+                    range_s: None,
+                    source: None,
+                },
             });
         }
         let post_shuffle = ideal(self.post_shuffle_s_per_event) * (c / speedup);
@@ -1143,6 +1200,7 @@ impl Projector {
                     class: TermClass::Assumed,
                     inputs: inputs.into_iter().chain([self.path("store.io")]).collect(),
                     range_s: None,
+                    source: None,
                 });
             }
         }
@@ -1167,22 +1225,37 @@ impl Projector {
                     self.path("hardware.disk_mb_per_s"),
                 ],
                 range_s: None,
+                source: None,
             });
         }
 
         // Coordination of a distributed run.
         let coordination = if self.distributed_engine {
-            d.exchange.coordination_s
+            self.coordination_s()
         } else {
             0.0
         };
         if coordination > 0.0 {
-            terms.push(Term {
-                term: "coordination".to_string(),
-                seconds: coordination,
-                class: TermClass::Assumed,
-                inputs: vec![self.path("exchange.coordination_s")],
-                range_s: None,
+            terms.push(match &self.exchange {
+                Some(m) => Term {
+                    term: "coordination".to_string(),
+                    seconds: coordination,
+                    class: TermClass::Measured,
+                    inputs: vec![format!(
+                        "calibration.distributed.points[{}].coordination",
+                        m.point
+                    )],
+                    range_s: Some([m.coordination_s.min, m.coordination_s.max]),
+                    source: Some(m.source.clone()),
+                },
+                None => Term {
+                    term: "coordination".to_string(),
+                    seconds: coordination,
+                    class: TermClass::Assumed,
+                    inputs: vec![self.path("exchange.coordination_s")],
+                    range_s: None,
+                    source: None,
+                },
             });
         }
 
@@ -1207,6 +1280,7 @@ impl Projector {
                     self.path("partitioning"),
                 ],
                 range_s: None,
+                source: None,
             });
         }
         let total_s = busy + spill + coordination + straggler;
@@ -1327,6 +1401,98 @@ mod tests {
     fn per_event_compute_s(case: &Case) -> f64 {
         case.cost.cost_s_per_event()
             + case.cost.payload_cost_s_per_byte.median * case.facts.bytes_per_event
+    }
+
+    #[test]
+    fn a_distributed_calibration_makes_exchange_and_coordination_measured() {
+        let distributed = crate::profiler::calibration::distributed::tests::example()
+            .distributed
+            .unwrap();
+        let engine = crate::analysis::MeasuredEngine::of(&distributed);
+        let case = Case::example();
+        let index = case
+            .review
+            .alternatives
+            .iter()
+            .position(|a| a.design.nodes > 1)
+            .unwrap();
+        let term =
+            |p: &Projection, id: &str| p.terms.iter().find(|t| t.term == id).cloned().unwrap();
+
+        // Without the section: the design's assumptions.
+        let assumed = case.project(index, 1e9);
+        for id in ["exchange_cpu", "coordination"] {
+            let t = term(&assumed, id);
+            assert_eq!(
+                (t.class, t.source.as_deref()),
+                (TermClass::Assumed, None),
+                "{id}"
+            );
+        }
+        assert!(!case
+            .cost
+            .replaces_assumption("design.exchange.cost_ns_per_byte"));
+
+        // With it: measured, from the 2-process layout, named.
+        let measured_case = Case::example().with(|c| c.cost.engine = Some(engine.clone()));
+        let measured = measured_case.project(index, 1e9);
+        // The closed form of the example's exchange pass: 0.01 s over
+        // 40 000 records × 67 bytes crossing, 2 × 1 workers, each crossing
+        // byte sent once and received once.
+        let s_per_byte = 0.01 * 2.0 / (2.0 * 40_000.0 * 67.0);
+        let exchange = term(&measured, "exchange_cpu");
+        let coordination = term(&measured, "coordination");
+        for t in [&exchange, &coordination] {
+            assert_eq!(t.class, TermClass::Measured, "{}", t.term);
+            assert_eq!(
+                t.source.as_deref(),
+                Some("timely 0.32.0, 2 × 1, on 127.0.0.1")
+            );
+            assert!(
+                t.inputs[0].starts_with("calibration.distributed.points[2]."),
+                "{:?}",
+                t.inputs
+            );
+        }
+        assert!((coordination.seconds - (0.05 + 1e-4)).abs() < 1e-12);
+        // The same seconds as the assumed term with that cost per byte stated.
+        let stated = Case::example()
+            .with(|c| {
+                c.review.alternatives[index]
+                    .design
+                    .exchange
+                    .cost_ns_per_byte = s_per_byte * 1e9
+            })
+            .project(index, 1e9);
+        let expected = term(&stated, "exchange_cpu").seconds;
+        assert!(
+            (exchange.seconds / expected - 1.0).abs() < 1e-9,
+            "{} vs {expected}",
+            exchange.seconds
+        );
+        let [low, high] = exchange.range_s.unwrap();
+        assert!(low < exchange.seconds && exchange.seconds < high);
+        assert!(measured_case
+            .cost
+            .replaces_assumption("design.exchange.cost_ns_per_byte"));
+        assert!(measured_case
+            .cost
+            .replaces_assumption("design.exchange.coordination_s"));
+
+        // Only one-process layouts: nothing crossed a process, still assumed.
+        let mut local = distributed.clone();
+        local.points.truncate(2);
+        let engine = crate::analysis::MeasuredEngine::of(&local);
+        assert!(engine.exchange.is_none());
+        assert!(engine
+            .exchange_missing
+            .as_deref()
+            .unwrap()
+            .contains("one process"));
+        let p = Case::example()
+            .with(|c| c.cost.engine = Some(engine))
+            .project(index, 1e9);
+        assert_eq!(term(&p, "exchange_cpu").class, TermClass::Assumed);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::cost_metric::{cost_metric, CostMetric};
+use super::cost_metric::{cost_metric, CostMetric, MeasuredCost};
 use super::crossover::{crossover, pick_pair, Criterion, Crossover, CrossoverInput, SweepConfig};
 use super::crossover_text::{answer, criterion_phrase, format_duration, format_volume};
 use super::failure_modes::{
@@ -129,7 +129,52 @@ pub struct ScalingSummary {
     /// throughput beats one lane's; `None` when none does. Not COST: see
     /// the document's `cost`.
     pub pool_lanes_beating_one: Option<f64>,
+    /// The scale-out a distributed engine measured (`scalewise cluster`),
+    /// when the calibration carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_out: Option<ScaleOutSummary>,
     pub nodes: Vec<NodeScaling>,
+}
+
+/// Throughput over the measured (processes × workers) layouts of a
+/// distributed engine, and the scalability law fitted through them when
+/// there are enough distinct thread counts. Recorded beside the projection;
+/// the projection's node speed-up still comes from the in-process lanes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScaleOutSummary {
+    pub engine: String,
+    /// `threads` = P·W worker threads, median events/s of its passes.
+    pub points: Vec<super::ThreadScaling>,
+    pub fit: Option<UslSummary>,
+    /// Why nothing was fitted.
+    pub fit_error: Option<String>,
+}
+
+impl ScaleOutSummary {
+    pub fn of(engine: &super::MeasuredEngine, seed: u64) -> ScaleOutSummary {
+        let fit = bridge::fit_scaling(&engine.scale_out, seed);
+        ScaleOutSummary {
+            engine: engine.engine.clone(),
+            points: engine.scale_out.clone(),
+            fit: fit.as_ref().ok().map(|f| UslSummary {
+                lambda_events_per_s: f.lambda_events_per_s,
+                sigma: f.sigma,
+                kappa: f.kappa,
+                r2: f.r2,
+                n_peak: f.n_peak,
+                amdahl_serial_fraction: f.amdahl_serial_fraction,
+                lane_counts: f.lane_counts,
+                sigma_range: Some([f.sigma_range.0, f.sigma_range.1]),
+            }),
+            fit_error: fit.as_ref().err().map(|e| {
+                format!(
+                    "no scale-out fit through {} measured layout(s): {e}",
+                    engine.scale_out.len()
+                )
+            }),
+        }
+    }
 }
 
 /// One assumption of the review with its value.
@@ -275,10 +320,14 @@ fn analysis_limits(scaling: &ScalingModel) -> Vec<String> {
     ]
 }
 
-/// The assumptions the review's projections use, with their values.
-pub fn assumption_values(review: &Review) -> Vec<AssumptionValue> {
+/// The assumptions the review's projections use, with their values (not
+/// those a measurement in the calibration replaces).
+pub fn assumption_values(review: &Review, cost_model: &CostModel) -> Vec<AssumptionValue> {
     let mut out = Vec::new();
-    for a in CATALOGUE {
+    for a in CATALOGUE
+        .iter()
+        .filter(|a| !cost_model.replaces_assumption(a.path))
+    {
         let targets: Vec<Option<usize>> = match a.scope() {
             Scope::Review => vec![None],
             Scope::Design => (0..review.alternatives.len()).map(Some).collect(),
@@ -336,7 +385,8 @@ pub fn build(
     let single = projectors.get(single_i).ok_or_else(missing)?;
     let volumes = FailureVolumes::new(&crossover, dist, events);
     let failure_modes = failure_modes(&context, &projectors, dist_i, single_i, &volumes, runs)?;
-    let cost_metric = cost_metric(single, dist, &facts, events);
+    let mut cost_metric = cost_metric(single, dist, &facts, events);
+    cost_metric.measured = cost_model.engine.as_ref().map(MeasuredCost::of);
     let self_check = self_check(&cost_model, &facts, &context.scaling);
     let sensitivity = sensitivity(&context, &projectors, &winner_of)?;
     let fit = bridge::fit_scaling(&cost_model.scaling, review.seed);
@@ -356,6 +406,10 @@ pub fn build(
         used: context.scaling.clone(),
         single_thread_events_per_s: single_thread,
         pool_lanes_beating_one: pool_lanes_beating_one(&cost_model),
+        scale_out: cost_model
+            .engine
+            .as_ref()
+            .map(|engine| ScaleOutSummary::of(engine, review.seed)),
         nodes: projectors
             .iter()
             .map(|p| NodeScaling {
@@ -516,7 +570,7 @@ fn assemble(
         cost_metric,
         self_check,
         sensitivity,
-        assumptions: assumption_values(review),
+        assumptions: assumption_values(review, &cost_model),
         failure_modes,
         scoring,
         proxy_data_limits,

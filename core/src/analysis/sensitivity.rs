@@ -170,8 +170,48 @@ fn candidates(context: &Context, compared: [usize; 2]) -> Vec<Candidate> {
         high: sigma_high,
         apply: Box::new(|inputs, v| inputs.sigma = Some(v)),
     });
+    if let Some(m) = context
+        .cost_model
+        .engine
+        .as_ref()
+        .and_then(|e| e.exchange.as_ref())
+    {
+        out.push(measured(
+            format!("calibration.distributed.points[{}].exchange", m.point),
+            "shuffle CPU per byte (measured)".to_string(),
+            m.cost_s_per_byte.median,
+            Box::new(|inputs, v| {
+                if let Some(x) = inputs
+                    .cost
+                    .engine
+                    .as_mut()
+                    .and_then(|e| e.exchange.as_mut())
+                {
+                    x.cost_s_per_byte = x.cost_s_per_byte.rescaled(v);
+                }
+            }),
+        ));
+        out.push(measured(
+            format!("calibration.distributed.points[{}].coordination", m.point),
+            "coordination per distributed run (measured)".to_string(),
+            m.coordination_s.median,
+            Box::new(|inputs, v| {
+                if let Some(x) = inputs
+                    .cost
+                    .engine
+                    .as_mut()
+                    .and_then(|e| e.exchange.as_mut())
+                {
+                    x.coordination_s = x.coordination_s.rescaled(v);
+                }
+            }),
+        ));
+    }
     let review = context.review;
-    for a in CATALOGUE {
+    for a in CATALOGUE
+        .iter()
+        .filter(|a| !context.cost_model.replaces_assumption(a.path))
+    {
         let targets: Vec<Option<usize>> = match a.scope() {
             Scope::Review => vec![None],
             Scope::Design => {

@@ -13,14 +13,25 @@
 //! * the full-sample pass at T lanes, measured on its own: what the
 //!   self-check predicts from the rest.
 //!
+//! * optionally, under `distributed` ([`distributed`]), the same pipeline
+//!   measured on a real distributed engine by `scalewise cluster`: the
+//!   exchange cost per byte, the coordination, throughput per
+//!   (processes, workers) layout and COST. Absent from a single-process
+//!   calibration (and then not serialised), so a plain calibration's JSON,
+//!   and every result recorded with one, is unchanged by the field.
+//!
 //! [`Profile`] applies a calibration to a data profile: each stage's time
 //! over the sample's deliveries (the payload's over its bytes), the share of
 //! each, and the bottleneck — the pipeline stage that takes the most time,
 //! generation excluded.
 
+pub mod distributed;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use distributed::DistributedCalibration;
 
 use super::{DataProfile, Stage, CHUNK_EVENTS, PROFILE_SCHEMA_VERSION};
 use crate::limits;
@@ -197,6 +208,10 @@ pub struct Calibration {
     pub scaling: Vec<ScalingPoint>,
     /// The full-sample pass at T lanes, measured apart from the rest.
     pub full_pass: PassTiming,
+    /// What `scalewise cluster` measured on a distributed engine; absent
+    /// from a single-process calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributed: Option<DistributedCalibration>,
 }
 
 /// Why a calibration document could not be read.
@@ -300,6 +315,7 @@ impl Calibration {
                 wall_s: pass(last).wall_s,
                 events_per_s: last,
             },
+            distributed: None,
         }
     }
 
@@ -413,6 +429,13 @@ impl Calibration {
                     format!("must be a finite number ≥ 0, got {value}"),
                 );
             }
+        }
+        if let Some(Err(nested)) = self
+            .distributed
+            .as_ref()
+            .map(DistributedCalibration::validate)
+        {
+            errors.extend(nested.0);
         }
         if errors.is_empty() {
             Ok(())
