@@ -41,7 +41,8 @@ test('a run on the default review fills every step, and every chart draws', asyn
   await expect(page.getByTestId('bottleneck')).toContainText('Bottleneck:');
   await expect(rows(page, 'stage-table')).toHaveCount(6);
   await expect(rows(page, 'partition-table')).toHaveCount(3);
-  await expect(page.getByTestId('scaling-facts')).toContainText('COST');
+  await expect(page.getByTestId('scaling-facts')).toContainText('not COST');
+  await expect(page.getByTestId('cost-metric')).toContainText('match one thread of');
   for (const chart of ['#stage-chart', '#partition-chart', '#scaling-chart']) {
     await expectPainted(page, chart);
   }
