@@ -146,14 +146,14 @@ test('the design\'s assumptions are editable with units and reasons; the core sp
   const speed = card.getByLabel('Core speed vs the calibration machine');
   await expect(speed).toHaveValue('1');
   // Its unit and justification sit next to it.
-  const field = card.locator('.number-field', { has: speed });
+  const field = card.locator('.number-field').filter({ has: page.getByLabel('Core speed vs the calibration machine') });
   await expect(field.locator('.unit')).toHaveText('×');
   await expect(field.locator('.hint-text')).toContainText('plausible');
 
   // A bad value is refused at the field, by its path, and Run is disabled.
   await speed.fill('-1');
   await speed.press('Tab');
-  await expect(field.locator('.field-errors, [role="alert"]').first()).toBeVisible();
+  await expect(field.locator('.field-errors .error')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Run profiler' })).toBeDisabled();
   await gotoStep(page, 'run');
   await expect(page.locator('ul.issues')).toContainText('alternatives[0].design.hardware.core_speed_factor');
