@@ -15,11 +15,13 @@ use charming::element::{
 };
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
-use scalewise_core::analysis::crossover::{Crossover, SweepPoint};
+use scalewise_core::analysis::crossover::{Crossover, SweepPoint, MAX_SEARCH_EVENTS};
 use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::failure_modes::FailureMode;
+use scalewise_core::analysis::projection::{Term, TermClass};
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
+use scalewise_core::analysis::sensitivity::{InputSwing, Sensitivity};
 use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
 use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
 use scalewise_core::sample::{EventSample, Histogram};
@@ -812,6 +814,223 @@ pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
 }
 
 // ---------------------------------------------------------------------------
+// Crossover step: what the projection is made of, and what it hinges on.
+
+/// Series colours per term class: blues for measured, ambers for fitted,
+/// purples and pinks for assumed, so a bar shows at a glance how much of it
+/// rests on assumptions.
+const MEASURED_COLOURS: [&str; 6] = [
+    "#1d4ed8", "#3b82f6", "#60a5fa", "#0ea5e9", "#2563eb", "#38bdf8",
+];
+const FITTED_COLOURS: [&str; 2] = ["#d97706", "#fbbf24"];
+const ASSUMED_COLOURS: [&str; 8] = [
+    "#7c3aed", "#a855f7", "#c084fc", "#db2777", "#ec4899", "#f472b6", "#9333ea", "#be185d",
+];
+
+/// The colour of the `nth` series of a class.
+pub fn class_colour(class: TermClass, nth: usize) -> &'static str {
+    let pick = |list: &[&'static str]| list.get(nth % list.len().max(1)).copied();
+    match class {
+        TermClass::Measured => pick(&MEASURED_COLOURS),
+        TermClass::Fitted => pick(&FITTED_COLOURS),
+        TermClass::Assumed => pick(&ASSUMED_COLOURS),
+    }
+    .unwrap_or(NEUTRAL)
+}
+
+/// One bar of the breakdown: its label and the projection's terms.
+pub struct BreakdownBar {
+    pub label: String,
+    pub terms: Vec<Term>,
+}
+
+/// Legend rows a horizontal legend of `names` takes at about 900 px.
+fn legend_rows(names: &[String]) -> i32 {
+    let mut rows = 1;
+    let mut width = 0;
+    for name in names {
+        // Symbol, gap and about 7 px per character at 12 px.
+        let item = 40 + 7 * name.chars().count() as i32;
+        if width > 0 && width + item > 880 {
+            rows += 1;
+            width = 0;
+        }
+        width += item;
+    }
+    rows
+}
+
+/// The projected makespan split into its terms (seconds), one stacked bar
+/// per alternative and volume, each term named with its class and coloured
+/// by it. Terms that are zero in every bar are left out.
+pub fn term_breakdown(bars: &[BreakdownBar], subtitle: &str) -> ChartSpec {
+    let mut keys: Vec<(String, TermClass)> = Vec::new();
+    for bar in bars {
+        for t in &bar.terms {
+            let key = (t.term.clone(), t.class);
+            if t.seconds > 0.0 && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    let names: Vec<String> = keys
+        .iter()
+        .map(|(term, class)| format!("{term} · {}", class.name()))
+        .collect();
+    let rows = legend_rows(&names);
+    let labels = bars.iter().map(|b| b.label.clone()).collect();
+    let mut chart = base("Makespan by term", subtitle)
+        .legend(
+            Legend::new()
+                .type_(LegendType::Plain)
+                .bottom(0)
+                .left(8)
+                .right(8)
+                .item_gap(12.0),
+        )
+        .tooltip(tooltip(Trigger::Item, Unit::Seconds))
+        .grid(
+            Grid::new()
+                .left(16)
+                .right(28)
+                .top(78)
+                .bottom(44 + 22 * rows)
+                .contain_label(true),
+        )
+        .x_axis(value_axis(
+            "failure-free time per node (s)",
+            Unit::Seconds,
+            false,
+        ))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .name("alternative at volume")
+                .name_location(NameLocation::Start)
+                .name_gap(10)
+                .name_text_style(TextStyle::new().align("right"))
+                .inverse(true)
+                .data(labels),
+        );
+    let mut nth = [0usize; 3];
+    for ((term, class), name) in keys.iter().zip(names) {
+        let slot = match class {
+            TermClass::Measured => 0,
+            TermClass::Fitted => 1,
+            TermClass::Assumed => 2,
+        };
+        let index = nth.get(slot).copied().unwrap_or(0);
+        if let Some(n) = nth.get_mut(slot) {
+            *n += 1;
+        }
+        let data: Vec<DataPoint> = bars
+            .iter()
+            .map(|b| {
+                b.terms
+                    .iter()
+                    .find(|t| &t.term == term && t.class == *class)
+                    .map_or(DataPoint::from(CompositeValue::from("-")), |t| {
+                        DataPoint::from(t.seconds)
+                    })
+            })
+            .collect();
+        chart = chart.series(
+            Bar::new()
+                .name(name)
+                .stack("makespan")
+                .bar_width("55%")
+                .item_style(ItemStyle::new().color(class_colour(*class, index)))
+                .data(data),
+        );
+    }
+    chart
+}
+
+/// The tornado: for each input, the binding crossing with the input at the
+/// low and at the high end of its plausible range, in decades from the
+/// crossing with every input at its value (widest first, at most `limit`).
+pub fn tornado(sensitivity: &Sensitivity, limit: usize) -> ChartSpec {
+    let base_events = sensitivity.base_binding.unwrap_or(MAX_SEARCH_EVENTS);
+    let decades = |e: Option<f64>| {
+        libm::log10(e.unwrap_or(MAX_SEARCH_EVENTS).max(1.0)) - libm::log10(base_events.max(1.0))
+    };
+    let inputs: Vec<&InputSwing> = sensitivity.inputs.iter().take(limit).collect();
+    let label_of = |id: &str| {
+        sensitivity
+            .inputs
+            .iter()
+            .find(|i| i.input == id)
+            .map_or_else(|| id.to_string(), |i| i.label.clone())
+    };
+    let labels: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            if sensitivity.flips_winner.contains(&i.input) {
+                format!("{} (flips the winner)", i.label)
+            } else {
+                i.label.clone()
+            }
+        })
+        .collect();
+    let hinge = sensitivity
+        .hinges_on
+        .as_deref()
+        .map(|h| format!("hinges on {}", label_of(h)))
+        .unwrap_or_else(|| "no input moves it".to_string());
+    let base_text = sensitivity.base_binding.map_or_else(
+        || format!("not reached up to {}", format_volume(MAX_SEARCH_EVENTS)),
+        |b| format!("{} events", format_volume(b)),
+    );
+    base(
+        "Sensitivity of the binding crossing",
+        &format!("each input at the ends of its plausible range; base {base_text}; {hinge}"),
+    )
+    .tooltip(tooltip(Trigger::Item, Unit::Decades))
+    .grid(grid(56))
+    .x_axis(value_axis(
+        "binding crossing relative to the base (factor, log scale)",
+        Unit::Decades,
+        false,
+    ))
+    .y_axis(
+        Axis::new()
+            .type_(AxisType::Category)
+            .name("input")
+            .name_location(NameLocation::Start)
+            .name_gap(10)
+            .name_text_style(TextStyle::new().align("right"))
+            .inverse(true)
+            .data(labels),
+    )
+    .series(
+        Bar::new()
+            .name("input at the low end")
+            .bar_gap("-100%")
+            .bar_width("55%")
+            .item_style(ItemStyle::new().color(NEUTRAL))
+            .data(
+                inputs
+                    .iter()
+                    .map(|i| decades(i.binding_at_low))
+                    .collect::<Vec<f64>>(),
+            ),
+    )
+    .series(
+        Bar::new()
+            .name("input at the high end")
+            .bar_gap("-100%")
+            .bar_width("55%")
+            .item_style(ItemStyle::new().color(WARN))
+            .data(
+                inputs
+                    .iter()
+                    .map(|i| decades(i.binding_at_high))
+                    .collect::<Vec<f64>>(),
+            ),
+    )
+}
+
+// ---------------------------------------------------------------------------
 // Exports.
 
 /// A result chart as exported: its title (which names the PNG file), its
@@ -988,9 +1207,67 @@ mod tests {
             cost(&result.crossover, 25.0, 2e6),
             failure_modes(&result.failure_modes),
             contributions(&result.scoring),
+            term_breakdown(&breakdown_bars(&result), "at the review's volume"),
+            tornado(&result.sensitivity, 12),
         ];
         for chart in &charts {
             check(chart);
+        }
+    }
+
+    fn breakdown_bars(result: &ResultDocument) -> Vec<BreakdownBar> {
+        result
+            .projections
+            .iter()
+            .map(|p| BreakdownBar {
+                label: p.option.clone(),
+                terms: p.terms.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_breakdown_stacks_every_nonzero_term_by_class() {
+        let result = result();
+        let bars = breakdown_bars(&result);
+        let v = json(&term_breakdown(&bars, "x"));
+        let series = v["series"].as_array().unwrap();
+        for (i, p) in result.projections.iter().enumerate() {
+            // The stacked segments of a bar add up to the projection's terms.
+            let stacked: f64 = series.iter().filter_map(|s| s["data"][i].as_f64()).sum();
+            let terms: f64 = p.terms.iter().map(|t| t.seconds).sum();
+            assert!(
+                (stacked - terms).abs() <= 1e-9 * terms.max(1.0),
+                "{stacked} vs {terms}"
+            );
+        }
+        for s in series {
+            let name = s["name"].as_str().unwrap();
+            let class = name.rsplit(" · ").next().unwrap();
+            assert!(["measured", "fitted", "assumed"].contains(&class), "{name}");
+            assert_eq!(s["stack"], "makespan");
+        }
+        // The legend wraps instead of scrolling, so no entry is hidden.
+        assert_eq!(v["legend"]["type"], "plain");
+    }
+
+    #[test]
+    fn the_tornado_shows_the_widest_inputs_first_relative_to_the_base() {
+        let result = result();
+        let s = &result.sensitivity;
+        let v = json(&tornado(s, 5));
+        let labels = v["yAxis"]["data"].as_array().unwrap();
+        assert_eq!(labels.len(), s.inputs.len().min(5));
+        assert!(labels[0].as_str().unwrap().starts_with(&s.inputs[0].label));
+        let low = v["series"][0]["data"].as_array().unwrap();
+        let high = v["series"][1]["data"].as_array().unwrap();
+        for (k, input) in s.inputs.iter().take(5).enumerate() {
+            let span = (high[k].as_f64().unwrap() - low[k].as_f64().unwrap()).abs();
+            assert!(
+                (span - input.span_decades()).abs() < 1e-9,
+                "{}",
+                input.input
+            );
         }
     }
 

@@ -114,6 +114,7 @@ pub fn short(kind: Unit, value: f64) -> String {
         }
         Unit::Percent => format!("{}%", three_significant(value * 100.0)),
         Unit::Plain => number(value),
+        Unit::Decades => factor_of_decades(value),
     };
     // Trim zeros of the number part only: "1.00 M" → "1 M", "$0.50" → "$0.5".
     let split = long.find([' ', '%']).unwrap_or(long.len());
@@ -131,10 +132,12 @@ pub enum Unit {
     Usd,
     Percent,
     Plain,
+    /// A ratio given as decades (log₁₀), shown as the factor: 1 → "×10".
+    Decades,
 }
 
 impl Unit {
-    pub const ALL: [Unit; 7] = [
+    pub const ALL: [Unit; 8] = [
         Unit::Seconds,
         Unit::Bytes,
         Unit::Count,
@@ -142,6 +145,7 @@ impl Unit {
         Unit::Usd,
         Unit::Percent,
         Unit::Plain,
+        Unit::Decades,
     ];
 
     /// The marker a chart spec carries where a formatter function goes
@@ -155,6 +159,7 @@ impl Unit {
             (Unit::Usd, true) => "@fmt:short:usd",
             (Unit::Percent, true) => "@fmt:short:percent",
             (Unit::Plain, true) => "@fmt:short:plain",
+            (Unit::Decades, true) => "@fmt:short:decades",
             (Unit::Seconds, false) => "@fmt:long:seconds",
             (Unit::Bytes, false) => "@fmt:long:bytes",
             (Unit::Count, false) => "@fmt:long:count",
@@ -162,6 +167,7 @@ impl Unit {
             (Unit::Usd, false) => "@fmt:long:usd",
             (Unit::Percent, false) => "@fmt:long:percent",
             (Unit::Plain, false) => "@fmt:long:plain",
+            (Unit::Decades, false) => "@fmt:long:decades",
         }
     }
 }
@@ -176,7 +182,19 @@ pub fn long(kind: Unit, value: f64) -> String {
         Unit::Usd => usd(value),
         Unit::Percent => percent(value),
         Unit::Plain => number(value),
+        Unit::Decades => factor_of_decades(value),
     }
+}
+
+/// `decades` (log₁₀ of a ratio) as the factor it stands for: 1 → "×10",
+/// −0.301 → "÷2", 0 → "×1".
+pub fn factor_of_decades(decades: f64) -> String {
+    if !decades.is_finite() {
+        return "—".into();
+    }
+    let factor = libm::pow(10.0, decades.abs());
+    let sign = if decades < 0.0 { "÷" } else { "×" };
+    format!("{sign}{}", trim_zeros(&three_significant(factor)))
 }
 
 fn significant(value: f64, digits: usize) -> String {
@@ -271,6 +289,16 @@ mod tests {
             .iter()
             .flat_map(|u| [u.marker(true), u.marker(false)])
             .collect();
-        assert_eq!(markers.len(), 14);
+        assert_eq!(markers.len(), 16);
+    }
+
+    #[test]
+    fn decades_read_as_factors() {
+        assert_eq!(factor_of_decades(1.0), "×10");
+        assert_eq!(factor_of_decades(0.0), "×1");
+        assert_eq!(factor_of_decades(-libm::log10(2.0)), "÷2");
+        assert_eq!(factor_of_decades(0.5), "×3.16");
+        assert_eq!(short(Unit::Decades, 2.0), "×100");
+        assert_eq!(factor_of_decades(f64::NAN), "—");
     }
 }

@@ -39,15 +39,16 @@ test('a run on the default review fills every step, and every chart draws', asyn
   await gotoStep(page, 'profile');
   await expect(page.getByTestId('data-digest')).toHaveText(/^[0-9a-f]{64}$/);
   await expect(page.getByTestId('bottleneck')).toContainText('Bottleneck:');
-  await expect(rows(page, 'stage-table')).toHaveCount(6);
+  await expect(rows(page, 'stage-table')).toHaveCount(8);
   await expect(rows(page, 'partition-table')).toHaveCount(3);
-  await expect(page.getByTestId('scaling-facts')).toContainText('COST');
+  await expect(page.getByTestId('scaling-facts')).toContainText('not COST');
+  await expect(page.getByTestId('cost-metric')).toContainText('match one thread of');
   for (const chart of ['#stage-chart', '#partition-chart', '#scaling-chart']) {
     await expectPainted(page, chart);
   }
 
   await gotoStep(page, 'crossover');
-  await expect(page.getByTestId('answer')).toContainText(/events per batch/);
+  await expect(page.getByTestId('answer')).toContainText(/events per run/);
   await expect(rows(page, 'projection-table')).toHaveCount(2);
   await expectPainted(page, '#makespan-chart');
   await expectPainted(page, '#cost-chart');

@@ -11,6 +11,7 @@ use scalewise_core::review::{
 };
 
 use crate::bind::{self, to_u32, to_u64, Binding};
+use crate::components::assumption_fields::AssumptionFields;
 use crate::components::number_field::NumberField;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
@@ -211,6 +212,7 @@ pub fn AlternativeCard(index: usize, count: Memo<usize>) -> impl IntoView {
                         options=vec![("versioned", "versioned"), ("none", "none (stale reads)")] />
                 </div>
             </fieldset>
+            <AssumptionFields index=i />
             <fieldset>
                 <legend>"Resilience"</legend>
                 <div class="grid fields">

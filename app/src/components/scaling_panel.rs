@@ -3,11 +3,40 @@
 
 use leptos::prelude::*;
 use scalewise_core::analysis::projection::ScalingSource;
+use scalewise_core::analysis::result::ScalingSummary;
 
 use crate::charts;
 use crate::components::chart::Chart;
 use crate::format;
 use crate::state::Workbench;
+
+/// Where the node speed-up of the projections comes from, in words:
+/// fitted (with its quality), or assumed with the reason there is no fit.
+pub fn used_text(s: &ScalingSummary) -> String {
+    let used = &s.used;
+    let band = used
+        .sigma_range
+        .map(|[lo, hi]| format!("; plausible σ {lo:.3} – {hi:.3}"))
+        .unwrap_or_default();
+    match &used.source {
+        ScalingSource::UslFit { r2 } => format!(
+            "fitted USL σ = {:.4}, κ = {:.6} (R² = {r2:.4}, {} lane counts{band})",
+            used.sigma, used.kappa, used.measured_lanes
+        ),
+        ScalingSource::AmdahlFit { r2 } => format!(
+            "fitted Amdahl σ = {:.4} through 2 lane counts (R² = {r2:.4}{band})",
+            used.sigma
+        ),
+        ScalingSource::Unfitted { reason } => format!(
+            "assumed σ = {}, κ = {}, no fit because {reason}{band}",
+            used.sigma, used.kappa
+        ),
+        ScalingSource::Design => format!(
+            "the law each design states (assumed σ = {}, κ = {} by default)",
+            used.sigma, used.kappa
+        ),
+    }
+}
 
 #[component]
 pub fn ScalingPanel() -> impl IntoView {
@@ -44,16 +73,14 @@ pub fn ScalingPanel() -> impl IntoView {
                                         <div><dt>"Amdahl serial fraction"</dt><dd>{format!("{:.4}", fit.amdahl_serial_fraction)}</dd></div>
                                     }.into_any(),
                                     None => view! {
-                                        <div class="wide"><dt>"USL fit"</dt><dd>{format!(
-                                            "not possible with {} measured thread count{} ({}); projections use {} σ = {}, κ = {}.",
+                                        <div class="wide"><dt>"Scaling fit"</dt><dd>{format!(
+                                            "none with {} measured lane count{}.",
                                             points.len(), if points.len() == 1 { "" } else { "s" },
-                                            s.fit_error.clone().unwrap_or_default(),
-                                            if matches!(s.used.source, ScalingSource::UslFit { .. } | ScalingSource::AmdahlFit { .. }) { "the fitted" } else { "the assumed" },
-                                            s.used.sigma, s.used.kappa
                                         )}</dd></div>
                                     }.into_any(),
                                 }}
-                                <div><dt>"Lanes of this pool beating one lane"</dt><dd>{s.pool_lanes_beating_one.map(|c| format!("{c}")).unwrap_or_else(|| "no measured count beats one lane".into())}</dd></div>
+                                <div class="wide"><dt>"The projections use"</dt><dd data-testid="scaling-used">{used_text(s)}</dd></div>
+                                <div class="wide"><dt>"Lanes of this in-browser pool beating one lane (the pool's own figure, not COST)"</dt><dd>{s.pool_lanes_beating_one.map(|c| format!("{c}")).unwrap_or_else(|| "no measured count beats one lane".into())}</dd></div>
                             </dl>
                             <table class="compact">
                                 <caption>"Per node, from the scaling model"</caption>

@@ -42,6 +42,11 @@ pub fn AlternativesStep() -> impl IntoView {
         |r: &Review| Some(r.sla.budget_per_run_usd),
         |r: &mut Review, v| r.sla.budget_per_run_usd = v,
     );
+    let tolerance = Binding::new(
+        "sla.miss_tolerance",
+        |r: &Review| Some(r.sla.miss_tolerance),
+        |r: &mut Review, v| r.sla.miss_tolerance = v,
+    );
     view! {
         <article class="step" aria-labelledby="step-heading">
             <StepHeader step=Step::Alternatives>
@@ -67,6 +72,8 @@ pub fn AlternativesStep() -> impl IntoView {
                     <NumberField label="Deadline" unit="s" echo=Some(Unit::Seconds) binding=deadline
                         hint="The batch must finish within this time (p95 makespan)." />
                     <NumberField label="Budget per run" unit="$" echo=Some(Unit::Usd) binding=budget />
+                    <NumberField label="Miss tolerance" unit="share" echo=Some(Unit::Percent) binding=tolerance
+                        hint="The accepted chance that a run misses the deadline (0.05 = 5 %): the tolerance criterion crosses where P(miss) exceeds it." />
                 </div>
             </section>
             <section class="panel" aria-labelledby="weights-heading">

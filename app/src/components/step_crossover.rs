@@ -1,16 +1,21 @@
 //! Step 6: the crossover — makespan and cost per run against event volume
 //! (log–log) for every alternative, with the deadline, the budget and the
-//! points where one node stops being enough; the answer in one sentence.
+//! points where one node stops being enough; the answer in one sentence,
+//! the crossing of each criterion, what each projection is made of (term by
+//! term, by class) and what the answer hinges on (the tornado).
 
 use leptos::prelude::*;
 
 use crate::charts;
 use crate::components::answer_panel::AnswerPanel;
 use crate::components::chart::Chart;
+use crate::components::crossings_table::CrossingsTable;
 use crate::components::projection_table::ProjectionTable;
 use crate::components::result_meta::{NoResult, ResultMeta};
+use crate::components::sensitivity_tornado::SensitivityTornado;
 use crate::components::step_header::StepHeader;
 use crate::components::step_nav::StepNav;
+use crate::components::term_breakdown::TermBreakdown;
 use crate::state::Workbench;
 use crate::step::Step;
 
@@ -49,6 +54,7 @@ pub fn CrossoverStep() -> impl IntoView {
             <Show when=has_result fallback=|| view! { <NoResult /> }>
                 <ResultMeta />
                 <AnswerPanel />
+                <CrossingsTable />
                 <section class="panel" aria-labelledby="sweep-heading">
                     <h3 id="sweep-heading">"Sweep over event volume"</h3>
                     <div class="chart-grid">
@@ -57,6 +63,8 @@ pub fn CrossoverStep() -> impl IntoView {
                     </div>
                 </section>
                 <ProjectionTable />
+                <TermBreakdown />
+                <SensitivityTornado />
             </Show>
             <StepNav step=Step::Crossover />
         </article>

@@ -1,6 +1,6 @@
 //! Step 5: the profile — what the pipeline saw, where the time goes (the
 //! bottleneck), per-partition load and skew, thread scaling with the USL
-//! fit, and a box to fit your own measurements.
+//! fit, the self-check and COST, and a box to fit your own measurements.
 
 use leptos::prelude::*;
 
@@ -8,6 +8,7 @@ use crate::components::partition_panel::PartitionPanel;
 use crate::components::pipeline_panel::PipelinePanel;
 use crate::components::result_meta::{NoResult, ResultMeta};
 use crate::components::scaling_panel::ScalingPanel;
+use crate::components::self_check_panel::SelfCheckPanel;
 use crate::components::stage_panel::StagePanel;
 use crate::components::step_header::StepHeader;
 use crate::components::step_nav::StepNav;
@@ -30,6 +31,7 @@ pub fn ProfileStep() -> impl IntoView {
                 <StagePanel />
                 <PartitionPanel />
                 <ScalingPanel />
+                <SelfCheckPanel />
             </Show>
             <UslFitPanel />
             <StepNav step=Step::Profile />

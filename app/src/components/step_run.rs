@@ -9,6 +9,7 @@ use scalewise_core::profiler::{CALIBRATION_EVENTS, CALIBRATION_REPEATS};
 use scalewise_core::protocol::ThreadMode;
 
 use crate::components::run_panel::progress_text;
+use crate::components::self_check_panel::SelfCheckPanel;
 use crate::components::step_header::StepHeader;
 use crate::components::step_nav::StepNav;
 use crate::format;
@@ -228,6 +229,9 @@ pub fn RunStep() -> impl IntoView {
                     }.into_any(),
                 }}
             </section>
+            <Show when=move || bench.finished.with(Option::is_some)>
+                <SelfCheckPanel />
+            </Show>
             <StepNav step=Step::Run />
         </article>
     }
