@@ -52,7 +52,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
 use crate::error::CoreError;
@@ -759,7 +758,8 @@ pub struct DataProfile {
     pub partitioning: PartitioningProfile,
     /// Per-domain feature statistics, domains in id order (empty domains left out).
     pub features: Vec<DomainFeatures>,
-    /// SHA-256 (hex) of this document's canonical JSON with `data_digest` empty.
+    /// SHA-256 (hex) of this document's canonical JSON ([`crate::digest`])
+    /// without `data_digest`.
     pub data_digest: String,
 }
 
@@ -1041,26 +1041,11 @@ impl DataProfile {
         profile
     }
 
-    /// SHA-256 of the canonical JSON with an empty `data_digest`.
+    /// SHA-256 of the canonical JSON without `data_digest`.
     pub fn digest(&self) -> String {
-        let mut canonical = self.clone();
-        canonical.data_digest = String::new();
-        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-        hex(&Sha256::digest(&bytes))
+        let value = serde_json::to_value(self).unwrap_or_default();
+        crate::digest::digest_without(&value, &["data_digest"])
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        for nibble in [b >> 4, b & 15] {
-            out.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1189,7 +1174,7 @@ pub struct StageProfile {
 #[serde(deny_unknown_fields)]
 pub struct Bottleneck {
     pub stage: Stage,
-    /// e.g. "access-policy evaluation takes 41% of stage time at 3.1 µs/event".
+    /// e.g. "access-policy evaluation takes 41.0 % of stage time at 3.1 µs/event".
     pub reason: String,
 }
 
@@ -1247,10 +1232,10 @@ impl Profile {
             Some(top) if total_cost > 0.0 => Bottleneck {
                 stage: top.stage,
                 reason: format!(
-                    "{} takes {:.0}% of stage time at {}/event",
+                    "{} takes {} of stage time at {}/event",
                     top.stage.label(),
-                    top.share * 100.0,
-                    per_event(cost(top.stage)),
+                    crate::format::percent(top.share),
+                    crate::format::seconds(cost(top.stage)),
                 ),
             },
             _ => Bottleneck {
@@ -1278,17 +1263,6 @@ impl Profile {
             best_wall_time_s,
             bottleneck,
         }
-    }
-}
-
-/// A per-event time in the unit a reader expects.
-fn per_event(seconds: f64) -> String {
-    if seconds >= 1e-3 {
-        format!("{:.2} ms", seconds * 1e3)
-    } else if seconds >= 1e-6 {
-        format!("{:.2} µs", seconds * 1e6)
-    } else {
-        format!("{:.1} ns", seconds * 1e9)
     }
 }
 
@@ -1486,7 +1460,7 @@ mod tests {
         assert_eq!(profile.bottleneck.stage, Stage::AccessPolicy);
         assert_eq!(
             profile.bottleneck.reason,
-            "access-policy evaluation takes 41% of stage time at 41.0 ns/event"
+            "access-policy evaluation takes 41.0 % of stage time at 41 ns/event"
         );
         assert!((profile.single_thread_time_s - 0.1).abs() < 1e-12);
         let shares: f64 = profile.stages.iter().map(|s| s.share).sum();

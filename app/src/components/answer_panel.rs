@@ -2,7 +2,7 @@
 //! numbers, and the crossing points it rests on.
 
 use leptos::prelude::*;
-use scalewise_core::analysis::crossover::{format_volume, Crossing, Crossover};
+use scalewise_core::analysis::crossover::{Crossing, Crossover};
 
 use crate::format;
 use crate::state::Workbench;
@@ -11,10 +11,10 @@ fn crossing(c: Crossing) -> String {
     match c {
         Crossing::BelowRange { events } => format!(
             "already at {} (the smallest volume swept)",
-            format_volume(events)
+            format::volume(events)
         ),
-        Crossing::At { events } => format!("from {} events", format_volume(events)),
-        Crossing::NeverInRange { events } => format!("not up to {} events", format_volume(events)),
+        Crossing::At { events } => format!("from {} events", format::volume(events)),
+        Crossing::NeverInRange { events } => format!("not up to {} events", format::volume(events)),
     }
 }
 
@@ -24,13 +24,13 @@ fn cheaper(crossover: &Crossover) -> String {
     match crossover.cheaper_only_mid_range() {
         Some(w) if w.contiguous => format!(
             "from about {} to {} events, not beyond",
-            format_volume(w.first),
-            format_volume(w.last)
+            format::volume(w.first),
+            format::volume(w.last)
         ),
         Some(w) => format!(
             "at some volumes between {} and {} events",
-            format_volume(w.first),
-            format_volume(w.last)
+            format::volume(w.first),
+            format::volume(w.last)
         ),
         None => crossing(crossover.distributed_cheaper_from),
     }

@@ -24,6 +24,7 @@ use crate::analysis_limits::{
     DEFAULT_SWEEP_MIN_EVENTS, DEFAULT_SWEEP_POINTS, MAX_FAILURE_RUNS, MAX_SWEEP_EVENTS,
     MAX_SWEEP_POINTS, MIN_SWEEP_EVENTS, MIN_SWEEP_POINTS, MIN_SWEEP_SPAN, SWEEP_FAILURE_RUNS,
 };
+use crate::format;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -437,47 +438,6 @@ pub fn crossover(
     })
 }
 
-/// `3.2 × 10⁸`: two significant digits and a superscript exponent.
-pub fn format_volume(value: f64) -> String {
-    if !(value.is_finite() && value > 0.0) {
-        return format!("{value}");
-    }
-    let exponent = libm::floor(libm::log10(value)) as i32;
-    let mantissa = value / libm::pow(10.0, f64::from(exponent));
-    // Rounding can give 10.0: carry into the exponent.
-    let (mantissa, exponent) = if libm::round(mantissa * 10.0) >= 100.0 {
-        (1.0, exponent + 1)
-    } else {
-        (mantissa, exponent)
-    };
-    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let mut power = String::new();
-    if exponent < 0 {
-        power.push('⁻');
-    }
-    for digit in exponent.unsigned_abs().to_string().chars() {
-        let d = digit.to_digit(10).unwrap_or(0) as usize;
-        power.push(SUPERSCRIPTS.get(d).copied().unwrap_or('?'));
-    }
-    format!("{mantissa:.1} × 10{power}")
-}
-
-/// `2 h`, `90 min`, `45 s`.
-pub fn format_duration(seconds: f64) -> String {
-    if seconds >= 3_600.0 {
-        let h = seconds / 3_600.0;
-        if (h - libm::round(h)).abs() < 1e-9 {
-            format!("{h:.0} h")
-        } else {
-            format!("{h:.1} h")
-        }
-    } else if seconds >= 60.0 {
-        format!("{:.0} min", seconds / 60.0)
-    } else {
-        format!("{seconds:.0} s")
-    }
-}
-
 struct AnswerParts<'a> {
     single: &'a Projector,
     dist: &'a Projector,
@@ -546,7 +506,7 @@ fn answer(parts: &AnswerParts) -> String {
         "the {}-node cluster ({})",
         parts.dist.design.nodes, parts.dist.option
     );
-    let deadline = format_duration(parts.deadline_s);
+    let deadline = format::seconds(parts.deadline_s);
     let memory = format!("{} GiB", parts.single.design.memory_per_node_gib);
     let mut sentence = String::new();
     match (parts.misses.from_events(), parts.oom.from_events()) {
@@ -556,7 +516,7 @@ fn answer(parts: &AnswerParts) -> String {
                 "Up to {} events per batch {one} meets the {deadline} deadline within its {memory} of \
                  memory, so in this range scale does not require distributed computation; at that \
                  volume {cluster} would cost ${d:.2} per run against ${s:.2}.",
-                format_volume(parts.max_events)
+                format::volume(parts.max_events)
             );
         }
         (Some(miss), oom) => {
@@ -564,21 +524,21 @@ fn answer(parts: &AnswerParts) -> String {
                 sentence.push_str(&format!(
                     "From {} events per batch {one} no longer holds its working set in {memory} and \
                      spills to disk; above {} events it misses the {deadline} deadline",
-                    format_volume(oom),
-                    format_volume(miss)
+                    format::volume(oom),
+                    format::volume(miss)
                 ));
             } else {
                 sentence.push_str(&format!(
                     "Above {} events per batch {one} misses the {deadline} deadline",
-                    format_volume(miss)
+                    format::volume(miss)
                 ));
             }
         }
         (None, Some(oom)) => sentence.push_str(&format!(
             "From {} events per batch {one} no longer holds its working set in {memory} and spills \
              to disk, though it still meets the {deadline} deadline up to {}",
-            format_volume(oom),
-            format_volume(parts.max_events)
+            format::volume(oom),
+            format::volume(parts.max_events)
         )),
     }
     if let Some(limit) = parts.at_limit {
@@ -586,19 +546,19 @@ fn answer(parts: &AnswerParts) -> String {
             sentence.push_str(&format!(
                 "; {cluster} meets it at ${:.2} per run (p95 {})",
                 limit.distributed_cost_per_run_usd,
-                format_duration(limit.distributed_makespan_p95_s)
+                format::seconds(limit.distributed_makespan_p95_s)
             ));
         } else {
             sentence.push_str(&format!(
                 "; {cluster} misses it too (p95 {}), so it needs more nodes",
-                format_duration(limit.distributed_makespan_p95_s)
+                format::seconds(limit.distributed_makespan_p95_s)
             ));
         }
     }
     match parts.cheaper {
         Crossing::At { events } => sentence.push_str(&format!(
             " and is cheaper per run above {} events.",
-            format_volume(events)
+            format::volume(events)
         )),
         Crossing::BelowRange { .. } => {
             sentence.push_str(" and is cheaper per run throughout the range.")
@@ -610,18 +570,18 @@ fn answer(parts: &AnswerParts) -> String {
                 contiguous: true,
             }) => sentence.push_str(&format!(
                 " and is cheaper per run from about {} to {} events, though not beyond.",
-                format_volume(first),
-                format_volume(last)
+                format::volume(first),
+                format::volume(last)
             )),
             Some(CheaperWindow { first, last, .. }) => sentence.push_str(&format!(
                 " and is cheaper per run at some volumes between about {} and {} events, \
                  though not beyond.",
-                format_volume(first),
-                format_volume(last)
+                format::volume(first),
+                format::volume(last)
             )),
             None => sentence.push_str(&format!(
                 ", but costs more per run up to {} events.",
-                format_volume(parts.max_events)
+                format::volume(parts.max_events)
             )),
         },
     }
@@ -661,7 +621,7 @@ mod tests {
             "found {found:e}, expected {expected:e}"
         );
         assert!(
-            result.answer.contains(&format_volume(found)),
+            result.answer.contains(&format::volume(found)),
             "{}",
             result.answer
         );
@@ -729,8 +689,8 @@ mod tests {
         assert!(window.first > volumes[0] && window.last < volumes[volumes.len() - 1]);
         let said = format!(
             "from about {} to {} events, though not beyond",
-            format_volume(window.first),
-            format_volume(window.last)
+            format::volume(window.first),
+            format::volume(window.last)
         );
         assert!(result.answer.contains(&said), "{}", result.answer);
     }
@@ -769,15 +729,5 @@ mod tests {
             ..SweepConfig::default()
         };
         assert!(bad.validate().is_err());
-    }
-
-    #[test]
-    fn formats() {
-        assert_eq!(format_volume(3.2e8), "3.2 × 10⁸");
-        assert_eq!(format_volume(9.99e4), "1.0 × 10⁵");
-        assert_eq!(format_volume(1e10), "1.0 × 10¹⁰");
-        assert_eq!(format_duration(7_200.0), "2 h");
-        assert_eq!(format_duration(5_400.0), "1.5 h");
-        assert_eq!(format_duration(900.0), "15 min");
     }
 }

@@ -19,9 +19,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::crossover::{bisect, format_duration, format_volume, Crossing, Crossover};
+use super::crossover::{bisect, Crossing, Crossover};
 use super::projection::{cache_sim_scale, simulate_cache, Context, Projector};
 use super::AnalysisError;
+use crate::format;
 use crate::review::{CheckpointInterval, InvalidationPolicy, Partitioning, PolicyMode};
 
 const GIB: f64 = 1_073_741_824.0;
@@ -161,16 +162,6 @@ fn side(metric: &str, unit: &str, without: f64, with: f64) -> SideMetric {
     }
 }
 
-/// `12.3%`, or `0.004%` for small shares.
-fn percent(share: f64) -> String {
-    let pct = share * 100.0;
-    if pct != 0.0 && pct.abs() < 0.1 {
-        format!("{pct:.3}%")
-    } else {
-        format!("{pct:.1}%")
-    }
-}
-
 /// Measures every failure mode: the distributed design is alternative
 /// `option_index`, the single-node one `single_index`.
 pub fn failure_modes(
@@ -194,7 +185,7 @@ pub fn failure_modes(
         change(&mut design);
         Projector::from_parts(context, &option, design, base.cache, rpe)
     };
-    let deadline = format_duration(base.deadline_s);
+    let deadline = format::seconds(base.deadline_s);
     let stress = volumes.distributed_limit;
     let stress_events = stress.events();
     let stress_why = stress.why(
@@ -224,7 +215,7 @@ pub fn failure_modes(
     let checkpoint_plan = match cf.interval_s {
         Some(tau) => format!(
             "checkpointing every {} ({:.0} checkpoints, {:.0} s in all)",
-            format_duration(tau),
+            format::seconds(tau),
             cf.checkpoints,
             cf.checkpoint_overhead_s
         ),
@@ -242,17 +233,17 @@ pub fn failure_modes(
              failures per run. Without checkpoints a failure restarts the batch: expected rework \
              {:.0} s per run and MTTR {}; {checkpoint_plan} cuts them to {:.0} s and {}. p95 \
              makespan {:.0} s without vs {:.0} s with: {p95_note}.",
-            format_volume(stress_events),
+            format::volume(stress_events),
             base.design.nodes,
             nf.system_mtbf_s / 3_600.0,
             base.design.node_mtbf_h,
             base.design.nodes,
-            percent(failing_runs),
+            format::percent(failing_runs),
             nf.expected_failures,
             nf.expected_rework_s,
-            format_duration(nf.mttr_s),
+            format::seconds(nf.mttr_s),
             cf.expected_rework_s,
-            format_duration(cf.mttr_s),
+            format::seconds(cf.mttr_s),
             never.makespan_p95_s,
             checkpointed.makespan_p95_s,
         ),
@@ -306,14 +297,14 @@ pub fn failure_modes(
              {:.1}% of events and its node finishes last (busiest node {:.2}× the mean load): \
              the straggler adds {} and the p95 makespan is {}. Salting hot domains into {} \
              buckets brings the busiest node to {:.2}× and the p95 to {}.",
-            format_volume(stress_events),
+            format::volume(stress_events),
             by_domain.partitions.largest_partition_share * 100.0,
             by_domain.partitions.node_imbalance,
-            format_duration(by_domain.straggler_s),
-            format_duration(by_domain.makespan_p95_s),
+            format::seconds(by_domain.straggler_s),
+            format::seconds(by_domain.makespan_p95_s),
             salt_buckets,
             salted.partitions.node_imbalance,
-            format_duration(salted.makespan_p95_s),
+            format::seconds(salted.makespan_p95_s),
         ),
         option: option.clone(),
         events: stress_events,
@@ -379,17 +370,17 @@ pub fn failure_modes(
              stale until evicted: {} of reads over a cache lifetime of about {} reads, {} stale \
              reads per batch. Versioned entries are refetched instead: no stale reads, at a hit \
              rate of {} against {} without invalidation (KPI > 85%).",
-            format_volume(volumes.review_events),
-            format_volume(reads),
-            percent(context.facts.schema_drift_share),
+            format::volume(volumes.review_events),
+            format::volume(reads),
+            format::percent(context.facts.schema_drift_share),
             u64::from(workload.domains) * u64::from(workload.datasets_per_domain),
             workload.domains,
             workload.datasets_per_domain,
-            percent(none.stale_read_rate),
-            format_volume(window_reads),
-            format_volume(none.stale_read_rate * reads),
-            percent(versioned.overall_hit_rate),
-            percent(none.overall_hit_rate),
+            format::percent(none.stale_read_rate),
+            format::volume(window_reads),
+            format::volume(none.stale_read_rate * reads),
+            format::percent(versioned.overall_hit_rate),
+            format::percent(none.overall_hit_rate),
         ),
         option: option.clone(),
         events: volumes.review_events,
@@ -430,9 +421,9 @@ pub fn failure_modes(
              allow-overrides lets any matching allow win: {} of accesses are allowed although a \
              deny rule matches (KPI: policy check failures < 1%); deny-overrides gives {}.",
             facts.accesses,
-            format_volume(facts.events as f64),
-            percent(allow),
-            percent(deny),
+            format::volume(facts.events as f64),
+            format::percent(allow),
+            format::percent(deny),
         ),
         option: option.clone(),
         events: facts.events as f64,
@@ -471,7 +462,7 @@ pub fn failure_modes(
             one.memory_fit.working_set_bytes / GIB,
             one.memory_fit.capacity_bytes / GIB,
             one.memory_fit.spill_bytes / GIB,
-            format_duration(one.spill_s),
+            format::seconds(one.spill_s),
         )
     };
     let memory = FailureMode {
@@ -480,7 +471,7 @@ pub fn failure_modes(
         description: format!(
             "Evaluated at {} events, {}. {spill_note} Spread over {} nodes ({option}) the \
              busiest node holds {:.0} GiB{} and the p95 makespan is {} instead of {}.",
-            format_volume(limit_events),
+            format::volume(limit_events),
             limit.why(
                 &format!(
                     "the volume at which {} misses the {deadline} deadline",
@@ -496,8 +487,8 @@ pub fn failure_modes(
             } else {
                 format!(" (spilling {:.0} GiB)", spread.memory_fit.spill_bytes / GIB)
             },
-            format_duration(spread.makespan_p95_s),
-            format_duration(one.makespan_p95_s),
+            format::seconds(spread.makespan_p95_s),
+            format::seconds(one.makespan_p95_s),
         ),
         option: single.option.clone(),
         events: limit_events,
@@ -585,7 +576,7 @@ mod tests {
             );
             // Every description names the volume it was evaluated at.
             assert!(
-                m.description.contains(&format_volume(m.events)),
+                m.description.contains(&format::volume(m.events)),
                 "{}: {}",
                 m.id,
                 m.description

@@ -4,10 +4,9 @@
 //! `failure_modes`, `scoring`), its limits, and what reproduces it.
 //!
 //! **Digest.** `reproducibility.digest` is the SHA-256 (hex) of the
-//! canonical JSON of the document without the digest field: object keys
-//! sorted (by this module's own writer, so serde_json's `preserve_order`
-//! feature cannot change it), compact, UTF-8, numbers as serde_json prints
-//! them (shortest round-trip form).
+//! canonical JSON (RFC 8785, see [`crate::digest`]) of the document without
+//! the digest field. The canonical writer sorts keys itself, so serde_json's
+//! `preserve_order` feature cannot change it.
 //!
 //! **Verification.** A second reviewer recomputes the document from its
 //! recorded review and calibration ([`verify`]); the first differing field
@@ -15,20 +14,25 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::crossover::{crossover, pick_pair, Crossover, SweepConfig};
-use super::failure_modes::{failure_modes, FailureMode, FailureVolumes, CACHE_HIT_RATE_KPI};
+use super::failure_modes::{
+    failure_modes, FailureMode, FailureVolumes, CACHE_HIT_RATE_KPI, POLICY_FAILURE_RATE_KPI,
+};
 use super::projection::{Context, Projection, ProjectionConfig, ScalingModel};
 use super::scoring_table::{scoring, ScoringResult};
 use super::{bridge, AnalysisError, CostModel, DataFacts};
 use crate::analysis_limits::DEFAULT_DIFF_LIMIT;
+use crate::format;
 use crate::profiler::{Calibration, DataProfile, Profile};
 use crate::review::Review;
 
 /// Version of the result document layout.
 /// 2: the top-level `memo`; the review's `submission.audit`.
-pub const RESULT_SCHEMA_VERSION: u32 = 2;
+/// 3: scoring against thresholds (`scoring.rule`, each criterion's `scale`,
+/// `utilisation` and `value`, `feasibility`, `kpis`, the rule variants,
+/// TOPSIS on the raw values with its `note`); digests over RFC 8785 JSON.
+pub const RESULT_SCHEMA_VERSION: u32 = 3;
 
 /// The course's alternative object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -169,29 +173,29 @@ fn analysis_limits(config: &ProjectionConfig) -> Vec<String> {
     vec![
         format!(
             "Payload processing is not profiled (synthetic events carry metadata); it is charged \
-             at {:.0} MB/s per core.",
-            config.payload_scan_bytes_per_s_per_core / 1e6
+             at {}/s per core.",
+            format::bytes(config.payload_scan_bytes_per_s_per_core)
         ),
         "Per-core speed on cluster nodes is assumed equal to the calibration machine's; the \
          per-node parallel efficiency is extrapolated from the measured thread scaling by the \
          USL fit."
             .to_string(),
         format!(
-            "Memory: working set = {} × payload on the busiest node against {:.0}% of node memory; \
-             spills cost a write and a read at {:.0} MB/s.",
-            config.working_set_factor,
-            config.usable_memory_fraction * 100.0,
-            config.spill_disk_bytes_per_s / 1e6
+            "Memory: working set = {} × payload on the busiest node against {} of node memory; \
+             spills cost a write and a read at {}/s.",
+            format::number(config.working_set_factor),
+            format::percent(config.usable_memory_fraction),
+            format::bytes(config.spill_disk_bytes_per_s)
         ),
         format!(
             "Cache: LRU simulated on a catalog scaled to ≤ {} keys; keys belong to datasets (the \
              most requested keys to the most active datasets) and a schema change invalidates \
              only its dataset's entries; stale-read rates are measured over the simulated \
-             window and grow the longer entries stay cached; a miss costs {:.0} µs of core time, \
-             a warm hit {:.0} µs.",
-            config.cache_sim_max_keys,
-            config.source_read_s * 1e6,
-            config.warm_hit_s * 1e6
+             window and grow the longer entries stay cached; a miss costs {} of core time, \
+             a warm hit {}.",
+            format::grouped(config.cache_sim_max_keys as f64),
+            format::seconds(config.source_read_s),
+            format::seconds(config.warm_hit_s)
         ),
         "Failures: independent exponential node failures; any node failure stops the batch; \
          restarts and checkpoints cost what the design says."
@@ -369,18 +373,18 @@ fn assemble(
 
 fn evidence_sentence(p: &Projection, deadline_s: f64) -> String {
     format!(
-        "At {:.0} events: p95 makespan {:.0} s against a {:.0} s deadline, ${:.2} per run, \
-         working set {} node memory, cache hit rate {:.1}%.",
-        p.events,
-        p.makespan_p95_s,
-        deadline_s,
-        p.cost_per_run_usd,
+        "At {}: p95 makespan {} against a {} deadline, {} per run, working set {} node \
+         memory, cache hit rate {}.",
+        format::events(p.events),
+        format::seconds(p.makespan_p95_s),
+        format::seconds(deadline_s),
+        format::usd(p.cost_per_run_usd),
         if p.memory_fit.fits {
             "within"
         } else {
             "beyond"
         },
-        p.cache.overall_hit_rate * 100.0
+        format::percent(p.cache.overall_hit_rate)
     )
 }
 
@@ -419,14 +423,21 @@ fn recommend(
         .map(|a| a.design.policy_mode)
         .unwrap_or(crate::review::PolicyMode::DenyOverrides);
     let policy_rate = facts.policy_failure_rate(mode);
+    let (deadline, budget, hit_kpi, policy_kpi) = (
+        format::seconds(deadline),
+        format::usd(budget),
+        format::percent(CACHE_HIT_RATE_KPI),
+        format::percent(POLICY_FAILURE_RATE_KPI),
+    );
     let generated = Recommendation {
         decision: review.scenario.decision.clone(),
         recommended_option: winner.clone(),
         minimum_evidence_before_pilot: vec![
             format!(
-                "A shadow run of {winner} on one real night of data (≥ {:.0} events) with p95 \
-                 makespan ≤ {deadline:.0} s (projected {p95:.0} s) and cost ≤ ${budget:.2} per run.",
-                volume
+                "A shadow run of {winner} on one real night of data (≥ {}) with p95 makespan ≤ \
+                 {deadline} (projected {}) and cost ≤ {budget} per run.",
+                format::events(volume),
+                format::seconds(p95)
             ),
             format!(
                 "Per-core throughput measured on the target node type, refitting the USL \
@@ -434,24 +445,27 @@ fn recommend(
                 cost_model.environment
             ),
             format!(
-                "Cache hit rate > {:.0}% on production keys (projected {:.1}%).",
-                CACHE_HIT_RATE_KPI * 100.0,
-                hit * 100.0
+                "Cache hit rate > {hit_kpi} on production keys (projected {}).",
+                format::percent(hit)
             ),
             format!(
-                "Policy-as-code suite in CI with policy check failures < 1% (profiled {:.2}%).",
-                policy_rate * 100.0
+                "Policy-as-code suite in CI with policy check failures < {policy_kpi} (profiled \
+                 {}).",
+                format::percent(policy_rate)
             ),
-            format!("A node killed mid-batch recovers within {mttr:.0} s (projected MTTR)."),
+            format!(
+                "A node killed mid-batch recovers within {} (projected MTTR).",
+                format::seconds(mttr)
+            ),
         ],
         monitoring_metric: format!(
-            "p95 batch makespan against the {deadline:.0} s deadline, with cache hit rate > 85% \
-             and policy check failures < 1%"
+            "p95 batch makespan against the {deadline} deadline, with cache hit rate > {hit_kpi} \
+             and policy check failures < {policy_kpi}"
         ),
         rollback_trigger: format!(
-            "Roll back to {other} if p95 makespan exceeds {deadline:.0} s on 2 of 7 consecutive \
-             nights, cost per run exceeds ${budget:.2}, cache hit rate stays below 85% for a \
-             night, or policy check failures exceed 1%."
+            "Roll back to {other} if p95 makespan exceeds {deadline} on 2 of 7 consecutive \
+             nights, cost per run exceeds {budget}, cache hit rate stays below {hit_kpi} for a \
+             night, or policy check failures exceed {policy_kpi}."
         ),
     };
     let evidence_still_needed = vec![
@@ -557,58 +571,13 @@ pub fn refresh(document: &ResultDocument, review: &Review) -> Result<ResultDocum
 
 // ------------------------------------------------------------ digest
 
-/// Compact JSON with object keys sorted at every level.
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
+/// Where the document records its own digest (left out of what it digests).
+pub const DIGEST_PATH: [&str; 2] = ["reproducibility", "digest"];
 
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                if let Some(v) = map.get(key) {
-                    write_canonical(v, out);
-                }
-            }
-            out.push('}');
-        }
-        // Scalars: serde_json's own (compact) spelling.
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// SHA-256 hex of the canonical JSON of `value` without
+/// SHA-256 hex of the canonical JSON ([`crate::digest`]) of `value` without
 /// `reproducibility.digest`.
 pub fn digest_of(value: &Value) -> String {
-    let mut value = value.clone();
-    if let Some(r) = value
-        .get_mut("reproducibility")
-        .and_then(Value::as_object_mut)
-    {
-        r.remove("digest");
-    }
-    let hash = Sha256::digest(canonical_json(&value).as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::digest_without(value, &DIGEST_PATH)
 }
 
 impl ResultDocument {
@@ -1070,7 +1039,7 @@ pub(crate) mod tests {
         // exports' key order in `serde_json::Value` round trips.
         let v: Value = serde_json::from_str(r#"{"b":1,"a":2}"#).unwrap();
         assert_eq!(v.to_string(), r#"{"a":2,"b":1}"#);
-        assert_eq!(canonical_json(&v), r#"{"a":2,"b":1}"#);
+        assert_eq!(crate::digest::canonical_json(&v), r#"{"a":2,"b":1}"#);
     }
 
     #[test]
@@ -1143,8 +1112,8 @@ pub(crate) mod tests {
             let refreshed = refresh(&doc, &review).unwrap();
             let recomputed = recompute(&review, &calibration()).unwrap();
             assert_eq!(
-                canonical_json(&refreshed.to_value()),
-                canonical_json(&recomputed.to_value())
+                crate::digest::canonical_json(&refreshed.to_value()),
+                crate::digest::canonical_json(&recomputed.to_value())
             );
             assert_eq!(
                 refreshed.reproducibility.digest,

@@ -12,8 +12,9 @@
 //!   hot/warm two-tier cache with schema/model-version drift.
 //! - [`checkpoint`]: checkpoint/restart under exponential failures — Young and
 //!   Daly intervals, Daly's closed-form makespan, parallel Monte Carlo.
-//! - [`scoring`]: multi-criteria decisions — min–max weighted sum, weight
-//!   sensitivity, TOPSIS.
+//! - [`scoring`]: multi-criteria decisions — value functions of thresholds
+//!   and fixed scales, feasibility first, weighted sum, weight sensitivity,
+//!   TOPSIS on the raw values.
 //!
 //! All models are pure functions of their inputs. Randomness comes only from
 //! [`crate::rng::ItemRng`], indexed by run or request number, so results never
@@ -37,8 +38,8 @@ pub use checkpoint::{
     CheckpointOutcome, CheckpointParams,
 };
 pub use scoring::{
-    score, sensitivity, topsis, Alternative, Criterion, Direction, ScoredAlternative, ScoringInput,
-    ScoringTable, Sensitivity, SensitivityConfig, Topsis,
+    score, sensitivity, topsis, Alternative, Criterion, Direction, Scale, ScoredAlternative,
+    ScoringInput, ScoringTable, Sensitivity, SensitivityConfig, Topsis, ValueRule,
 };
 pub use usl::{cost, fit_amdahl, fit_usl, parse_points_csv, AmdahlFit, ScalingPoint, UslFit};
 pub use zipf::{Zipf, ZipfSampler, ZipfTable};
