@@ -5,6 +5,12 @@
 //! (`nodes: 80000`) is reported instead of freezing the page, and so that every
 //! run fits in a browser tab's memory and time budget.
 
+/// Largest seed: 2⁵³ − 1, the largest integer every JSON reader (JavaScript,
+/// Python's `float`, a spreadsheet) holds exactly, so an exported seed reads
+/// back as the seed that ran (and the canonical JSON of [`crate::digest`]
+/// agrees with RFC 8785 on it).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// Largest review document accepted by [`crate::review::Review::from_json`].
 pub const MAX_REVIEW_BYTES: usize = 1 << 20;
 

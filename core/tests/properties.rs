@@ -237,9 +237,7 @@ macro_rules! access_rows {
 }
 
 /// Every numeric field of a review with its valid range, from
-/// [`scalewise_core::limits`]. The seed is the one numeric field without a
-/// range (every `u64` is a valid seed), so it has no row; see
-/// [`UNBOUNDED_FIELDS`].
+/// [`scalewise_core::limits`].
 fn numeric_fields() -> Vec<NumericField> {
     let mut rows = vec![
         int(
@@ -248,6 +246,7 @@ fn numeric_fields() -> Vec<NumericField> {
             SCHEMA_VERSION as u64,
             |r, v| r.schema_version = u32_of(v),
         ),
+        int("seed", 0, limits::MAX_SEED, |r, v| r.seed = v),
         int("scenario.module", 1, 99, |r, v| {
             r.scenario.module = u32_of(v)
         }),
@@ -462,8 +461,9 @@ fn numeric_fields() -> Vec<NumericField> {
     rows
 }
 
-/// Numeric fields that accept every value of their type.
-const UNBOUNDED_FIELDS: [&str; 1] = ["seed"];
+/// Numeric fields that accept every value of their type (none: the seed is
+/// bounded by `limits::MAX_SEED`).
+const UNBOUNDED_FIELDS: [&str; 0] = [];
 
 /// The example with every optional numeric field present: salt buckets, a
 /// warm tier and a checkpoint interval in seconds on both alternatives, and
@@ -822,7 +822,7 @@ fn review_strategy() -> impl Strategy<Value = Review> {
         f64::MIN_POSITIVE..=limits::MAX_DEADLINE_S,
         0.0..=limits::MAX_BUDGET_PER_RUN_USD,
         weight_map(&[0usize, 1, 2, 3, 4, 5]),
-        any::<u64>(),
+        0..=limits::MAX_SEED,
         1..=99u32,
     );
     (workload, rest, volume).prop_map(|(workload, rest, volume)| {

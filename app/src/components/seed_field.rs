@@ -37,7 +37,7 @@ pub fn SeedField() -> impl IntoView {
                         raw.clone(),
                         format!(
                             "must be a whole number from 0 to {}, got “{}”",
-                            u64::MAX,
+                            scalewise_core::limits::MAX_SEED,
                             raw.trim()
                         ),
                     ),

@@ -1,8 +1,8 @@
 //! `scalewise export RESULT.json [--out DIR] [--date YYYY-MM-DD]`: writes the
 //! submission files of a result document (`scalewise_core::submission::
 //! export_files`: result JSON, scoring CSV and Markdown, memo, notebook)
-//! into DIR and prints their paths. The charts are drawn by the page, so a
-//! notebook exported here has no chart cells.
+//! into DIR and prints their paths. The notebook is the page's, byte for
+//! byte: it draws its charts itself when run.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -58,7 +58,7 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
         .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?;
     let document: ResultDocument = serde_json::from_str(&text)
         .map_err(|e| CliError::failure(format!("{path}: not a result document: {e}")))?;
-    let files = export_files(&document, &[], &date).map_err(|e| CliError::usage(e.to_string()))?;
+    let files = export_files(&document, &date).map_err(|e| CliError::usage(e.to_string()))?;
     std::fs::create_dir_all(&out)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", out.display())))?;
     let mut written = Vec::new();

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use scalewise_core::clock::Clock;
 use scalewise_core::events::{write_csv_row, EventGenerator, CSV_HEADER};
+use scalewise_core::format;
 use scalewise_core::profiler::Calibration;
 use scalewise_core::review::{Review, ValidationErrors};
 use scalewise_core::session::{CalibrateConfig, Plan, Session, Step};
@@ -51,8 +52,8 @@ USAGE:
         current directory) and print their paths: STEM.result.json,
         STEM.scoring.csv, STEM.scoring.md, STEM.memo.md and STEM.ipynb, where
         STEM is the review title's slug and the date (default: today, UTC).
-        The charts are drawn by the page: a notebook exported here has no
-        chart cells (export from the page to embed them).
+        The notebook is the page's: it embeds the result and draws its
+        charts with matplotlib when run.
 
     scalewise usl POINTS.csv
         Fit the Universal Scalability Law to `workers,throughput` points;
@@ -354,7 +355,11 @@ fn run(options: Options) -> Result<(), Failure> {
         match session.step(&clock)? {
             Step::Progress(progress) => {
                 if progress.stage.0 != last_stage {
-                    eprintln!("{} ({:.0}%)", progress.stage, progress.fraction * 100.0);
+                    eprintln!(
+                        "{} ({})",
+                        progress.stage,
+                        format::percent(progress.fraction)
+                    );
                     last_stage = progress.stage.0;
                 }
             }
@@ -363,8 +368,11 @@ fn run(options: Options) -> Result<(), Failure> {
     };
     let elapsed = clock.now().0 - started.0;
     eprintln!(
-        "{} events in {elapsed:.2} s; bottleneck: {}; data digest {}",
-        output.profile.events, output.timing.bottleneck.reason, output.profile.data_digest
+        "{} in {}; bottleneck: {}; data digest {}",
+        format::events(output.profile.events as f64),
+        format::seconds(elapsed),
+        output.timing.bottleneck.reason,
+        output.profile.data_digest
     );
     eprintln!("{}", output.answer);
     for line in output.summary_lines() {
@@ -374,9 +382,9 @@ fn run(options: Options) -> Result<(), Failure> {
     let pass = &output.calibration.full_pass;
     if pass.events_per_s > 0.0 {
         eprintln!(
-            "measured full pass: {} deliveries of the sample at {:.1} M events/s on {} thread(s)",
-            pass.events,
-            pass.events_per_s / 1e6,
+            "measured full pass: {} deliveries of the sample at {} on {} thread(s)",
+            format::grouped(pass.events as f64),
+            format::events_per_s(pass.events_per_s),
             pass.threads
         );
     }
