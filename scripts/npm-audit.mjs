@@ -1,10 +1,10 @@
 // `npm audit --omit=dev` for one package directory, for scripts/test.sh.
 //   node scripts/npm-audit.mjs DIR
 // Fails (exit 1) on any advisory for a production dependency. When the
-// registry's audit endpoint cannot be reached (this project's machines use a
-// registry mirror that answers the bulk-advisory POST with 405), it says so
-// and exits 0: that is not a finding, and failing every CI run on it would
-// hide real failures. Run it where registry.npmjs.org is reachable to audit.
+// registry's audit endpoint does not answer (a registry mirror may refuse the
+// bulk-advisory request, e.g. with HTTP 405), it says so and exits 0: that is
+// not a finding, and failing every CI run on it would hide real failures.
+// Run it against the npm registry itself to audit.
 import { execFileSync } from 'node:child_process';
 
 const dir = process.argv[2] || '.';

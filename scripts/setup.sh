@@ -85,6 +85,13 @@ if [[ "$purpose" == "test" ]]; then
     $sudo_cmd apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq util-linux iproute2 >/dev/null
   fi
+  # scripts/cargo-deny.sh unpacks the advisory snapshot (.ci/advisory-db.tar.xz).
+  if ! command -v xz >/dev/null; then
+    say "installing xz-utils"
+    sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq xz-utils >/dev/null
+  fi
   # The dependency audit of scripts/test.sh (deny.toml).
   if [[ "$(cargo-deny --version 2>/dev/null || true)" != "cargo-deny 0.20.2" ]]; then
     say "installing cargo-deny 0.20.2 (a few minutes, once)"

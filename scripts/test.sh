@@ -4,8 +4,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# cargo and cargo-deny resolve a relative CARGO_HOME against the working
+# directory: an unexpanded one ('~/.cargo', '$CARGO_HOME') would fill the
+# tree with literal '~' and '$CARGO_HOME' directories.
+if [[ -n "${CARGO_HOME:-}" && "$CARGO_HOME" != /* ]]; then
+  echo "test.sh: CARGO_HOME is '$CARGO_HOME', not an absolute path (an unexpanded '~' or variable?)" >&2
+  exit 1
+fi
 export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { echo; echo "==> $*"; }
+
+step "tracked files and lint configuration (scripts/check-tree.sh)"
+bash scripts/check-tree.sh
 
 step "format and lints"
 cargo fmt --all -- --check
@@ -15,7 +25,7 @@ cargo clippy --quiet -p scalewise-app -p scalewise-engine --target wasm32-unknow
 step "dependency audit (cargo deny, npm audit)"
 # Advisories (from the committed RustSec snapshot, after a canary proves a
 # match fails), licences, duplicate versions and sources: deny.toml and
-# scripts/cargo-deny.sh say how and why. npm's audit endpoint may be
+# scripts/cargo-deny.sh say how and why. The registry's audit endpoint may be
 # unavailable, which npm-audit.mjs reports as NOT CHECKED, not as clean.
 bash scripts/cargo-deny.sh
 node scripts/npm-audit.mjs .

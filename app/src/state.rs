@@ -649,10 +649,8 @@ impl Workbench {
     /// A fresh seed from the browser's CSPRNG.
     pub fn new_seed(self) {
         match getrandom::u64() {
-            Ok(seed) => {
-                // Keep it readable and exactly representable in JSON numbers
-                // that other tools read as doubles.
-                let seed = seed % 1_000_000_000_000;
+            Ok(bits) => {
+                let seed = scalewise_core::limits::seed_from_random_bits(bits);
                 self.drafts.update(|d| {
                     d.remove("seed");
                 });

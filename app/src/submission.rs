@@ -1,6 +1,6 @@
-//! The submission's UI state (issue 5: steps 8–10 and the exports). Kept
-//! apart from `state.rs`, which owns the review and the runs; the engine
-//! requests below are sent only from here.
+//! The submission's UI state (the Scoring, Recommendation and Memo steps,
+//! and the exports). Kept apart from `state.rs`, which owns the review and
+//! the runs; the engine requests below are sent only from here.
 //!
 //! * **Refresh.** Weights, the title, the scenario, the alternatives' text
 //!   and the submission (recommendation, memo, audit trail) are applied to

@@ -10,7 +10,21 @@
 //! - `analysis/project_alternatives`: the Monte Carlo projection of every
 //!   alternative at the review's volume (default failure runs);
 //! - `analysis/crossover_sweep`: the default volume sweep of every
-//!   alternative and the crossover search.
+//!   alternative and the crossover search;
+//! - `analysis/build`: the whole analysis of the example (projection, sweep,
+//!   failure modes, scoring) from its profile;
+//! - `events/generate`, `events/encode`, `events/parse`: the event
+//!   generator and the ingest record codec, per event;
+//! - `cache/two_tier`: 10⁶ requests through the two-tier cache model, for
+//!   catalogues of 10⁶ and 10⁷ keys.
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[cfg(not(target_arch = "wasm32"))]
 mod engine {
@@ -18,10 +32,15 @@ mod engine {
     use std::time::Duration;
 
     use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
-    use scalewise_core::analysis::crossover::{crossover, SweepConfig};
+    use scalewise_core::analysis::crossover::{crossover, CrossoverInput, SweepConfig};
     use scalewise_core::analysis::projection::{Context, ProjectionConfig};
+    use scalewise_core::analysis::result::{build, AnalysisOptions};
     use scalewise_core::analysis::{CostModel, DataFacts};
     use scalewise_core::clock::FrozenClock;
+    use scalewise_core::events::{encode_records, parse_records, Event, EventGenerator};
+    use scalewise_core::models::{
+        simulate_cache, CacheParams, GroupChanges, InvalidationPolicy, SimulationParams, Warmup,
+    };
     use scalewise_core::profiler::{Calibration, DataProfile};
     use scalewise_core::review::Review;
     use scalewise_core::session::{profile_to_end, profile_with, Plan};
@@ -41,6 +60,10 @@ mod engine {
         review
     }
 
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the benchmarks measure each thread count on its own pool"
+    )]
     fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -124,12 +147,105 @@ mod engine {
             (projectors.len() * sweep.points) as u64,
         ));
         group.bench_function("crossover_sweep", |b| {
-            b.iter(|| crossover(black_box(&projectors), &sweep).expect("crossover"));
+            b.iter(|| {
+                crossover(&CrossoverInput {
+                    projectors: black_box(&projectors),
+                    config: &sweep,
+                    review_events: events,
+                    headline_runs: config.failure_runs,
+                })
+                .expect("crossover")
+            });
+        });
+        group.throughput(Throughput::Elements(1));
+        group.sampling_mode(SamplingMode::Flat);
+        group.bench_function("build", |b| {
+            b.iter(|| {
+                build(
+                    black_box(&review),
+                    profile.clone(),
+                    calibration.clone(),
+                    &AnalysisOptions::default(),
+                )
+                .expect("analysis")
+            });
         });
         group.finish();
     }
 
-    criterion_group!(benches, profile, analysis);
+    /// Events per batch of the event benchmarks (the profiler's chunk).
+    const BATCH_EVENTS: usize = 16_384;
+
+    fn events(c: &mut Criterion) {
+        let review = Review::example();
+        let generator = EventGenerator::new(&review.workload, review.seed);
+        let mut batch = vec![Event::EMPTY; BATCH_EVENTS];
+        generator.fill(0, &mut batch);
+        let mut records = Vec::new();
+        encode_records(&batch, &mut records);
+        let mut group = c.benchmark_group("events");
+        group
+            .sample_size(20)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3))
+            .throughput(Throughput::Elements(BATCH_EVENTS as u64));
+        let mut start = 0;
+        group.bench_function("generate", |b| {
+            let mut out = vec![Event::EMPTY; BATCH_EVENTS];
+            b.iter(|| {
+                start += BATCH_EVENTS as u64;
+                generator.fill(black_box(start), &mut out);
+            });
+        });
+        group.bench_function("encode", |b| {
+            let mut out = Vec::new();
+            b.iter(|| encode_records(black_box(&batch), &mut out));
+        });
+        group.bench_function("parse", |b| {
+            let mut out = vec![Event::EMPTY; BATCH_EVENTS];
+            b.iter(|| parse_records(black_box(&records), &mut out).expect("records parse"));
+        });
+        group.finish();
+    }
+
+    /// Requests of the cache benchmark.
+    const CACHE_REQUESTS: u64 = 1_000_000;
+
+    fn cache(c: &mut Criterion) {
+        let mut group = c.benchmark_group("cache");
+        group
+            .sample_size(10)
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(5))
+            .throughput(Throughput::Elements(CACHE_REQUESTS));
+        for catalog_keys in [1_000_000u64, 10_000_000] {
+            let cache = CacheParams {
+                catalog_keys,
+                alpha: 0.9,
+                requests_per_s: 1_000.0,
+                nodes: 4,
+                hot_capacity_keys: 10_000,
+                warm_capacity_keys: 100_000,
+                policy: InvalidationPolicy::Versioned,
+                changes: GroupChanges::whole_cache(0.1),
+            };
+            let params = SimulationParams {
+                cache,
+                measured_requests: CACHE_REQUESTS,
+                warmup: Warmup::Fixed { requests: 0 },
+                seed: 3,
+            };
+            group.bench_with_input(
+                BenchmarkId::new("two_tier/catalog_keys", catalog_keys),
+                &params,
+                |b, params| b.iter(|| simulate_cache(black_box(params)).expect("cache")),
+            );
+        }
+        group.finish();
+    }
+
+    criterion_group!(benches, profile, analysis, events, cache);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -26,8 +26,8 @@ use serde_json::Value;
 
 /// Events of a bounded run: a few chunks, every stage still exercised.
 pub const RUN_EVENTS: u64 = 2_000;
-/// What `scalewise verify` reads at most.
-pub const MAX_RESULT_BYTES: usize = 64 << 20;
+/// What `scalewise verify` and the page's import read at most.
+pub const MAX_RESULT_BYTES: usize = scalewise_core::limits::MAX_IMPORT_BYTES;
 
 fn calibrate() -> Plan {
     Plan::Calibrate(CalibrateConfig {

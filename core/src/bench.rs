@@ -106,6 +106,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test compares thread counts: it builds the pools it compares"
+    )]
     fn digest_is_the_same_on_one_and_two_threads() {
         let digest = |threads| {
             let pool = rayon::ThreadPoolBuilder::new()

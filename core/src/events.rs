@@ -1338,36 +1338,3 @@ mod tests {
         assert!(limits.iter().all(|l| l.len() > 80));
     }
 }
-
-#[cfg(test)]
-mod bench {
-    use super::*;
-    use crate::review::Review;
-
-    /// `cargo test --release -p scalewise-core bench_ -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn bench_generate_and_codec() {
-        let review = Review::example();
-        let generator = EventGenerator::new(&review.workload, review.seed);
-        let mut events = vec![Event::EMPTY; 16_384];
-        let mut records = Vec::new();
-        let rounds = 300u64;
-        let t = std::time::Instant::now();
-        for r in 0..rounds {
-            generator.fill(r * 16_384, &mut events);
-        }
-        let gen_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
-        let t = std::time::Instant::now();
-        for _ in 0..rounds {
-            encode_records(&events, &mut records);
-        }
-        let enc_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
-        let t = std::time::Instant::now();
-        for _ in 0..rounds {
-            parse_records(&records, &mut events).unwrap();
-        }
-        let parse_ns = t.elapsed().as_secs_f64() * 1e9 / (rounds * 16_384) as f64;
-        eprintln!("BENCH generate {gen_ns:.1} ns, encode {enc_ns:.1} ns, parse {parse_ns:.1} ns per event");
-    }
-}

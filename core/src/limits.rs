@@ -5,12 +5,6 @@
 //! (`nodes: 80000`) is reported instead of freezing the page, and so that every
 //! run fits in a browser tab's memory and time budget.
 
-/// Largest seed: 2⁵³ − 1, the largest integer every JSON reader (JavaScript,
-/// Python's `float`, a spreadsheet) holds exactly, so an exported seed reads
-/// back as the seed that ran (and the canonical JSON of [`crate::digest`]
-/// agrees with RFC 8785 on it).
-pub const MAX_SEED: u64 = (1 << 53) - 1;
-
 /// Largest review document accepted by [`crate::review::Review::from_json`].
 pub const MAX_REVIEW_BYTES: usize = 1 << 20;
 
@@ -37,6 +31,40 @@ pub const MAX_DUPLICATE_RATE: f64 = 0.5;
 /// large feature row (an embedding of 256 Ki float32).
 pub const MIN_CACHE_ENTRY_BYTES: u64 = 64;
 pub const MAX_CACHE_ENTRY_BYTES: u64 = 1 << 20;
+/// Largest seed: 2⁵³ − 1. Every integer up to it is exactly a double, so a
+/// seed survives any reader that holds JSON numbers as doubles (JavaScript's
+/// `JSON.parse`, spreadsheets, Python's `json` once a value passes through a
+/// float); above it, `9007199254740993` reads back as `…992` and replays a
+/// different run (and the canonical JSON of [`crate::digest`] agrees with
+/// RFC 8785 on every seed).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// "New seed" draws below this: twelve digits are easy to read back and
+/// copy, and far inside [`MAX_SEED`].
+pub const NEW_SEED_SPAN: u64 = 1_000_000_000_000;
+
+/// A seed as a person types it: white space (thin and no-break spaces
+/// included) and `_` as digit-group separators are ignored; the rest must be a whole number from
+/// 0 to [`MAX_SEED`]. The error says what is allowed and quotes the text.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '_'))
+        .collect();
+    match cleaned.parse::<u64>() {
+        Ok(seed) if seed <= MAX_SEED => Ok(seed),
+        _ => Err(format!(
+            "must be a whole number from 0 to {MAX_SEED} (2^53 − 1), got “{}”",
+            text.trim()
+        )),
+    }
+}
+
+/// The seed "New seed" makes of 64 random bits: below [`NEW_SEED_SPAN`].
+pub fn seed_from_random_bits(bits: u64) -> u64 {
+    bits % NEW_SEED_SPAN
+}
+
 /// A review compares at least this many alternatives (the course asks for two).
 pub const MIN_ALTERNATIVES: usize = 2;
 /// More alternatives than this no longer fit a readable scoring table.
@@ -161,3 +189,48 @@ pub const MIN_BILLING_GRANULARITY_S: f64 = 1.0;
 /// ten thousand to one in two.
 pub const MIN_MISS_TOLERANCE: f64 = 0.0001;
 pub const MAX_MISS_TOLERANCE: f64 = 0.5;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_parse_up_to_max_seed_with_separators() {
+        let check = |text: &str, expected: Result<u64, ()>| {
+            assert_eq!(parse_seed(text).map_err(|_| ()), expected, "{text:?}");
+        };
+        check("20240904", Ok(20_240_904));
+        check(" 20 240 904 ", Ok(20_240_904));
+        check("20_240_904", Ok(20_240_904));
+        check("20\u{2009}240\u{a0}904", Ok(20_240_904));
+        check("0", Ok(0));
+        check("9007199254740991", Ok(MAX_SEED));
+        check("9007199254740992", Err(()));
+        check(&u64::MAX.to_string(), Err(()));
+        check("18446744073709551616", Err(()));
+        check("-1", Err(()));
+        check("1e6", Err(()));
+        check("", Err(()));
+        let message = parse_seed(" 12x ").unwrap_err();
+        assert!(message.contains("9007199254740991"), "{message}");
+        assert!(message.contains("“12x”"), "{message}");
+    }
+
+    #[test]
+    fn max_seed_is_the_largest_integer_a_double_holds_exactly() {
+        assert_eq!(MAX_SEED, 9_007_199_254_740_991);
+        assert_eq!(MAX_SEED as f64 as u64, MAX_SEED);
+        // One above is still exact, two above is not: reading 2^53 + 1 as a
+        // double gives 2^53, so the limit stops one short of any collision.
+        assert_ne!((MAX_SEED + 2) as f64 as u64, MAX_SEED + 2);
+    }
+
+    #[test]
+    fn new_seeds_stay_in_range() {
+        for bits in [0, 1, NEW_SEED_SPAN - 1, NEW_SEED_SPAN, u64::MAX] {
+            let seed = seed_from_random_bits(bits);
+            assert!(seed < NEW_SEED_SPAN, "{bits} → {seed}");
+        }
+        assert_eq!(seed_from_random_bits(NEW_SEED_SPAN + 7), 7);
+        const { assert!(NEW_SEED_SPAN <= MAX_SEED) };
+    }
+}

@@ -46,7 +46,10 @@ pub struct Review {
     pub alternatives: Vec<Alternative>,
     pub sla: Sla,
     pub weights: Weights,
-    /// Seed of every random draw of the run (see [`crate::rng`]).
+    /// Seed of every random draw of the run (see [`crate::rng`]): a whole
+    /// number from 0 to 2^53 − 1 = 9007199254740991 (`limits::MAX_SEED`),
+    /// so that it reads back exactly wherever JSON numbers are doubles.
+    #[cfg_attr(feature = "schema", schemars(range(max = 9_007_199_254_740_991u64)))]
     pub seed: u64,
     #[serde(default)]
     pub submission: Submission,

@@ -563,6 +563,10 @@ mod tests {
         })
     }
 
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "tests compare thread counts: they build the pools it compares"
+    )]
     fn on_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

@@ -2,6 +2,14 @@
 //! review and the calibration, whatever the size of the rayon pool it runs
 //! on, and a measured calibration replays to the same document.
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use proptest::prelude::*;
 use scalewise_core::analysis::result::ResultDocument;
@@ -24,6 +32,10 @@ fn review(events: u64, seed: u64) -> Review {
     review
 }
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "these tests compare thread counts: they build the pools it compares"
+)]
 fn on_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -4,6 +4,15 @@
 //! `python3` on the same values. Every case must give the same text, byte for
 //! byte. Needs `python3` (≥ 3.8) on the PATH, as the notebook check does.
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a failed unwrap, expect or index is a failed test, and this
+// test writes its cases to a scratch directory for python3 to read.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -4,6 +4,14 @@
 //! of `core/fuzz/corpus/<target>/` are replayed too. Each input goes through
 //! the same checks as its fuzz target: both call `core/fuzz/checks.rs`.
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +24,10 @@ mod checks;
 
 use checks::{result_case, review_case, usl_csv_case};
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the regressions are committed files"
+)]
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
@@ -108,6 +120,10 @@ fn seeds_parse_and_validate() {
 /// --test fuzz_regressions corpus_depth -- --ignored --nocapture`.
 #[test]
 #[ignore]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "it reads the corpus directory it is given"
+)]
 fn corpus_depth() {
     let Ok(dir) = std::env::var("SCALEWISE_FUZZ_CORPUS") else {
         return;

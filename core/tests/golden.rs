@@ -7,6 +7,14 @@
 //! ```
 //! and then run the wasm test (see `wasm.rs`).
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/golden_case.rs"]
 mod golden_case;
@@ -15,6 +23,10 @@ use golden_case::{Golden, UPDATE_COMMAND};
 use scalewise_core::session::run_with;
 
 #[test]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "regenerating the golden file writes it"
+)]
 fn the_golden_review_has_the_golden_digests() {
     let golden = Golden::committed();
     let document = run_with(golden.review(), Golden::calibration()).unwrap();

@@ -3,6 +3,14 @@
 //! what a full recomputation (`session::run_with`) gives — with the
 //! document as the page holds it (parsed back from its JSON).
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/golden_case.rs"]
 mod golden_case;

@@ -6,6 +6,14 @@
 //! SCALEWISE_UPDATE_SCHEMAS=1 cargo test -p scalewise-core --features schema --test schema
 //! ```
 #![cfg(all(feature = "schema", not(target_arch = "wasm32")))]
+// Test code: a failed unwrap, expect or index is a failed test. (The
+// workspace denies them in library code: the root Cargo.toml.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::PathBuf;
 
@@ -39,6 +47,10 @@ fn result_schema() -> schemars::Schema {
 }
 
 /// Compares (or, with `SCALEWISE_UPDATE_SCHEMAS` set, writes) one file.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the test compares the committed schema files with the types"
+)]
 fn check_committed(name: &str, generated: &str) {
     let path = schema_path(name);
     if std::env::var_os(UPDATE_VAR).is_some() {

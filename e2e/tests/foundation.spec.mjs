@@ -1,4 +1,4 @@
-// Issue 2: the whole build-and-run path, cross-origin isolated (threads).
+// The whole build-and-run path, cross-origin isolated (threads).
 import { test, expect, openWorkbench, runProfiler, runCli, cliExample, gotoStep } from './fixtures.mjs';
 
 test('isolated: runs on a thread pool and matches the native CLI', async ({ page }) => {

@@ -1,4 +1,4 @@
-// Issue 6: hostile strings in every free-text field. Markup must stay text
+// Hostile strings in every free-text field. Markup must stay text
 // (no script runs, no element is created from it), the layout must hold,
 // and every export must carry the text intact, escaped for its format.
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,7 @@
-// Issue 5 "Nothing is lost" and "Import and verify", issue 6's autosave
-// faults: autosave and restore, undo/redo, reset, import (review files,
-// result files recomputed in the engine worker, damaged and oversized
-// files), the audit trail, reload mid-run and a corrupted autosave entry.
+// "Nothing is lost" (README) and the autosave's faults: autosave and
+// restore, undo/redo, reset, import (review files, result files recomputed
+// in the engine worker, damaged and oversized files), the audit trail,
+// reload mid-run and a corrupted autosave entry.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

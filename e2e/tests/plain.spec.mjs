@@ -1,4 +1,4 @@
-// Issue 2: a plain static host (no isolation headers) with service workers
+// A plain static host (no isolation headers) with service workers
 // blocked: the page still works, single-threaded, with identical results.
 import { test, expect, openWorkbench, runProfiler, gotoStep, runCli, cliExample } from './fixtures.mjs';
 

@@ -1,4 +1,4 @@
-// Issue 2: a static host that cannot send headers still gets cross-origin
+// A static host that cannot send headers still gets cross-origin
 // isolation (and threads) through our own service worker, after one reload.
 import { test, expect, runProfiler, gotoStep } from './fixtures.mjs';
 

@@ -1,4 +1,4 @@
-// Issue 5: the submission — scoring, recommendation, memo and the exports.
+// The submission — scoring, recommendation, memo and the exports.
 // Every export is a real download checked by real tools: Python's `json`,
 // `nbformat`, and the native `scalewise verify` (built by scripts/test.sh).
 import { execFileSync } from 'node:child_process';

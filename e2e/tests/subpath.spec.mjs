@@ -1,4 +1,4 @@
-// Issue 2: the static build served from a sub-path (/scalewise/).
+// The static build served from a sub-path (/scalewise/).
 import { test, expect, openWorkbench, runProfiler, gotoStep } from './fixtures.mjs';
 
 test('the static build works under /scalewise/', async ({ page }) => {

@@ -1,4 +1,4 @@
-// Issue 4: the workbench — steps from the decision boundary to the evidence.
+// The workbench — steps from the decision boundary to the evidence.
 // Runs in the isolated project (threads). Screenshots of every step go to
 // e2e/artifacts/ (gitignored).
 import { execFileSync } from 'node:child_process';

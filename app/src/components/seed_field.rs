@@ -1,8 +1,10 @@
 //! The seed of every random draw: always visible, editable, and "New seed"
-//! draws one from the browser's CSPRNG (getrandom). A whole `u64`, so it is
-//! parsed as one (a number field would round it through `f64`).
+//! draws one from the browser's CSPRNG (getrandom). Parsed by the core's
+//! `limits::parse_seed` (0 to 2^53 − 1, as an integer: a number field would
+//! round it through `f64`).
 
 use leptos::prelude::*;
+use scalewise_core::limits::parse_seed;
 
 use crate::components::field_errors::FieldErrors;
 use crate::state::{field_id, Workbench};
@@ -19,29 +21,15 @@ pub fn SeedField() -> impl IntoView {
     let invalid = move || bench.has_errors_at("seed");
     let on_change = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
-        let cleaned: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '_')
-            .collect();
-        match cleaned.parse::<u64>() {
+        match parse_seed(&raw) {
             Ok(seed) => {
                 bench.drafts.update(|d| {
                     d.remove("seed");
                 });
                 bench.edit("seed", |r| r.seed = seed);
             }
-            Err(_) => bench.drafts.update(|d| {
-                d.insert(
-                    "seed".to_string(),
-                    (
-                        raw.clone(),
-                        format!(
-                            "must be a whole number from 0 to {}, got “{}”",
-                            scalewise_core::limits::MAX_SEED,
-                            raw.trim()
-                        ),
-                    ),
-                );
+            Err(message) => bench.drafts.update(|d| {
+                d.insert("seed".to_string(), (raw.clone(), message));
             }),
         }
     };

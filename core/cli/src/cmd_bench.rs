@@ -4,19 +4,49 @@
 //! (`scripts/bench-browser.sh`) divides its figures by this one, measured on
 //! the same machine.
 
-use std::time::Instant;
+use std::io::Write;
 
 use scalewise_core::bench::{check_events, generate_and_profile, BenchOutcome};
-use scalewise_core::clock::Clock;
-use scalewise_core::units::Seconds;
 use serde::Serialize;
 
-use crate::CliError;
+use crate::{print, Error, WallClock};
 
 /// Defaults: large enough that set-up is noise, small enough for seconds.
 pub const DEFAULT_EVENTS: u64 = 20_000_000;
 pub const DEFAULT_REPEAT: u32 = 5;
 pub const MAX_REPEAT: u32 = 1_000;
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Events per pass, 1 to 2e8 (2e7 and 20_000_000 both work).
+    #[arg(long, value_name = "N", default_value = "2e7", value_parser = parse_events)]
+    pub events: u64,
+    /// Threads of the pool, 1 to 1024 (default: all cores).
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Passes, 1 to 1000; the median is reported.
+    #[arg(long, value_name = "K", default_value_t = DEFAULT_REPEAT,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPEAT)))]
+    pub repeat: u32,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl BenchArgs {
+    /// The run this asks for, with the thread count resolved.
+    pub fn config(&self) -> BenchConfig {
+        BenchConfig {
+            events: self.events,
+            threads: self.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, usize::from),
+                usize::from,
+            ),
+            repeat: self.repeat,
+            json: self.json,
+        }
+    }
+}
 
 /// What `bench` was asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,81 +110,19 @@ fn median_of(values: &[f64]) -> f64 {
     }
 }
 
-struct InstantClock(Instant);
-
-impl Clock for InstantClock {
-    fn now(&self) -> Seconds {
-        Seconds(self.0.elapsed().as_secs_f64())
-    }
-}
-
-/// Parses the arguments after `bench`.
-pub fn parse(args: &[String]) -> Result<BenchConfig, CliError> {
-    let all_threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut config = BenchConfig {
-        events: DEFAULT_EVENTS,
-        threads: all_threads,
-        repeat: DEFAULT_REPEAT,
-        json: false,
-    };
-    let mut seen = std::collections::BTreeSet::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        if !seen.insert(arg.clone()) {
-            return Err(CliError::usage(format!("flag `{arg}` given twice")));
-        }
-        if arg == "--json" {
-            config.json = true;
-            continue;
-        }
-        let mut value = |name: &str| {
-            iter.next()
-                .ok_or_else(|| CliError::usage(format!("flag `{name}` needs a value")))
-                .and_then(|text| {
-                    parse_count(text).ok_or_else(|| {
-                        CliError::usage(format!(
-                            "flag `{name}`: `{text}` is not a whole number (1e7 and 10000000 both work)"
-                        ))
-                    })
-                })
-        };
-        match arg.as_str() {
-            "--events" => config.events = value("--events")?,
-            "--threads" => {
-                let threads = value("--threads")?;
-                if !(1..=1024).contains(&threads) {
-                    return Err(CliError::usage(format!(
-                        "flag `--threads` must be 1 to 1024, got {threads}"
-                    )));
-                }
-                config.threads = threads as usize;
-            }
-            "--repeat" => {
-                let repeat = value("--repeat")?;
-                if !(1..=u64::from(MAX_REPEAT)).contains(&repeat) {
-                    return Err(CliError::usage(format!(
-                        "flag `--repeat` must be 1 to {MAX_REPEAT}, got {repeat}"
-                    )));
-                }
-                config.repeat = repeat as u32;
-            }
-            other => {
-                return Err(CliError::usage(format!(
-                    "unknown argument `{other}` (known: --events, --threads, --repeat, --json)"
-                )))
-            }
-        }
-    }
-    if let Err(errors) = check_events(config.events) {
-        let message = errors
+/// `--events`: a whole number within the benchmark's bounds.
+fn parse_events(text: &str) -> Result<u64, String> {
+    let events = parse_count(text)
+        .ok_or_else(|| format!("`{text}` is not a whole number (1e7 and 10000000 both work)"))?;
+    check_events(events).map_err(|errors| {
+        errors
             .0
             .iter()
-            .map(|e| format!("--events: {}", e.message))
+            .map(|e| e.message.clone())
             .collect::<Vec<_>>()
-            .join("; ");
-        return Err(CliError::usage(message));
-    }
-    Ok(config)
+            .join("; ")
+    })?;
+    Ok(events)
 }
 
 /// A whole number, also written as `2e7` or `20_000_000`.
@@ -170,19 +138,19 @@ fn parse_count(text: &str) -> Option<u64> {
 }
 
 /// Runs the passes on a fresh pool of `config.threads` threads.
-pub fn measure(config: &BenchConfig) -> Result<BenchReport, CliError> {
+pub fn measure(config: &BenchConfig) -> Result<BenchReport, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
-        .map_err(|e| CliError::failure(format!("cannot start {} threads: {e}", config.threads)))?;
-    let clock = InstantClock(Instant::now());
+        .map_err(|e| Error::failed(format!("cannot start {} threads: {e}", config.threads)))?;
+    let clock = WallClock::start();
     let mut passes: Vec<BenchOutcome> = Vec::new();
     let mut cpu_rates: Vec<f64> = Vec::new();
     for _ in 0..config.repeat {
         let cpu_before = process_cpu_s();
         let outcome = pool
             .install(|| generate_and_profile(config.events, &clock))
-            .map_err(|e| CliError::failure(e.to_string()))?;
+            .map_err(|e| Error::failed(e.to_string()))?;
         if let (Some(before), Some(after)) = (cpu_before, process_cpu_s()) {
             if after > before {
                 cpu_rates.push(outcome.events as f64 / (after - before));
@@ -193,11 +161,9 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport, CliError> {
     let passes_events_per_s: Vec<f64> = passes.iter().map(|p| p.events_per_s).collect();
     let median = median_of(&passes_events_per_s);
     let events_per_cpu_s = (cpu_rates.len() == passes.len()).then(|| median_of(&cpu_rates));
-    let first = passes
-        .first()
-        .ok_or_else(|| CliError::failure("no pass ran"))?;
+    let first = passes.first().ok_or_else(|| Error::failed("no pass ran"))?;
     if let Some(other) = passes.iter().find(|p| p.data_digest != first.data_digest) {
-        return Err(CliError::failure(format!(
+        return Err(Error::failed(format!(
             "the passes disagree: data digest {} then {}",
             first.data_digest, other.data_digest
         )));
@@ -221,12 +187,17 @@ pub fn measure(config: &BenchConfig) -> Result<BenchReport, CliError> {
 }
 
 /// `scalewise bench …`: the report as text, or JSON with `--json`.
-pub fn run(args: &[String]) -> Result<String, CliError> {
-    let config = parse(args)?;
-    let report = measure(&config)?;
+pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), Error> {
+    let text = report_text(&args.config())?;
+    print(out, &text)
+}
+
+/// The report of the passes `config` asks for.
+pub fn report_text(config: &BenchConfig) -> Result<String, Error> {
+    let report = measure(config)?;
     if config.json {
         return serde_json::to_string_pretty(&report)
-            .map_err(|e| CliError::failure(format!("cannot serialise the report: {e}")));
+            .map_err(|e| Error::failed(format!("cannot serialise the report: {e}")));
     }
     let passes = report
         .passes_events_per_s
@@ -256,14 +227,26 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Cli, Command};
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    /// `scalewise bench …` parsed as the binary parses it.
+    fn parse(list: &[&str]) -> Result<BenchConfig, Error> {
+        let args = std::iter::once("bench").chain(list.iter().copied());
+        match Cli::parse_args(args, &mut Vec::new())? {
+            Some(Cli {
+                command: Command::Bench(args),
+            }) => Ok(args.config()),
+            other => panic!("not a bench command: {other:?}"),
+        }
+    }
+
+    fn run(list: &[&str]) -> Result<String, Error> {
+        report_text(&parse(list)?)
     }
 
     #[test]
     fn parses_flags_and_scientific_counts() {
-        let config = parse(&args(&[
+        let config = parse(&[
             "--events",
             "2e6",
             "--threads",
@@ -271,7 +254,7 @@ mod tests {
             "--repeat",
             "3",
             "--json",
-        ]))
+        ])
         .unwrap();
         assert_eq!(
             config,
@@ -293,16 +276,18 @@ mod tests {
             (&["--events", "1e12"][..], "--events"),
             (&["--threads", "0"][..], "--threads"),
             (&["--repeat", "x"][..], "--repeat"),
-            (&["--json", "--json"][..], "twice"),
-            (&["--fast"][..], "unknown argument"),
-            (&["--events"][..], "needs a value"),
+            (&["--repeat", "1001"][..], "--repeat"),
+            (&["--json", "--json"][..], "--json"),
+            (&["--events", "1", "--events", "2"][..], "--events"),
+            (&["--fast"][..], "--fast"),
+            (&["--events"][..], "--events"),
         ] {
-            let error = parse(&args(list)).unwrap_err();
-            assert_eq!(error.exit_code, 2);
+            let error = parse(list).unwrap_err();
+            assert_eq!(error.exit_code(), 2);
             assert!(
-                error.message.contains(needle),
+                error.message().contains(needle),
                 "{list:?}: {}",
-                error.message
+                error.message()
             );
         }
     }
@@ -311,7 +296,7 @@ mod tests {
     fn json_report_has_the_median_and_one_digest_for_any_thread_count() {
         let report = |threads: &str| -> serde_json::Value {
             serde_json::from_str(
-                &run(&args(&[
+                &run(&[
                     // Large enough that each pass outlasts the scheduler
                     // tick at which schedstat CPU time advances.
                     "--events",
@@ -321,7 +306,7 @@ mod tests {
                     "--repeat",
                     "3",
                     "--json",
-                ]))
+                ])
                 .unwrap(),
             )
             .unwrap()
@@ -349,15 +334,7 @@ mod tests {
 
     #[test]
     fn text_report_names_the_rate() {
-        let text = run(&args(&[
-            "--events",
-            "30000",
-            "--threads",
-            "1",
-            "--repeat",
-            "1",
-        ]))
-        .unwrap();
+        let text = run(&["--events", "30000", "--threads", "1", "--repeat", "1"]).unwrap();
         assert!(text.contains("30000 events on 1 thread(s)"), "{text}");
         assert!(text.contains("M events/s per thread"), "{text}");
     }

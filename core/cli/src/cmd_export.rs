@@ -4,16 +4,35 @@
 //! into DIR and prints their paths. The notebook is the page's, byte for
 //! byte: it draws its charts itself when run.
 
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use scalewise_core::analysis::result::ResultDocument;
 use scalewise_core::limits::MAX_IMPORT_BYTES;
 use scalewise_core::submission::export_files;
+use scalewise_core::submission::names::validate_date;
 
-use crate::{parse_flags, CliError};
+use crate::{print, read_text, Error};
 
-const USAGE: &str = "usage: scalewise export RESULT.json [--out DIR] [--date YYYY-MM-DD]";
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// A result document (`scalewise run`'s output), at most 8 MiB.
+    #[arg(value_name = "RESULT.json")]
+    pub result: PathBuf,
+    /// Where to write the files (created if missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// The date in the file names (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<String>,
+}
+
+/// `--date`: a calendar date, checked as the export names check it.
+fn parse_date(text: &str) -> Result<String, String> {
+    validate_date(text).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
 
 /// Today's UTC date as `YYYY-MM-DD` (the civil-from-days algorithm of
 /// Howard Hinnant's date library; no time-zone database needed).
@@ -38,37 +57,23 @@ pub fn civil_date(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-pub fn run(args: &[String]) -> Result<String, CliError> {
-    let (path, rest) = match args.split_first() {
-        Some((path, rest)) if !path.starts_with("--") => (path, rest),
-        _ => return Err(CliError::usage(USAGE)),
-    };
-    let flags = parse_flags(rest, &["out", "date"])?;
-    let out = PathBuf::from(flags.get("out").map_or(".", String::as_str));
-    let date = flags.get("date").cloned().unwrap_or_else(today_utc);
-    let size = std::fs::metadata(path)
-        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?
-        .len();
-    if size > MAX_IMPORT_BYTES as u64 {
-        return Err(CliError::failure(format!(
-            "{path} is {size} bytes; the limit is {MAX_IMPORT_BYTES}"
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?;
+pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<(), Error> {
+    let path = args.result.display();
+    let date = args.date.clone().unwrap_or_else(today_utc);
+    let text = read_text(&args.result, MAX_IMPORT_BYTES)?;
     let document: ResultDocument = serde_json::from_str(&text)
-        .map_err(|e| CliError::failure(format!("{path}: not a result document: {e}")))?;
-    let files = export_files(&document, &date).map_err(|e| CliError::usage(e.to_string()))?;
-    std::fs::create_dir_all(&out)
-        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", out.display())))?;
+        .map_err(|e| Error::invalid(format!("{path}: not a result document: {e}")))?;
+    let files = export_files(&document, &date).map_err(|e| Error::invalid(e.to_string()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Error::io(format!("cannot create {}", args.out.display()), &e))?;
     let mut written = Vec::new();
     for file in files {
-        let target: PathBuf = Path::new(&out).join(&file.name);
+        let target = args.out.join(&file.name);
         std::fs::write(&target, file.contents.as_bytes())
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", target.display())))?;
+            .map_err(|e| Error::io(format!("cannot write {}", target.display()), &e))?;
         written.push(target.display().to_string());
     }
-    Ok(written.join("\n"))
+    print(out, &written.join("\n"))
 }
 
 #[cfg(test)]
@@ -85,16 +90,16 @@ mod tests {
     }
 
     #[test]
-    fn usage_errors() {
-        assert_eq!(run(&[]).unwrap_err().exit_code, 2);
-        assert_eq!(
-            run(&["--out".to_string(), "x".to_string()])
-                .unwrap_err()
-                .exit_code,
-            2
-        );
-        let error = run(&["missing.json".to_string()]).unwrap_err();
-        assert_eq!(error.exit_code, 1);
-        assert!(error.message.contains("cannot read missing.json"));
+    fn a_bad_date_is_refused_and_a_missing_file_is_io() {
+        assert!(parse_date("2026-02-30").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(parse_date("2026-02-28").unwrap(), "2026-02-28");
+        let args = ExportArgs {
+            result: "missing.json".into(),
+            out: ".".into(),
+            date: None,
+        };
+        let error = run(&args, &mut Vec::new()).unwrap_err();
+        assert_eq!(error.failure(), crate::Failure::Io);
+        assert!(error.message().contains("cannot read missing.json"));
     }
 }

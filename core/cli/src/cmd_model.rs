@@ -1,106 +1,141 @@
 //! `scalewise model cache …` and `scalewise model checkpoint …`: the cache
 //! and checkpoint models from the shell, as JSON.
 
+use std::io::Write;
+
 use scalewise_core::models;
 use scalewise_core::units::Seconds;
 
-use crate::{flag, parse_flags, CliError};
+use crate::{print, Error};
 
-const USAGE: &str = "usage: scalewise model cache --capacity K --catalog C --alpha A --requests R --seed S\n\
-       scalewise model checkpoint --mtbf-s M --checkpoint-s C --restart-s R --work-s W [--interval-s I] [--deadline-s D] --runs N --seed S";
 /// Most requests `model cache` spends warming up before it measures.
 const CACHE_MAX_WARMUP_REQUESTS: u64 = 500_000_000;
 
-pub fn run(args: &[String]) -> Result<String, CliError> {
-    match args.split_first() {
-        Some((model, rest)) if model == "cache" => cache(rest),
-        Some((model, rest)) if model == "checkpoint" => checkpoint(rest),
-        Some((model, _)) => Err(CliError::usage(format!("unknown model `{model}`\n{USAGE}"))),
-        None => Err(CliError::usage(USAGE)),
-    }
+#[derive(Debug, clap::Subcommand)]
+// `scalewise model` alone is a usage error (exit 2), not a request for help.
+#[command(arg_required_else_help = false)]
+pub enum Model {
+    /// The LRU hot tier over a Zipf catalogue: simulated hit rate, and Che's
+    /// approximation where the catalogue fits in memory.
+    Cache(CacheArgs),
+    /// Failures and checkpoints: the expected makespan of W seconds of work
+    /// (mean over the runs) at the interval given, or Daly's optimum.
+    Checkpoint(CheckpointArgs),
 }
 
-fn model_error(e: models::ModelError) -> CliError {
-    CliError::failure(e.to_string())
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    /// Keys the cache holds.
+    #[arg(long, value_name = "K")]
+    pub capacity: u64,
+    /// Keys in the catalogue.
+    #[arg(long, value_name = "C")]
+    pub catalog: u64,
+    /// Zipf exponent of the key popularity.
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub alpha: f64,
+    /// Requests measured after the warm-up (which runs until the cache is
+    /// full and its hit rate stable).
+    #[arg(long, value_name = "R")]
+    pub requests: u64,
+    /// Seed of the simulation.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
 }
 
-fn cache(args: &[String]) -> Result<String, CliError> {
-    let flags = parse_flags(args, &["capacity", "catalog", "alpha", "requests", "seed"])?;
-    let capacity: u64 = flag(&flags, "capacity", None)?;
-    let catalog: u64 = flag(&flags, "catalog", None)?;
-    let alpha: f64 = flag(&flags, "alpha", None)?;
-    let requests: u64 = flag(&flags, "requests", None)?;
-    let seed: u64 = flag(&flags, "seed", Some(0))?;
+#[derive(Debug, clap::Args)]
+pub struct CheckpointArgs {
+    /// Mean time between failures, in seconds.
+    #[arg(long = "mtbf-s", value_name = "M", allow_negative_numbers = true)]
+    pub mtbf_s: f64,
+    /// Cost of one checkpoint, in seconds.
+    #[arg(long = "checkpoint-s", value_name = "C", allow_negative_numbers = true)]
+    pub checkpoint_s: f64,
+    /// Cost of one restart, in seconds.
+    #[arg(long = "restart-s", value_name = "R", allow_negative_numbers = true)]
+    pub restart_s: f64,
+    /// Work to finish, in seconds without failures.
+    #[arg(long = "work-s", value_name = "W", allow_negative_numbers = true)]
+    pub work_s: f64,
+    /// Checkpoint interval, in seconds (default: Daly's optimum for this
+    /// checkpoint cost and MTBF).
+    #[arg(long = "interval-s", value_name = "I", allow_negative_numbers = true)]
+    pub interval_s: Option<f64>,
+    /// Deadline, in seconds: also report the share of runs that miss it.
+    #[arg(long = "deadline-s", value_name = "D", allow_negative_numbers = true)]
+    pub deadline_s: Option<f64>,
+    /// Simulated runs to average.
+    #[arg(long, value_name = "N")]
+    pub runs: u64,
+    /// Seed of the simulation.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+}
+
+pub fn run(model: &Model, out: &mut dyn Write) -> Result<(), Error> {
+    let value = match model {
+        Model::Cache(args) => cache(args)?,
+        Model::Checkpoint(args) => checkpoint(args)?,
+    };
+    print(
+        out,
+        &serde_json::to_string_pretty(&value).unwrap_or_default(),
+    )
+}
+
+/// A model's refusal names the parameter: invalid input.
+fn model_error(e: models::ModelError) -> Error {
+    Error::invalid(e.to_string())
+}
+
+fn cache(args: &CacheArgs) -> Result<serde_json::Value, Error> {
     // Measured in the steady state: the warm-up runs until the cache is
     // full and the hit rate stable.
     let outcome = models::simulate_lru(&models::LruParams {
-        capacity_keys: capacity,
-        catalog_keys: catalog,
-        alpha,
-        requests,
-        seed,
+        capacity_keys: args.capacity,
+        catalog_keys: args.catalog,
+        alpha: args.alpha,
+        requests: args.requests,
+        seed: args.seed,
         warmup: models::Warmup::Auto {
             max_requests: CACHE_MAX_WARMUP_REQUESTS,
         },
     })
     .map_err(model_error)?;
-    let che = models::che_hit_rate(capacity, catalog, alpha).map_err(model_error)?;
-    let value = serde_json::json!({
+    // Che's approximation needs the pmf in memory: only for catalogs it accepts.
+    let che = models::che_hit_rate(args.capacity, args.catalog, args.alpha).ok();
+    Ok(serde_json::json!({
         "hit_rate": outcome.hit_rate,
         "che_hit_rate": che,
         "hits": outcome.hits,
         "requests": outcome.requests,
         "warmup_requests": outcome.warmup_requests,
         "steady_state": outcome.tiers_full && outcome.rates_stable,
-    });
-    Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+    }))
 }
 
-fn checkpoint(args: &[String]) -> Result<String, CliError> {
-    let flags = parse_flags(
-        args,
-        &[
-            "mtbf-s",
-            "checkpoint-s",
-            "restart-s",
-            "work-s",
-            "interval-s",
-            "deadline-s",
-            "runs",
-            "seed",
-        ],
-    )?;
-    let mtbf: f64 = flag(&flags, "mtbf-s", None)?;
-    let cost: f64 = flag(&flags, "checkpoint-s", None)?;
-    let restart: f64 = flag(&flags, "restart-s", None)?;
-    let work: f64 = flag(&flags, "work-s", None)?;
-    let runs: u64 = flag(&flags, "runs", None)?;
-    let seed: u64 = flag(&flags, "seed", Some(0))?;
+fn checkpoint(args: &CheckpointArgs) -> Result<serde_json::Value, Error> {
     // Without --interval-s: Daly's optimum for this checkpoint cost and MTBF
     // (free checkpoints: as often as useful).
-    let interval = match flags.get("interval-s") {
-        Some(_) => flag::<f64>(&flags, "interval-s", None)?,
+    let interval = match args.interval_s {
+        Some(interval) => interval,
         None => {
-            models::auto_interval(Seconds(cost), Seconds(mtbf))
+            models::auto_interval(Seconds(args.checkpoint_s), Seconds(args.mtbf_s))
                 .map_err(model_error)?
                 .0
         }
     };
-    let deadline = match flags.get("deadline-s") {
-        Some(_) => Some(flag::<f64>(&flags, "deadline-s", None)?),
-        None => None,
-    };
     let outcome = models::simulate_checkpoint(&models::CheckpointParams {
-        work_s: Seconds(work),
+        work_s: Seconds(args.work_s),
         interval_s: Some(Seconds(interval)),
-        checkpoint_s: Seconds(cost),
-        restart_s: Seconds(restart),
-        mtbf_s: Seconds(mtbf),
-        runs,
-        seed,
+        checkpoint_s: Seconds(args.checkpoint_s),
+        restart_s: Seconds(args.restart_s),
+        mtbf_s: Seconds(args.mtbf_s),
+        runs: args.runs,
+        seed: args.seed,
     })
     .map_err(model_error)?;
-    let value = serde_json::json!({
+    Ok(serde_json::json!({
         "interval_s": interval,
         "expected_makespan_s": outcome.expected_makespan_s.0,
         "closed_form_makespan_s": outcome.closed_form_makespan_s.0,
@@ -110,18 +145,27 @@ fn checkpoint(args: &[String]) -> Result<String, CliError> {
         "mean_failures": outcome.mean_failures,
         "runs": outcome.runs,
         "did_not_finish_runs": outcome.did_not_finish_runs,
-        "p_miss_deadline": deadline.map(|d| outcome.makespans.p_exceeds(d)),
-    });
-    Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+        "p_miss_deadline": args.deadline_s.map(|d| outcome.makespans.p_exceeds(d)),
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Cli, Command, Failure};
 
-    fn check(line: &str) -> Result<serde_json::Value, CliError> {
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        run(&args).map(|text| serde_json::from_str(&text).unwrap())
+    /// `scalewise model …` parsed as the binary parses it, then run.
+    fn check(line: &str) -> Result<serde_json::Value, Error> {
+        let args = std::iter::once("model").chain(line.split_whitespace());
+        let Some(Cli {
+            command: Command::Model(model),
+        }) = Cli::parse_args(args, &mut Vec::new())?
+        else {
+            panic!("not a model command: {line}");
+        };
+        let mut out = Vec::new();
+        run(&model, &mut out)?;
+        Ok(serde_json::from_slice(&out).unwrap())
     }
 
     #[test]
@@ -177,19 +221,39 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_flag() {
-        let e = check("cache --capacity 10 --catalog 100 --alpha x --requests 10").unwrap_err();
-        assert_eq!(e.exit_code, 2);
-        assert!(e.message.contains("--alpha"), "{}", e.message);
-        let e = check("cache --capacity 10 --catalog 100 --alpha 1").unwrap_err();
-        assert!(e.message.contains("--requests"), "{}", e.message);
-        let e = check("cache --capacity 10 --bogus 1").unwrap_err();
-        assert!(e.message.contains("--bogus"), "{}", e.message);
-        let e = check("cache --capacity").unwrap_err();
-        assert!(e.message.contains("--capacity"), "{}", e.message);
-        assert!(check("queue")
-            .unwrap_err()
-            .message
-            .contains("unknown model"));
+    fn errors_name_the_flag_or_the_parameter() {
+        for (line, failure, needle) in [
+            (
+                "cache --capacity 10 --catalog 100 --alpha x --requests 10",
+                Failure::Usage,
+                "--alpha",
+            ),
+            (
+                "cache --capacity 10 --catalog 100 --alpha 1",
+                Failure::Usage,
+                "--requests",
+            ),
+            ("cache --capacity 10 --bogus 1", Failure::Usage, "--bogus"),
+            ("cache --capacity", Failure::Usage, "--capacity"),
+            (
+                "cache --capacity 1 --capacity 2 --catalog 100 --alpha 1 --requests 10",
+                Failure::Usage,
+                "--capacity",
+            ),
+            ("queue", Failure::Usage, "queue"),
+            (
+                "cache --capacity 10 --catalog 100 --alpha -1 --requests 10",
+                Failure::Invalid,
+                "alpha",
+            ),
+        ] {
+            let error = check(line).unwrap_err();
+            assert_eq!(error.failure(), failure, "{line}: {}", error.message());
+            assert!(
+                error.message().contains(needle),
+                "{line}: {}",
+                error.message()
+            );
+        }
     }
 }

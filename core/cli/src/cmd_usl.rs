@@ -3,15 +3,26 @@
 //! passes) to `workers,throughput` lines and prints the fit, its quality and
 //! its bootstrap band as JSON.
 
-use crate::CliError;
+use std::io::Write;
+use std::path::PathBuf;
 
-pub fn run(args: &[String]) -> Result<String, CliError> {
-    let [path] = args else {
-        return Err(CliError::usage("usage: scalewise usl POINTS.csv"));
-    };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?;
-    fit_text(&text).map_err(|m| CliError::failure(format!("{path}: {m}")))
+use scalewise_core::limits::MAX_IMPORT_BYTES;
+
+use crate::{print, read_text, Error};
+
+#[derive(Debug, clap::Args)]
+pub struct UslArgs {
+    /// `workers,throughput` lines: an optional header, `#` comments,
+    /// commas (or whitespace) between the fields; at most 10 000 lines.
+    #[arg(value_name = "POINTS.csv")]
+    pub points: PathBuf,
+}
+
+pub fn run(args: &UslArgs, out: &mut dyn Write) -> Result<(), Error> {
+    let text = read_text(&args.points, MAX_IMPORT_BYTES)?;
+    let json =
+        fit_text(&text).map_err(|m| Error::invalid(format!("{}: {m}", args.points.display())))?;
+    print(out, &json)
 }
 
 /// The JSON for CSV text.
@@ -90,9 +101,11 @@ mod tests {
     #[test]
     fn errors_name_the_line_and_the_file() {
         assert!(fit_text("1,100\n2,abc\n").unwrap_err().contains("line 2"));
-        let missing = run(&["/nonexistent/points.csv".to_string()]).unwrap_err();
-        assert_eq!(missing.exit_code, 1);
-        assert!(missing.message.contains("/nonexistent/points.csv"));
-        assert_eq!(run(&[]).unwrap_err().exit_code, 2);
+        let args = UslArgs {
+            points: "/nonexistent/points.csv".into(),
+        };
+        let missing = run(&args, &mut Vec::new()).unwrap_err();
+        assert_eq!(missing.failure(), crate::Failure::Io);
+        assert!(missing.message().contains("/nonexistent/points.csv"));
     }
 }

@@ -3,37 +3,41 @@
 //! when everything (and so the digest) matches; exit 1 naming the first
 //! differing field otherwise.
 //!
-//! The recomputation (session replay + analysis) is passed in by `main.rs`,
-//! so this module does not depend on how a run is driven.
+//! The recomputation (session replay + analysis) is passed in by
+//! [`crate::Command::run`], so this module does not depend on how a run is
+//! driven.
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use scalewise_core::analysis::result::{verify, ResultDocument, Verification};
+use scalewise_core::limits::MAX_IMPORT_BYTES;
 use scalewise_core::profiler::Calibration;
 use scalewise_core::review::Review;
 use scalewise_core::submission::{verify_chain, ChainStatus};
 
-use crate::CliError;
+use crate::{print, read_text, Error};
 
-/// Largest result document read (results embed the review and profile).
-pub const MAX_RESULT_BYTES: u64 = 64 << 20;
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// A result document (`scalewise run`'s output, or the page's
+    /// `*.result.json`), at most 8 MiB.
+    #[arg(value_name = "RESULT.json")]
+    pub result: PathBuf,
+}
 
 pub fn run<E: std::fmt::Display>(
-    args: &[String],
+    args: &VerifyArgs,
+    out: &mut dyn Write,
     recompute: impl Fn(&Review, &Calibration) -> Result<ResultDocument, E>,
-) -> Result<String, CliError> {
-    let [path] = args else {
-        return Err(CliError::usage("usage: scalewise verify RESULT.json"));
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?
-        .len();
-    if size > MAX_RESULT_BYTES {
-        return Err(CliError::failure(format!(
-            "{path} is {size} bytes; the limit is {MAX_RESULT_BYTES}"
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::failure(format!("cannot read {path}: {e}")))?;
-    verify_text(&text, recompute).map_err(|m| CliError::failure(format!("{path}: {m}")))
+) -> Result<(), Error> {
+    let path = args.result.display();
+    let text = read_text(&args.result, MAX_IMPORT_BYTES)?;
+    let document: ResultDocument = serde_json::from_str(&text)
+        .map_err(|e| Error::invalid(format!("{path}: not a result document: {e}")))?;
+    let report = verify_document(&document, recompute)
+        .map_err(|message| Error::failed(format!("{path}: {message}")))?;
+    print(out, &report)
 }
 
 /// The audit trail's status, one line.
@@ -49,19 +53,18 @@ pub fn chain_line(document: &ResultDocument) -> String {
     }
 }
 
-/// "reproduced" and the audit chain's status, or the first difference as
-/// the error message (with the chain's status).
-pub fn verify_text<E: std::fmt::Display>(
-    text: &str,
+/// "reproduced" and the audit chain's status, or the first difference (or
+/// why the recomputation failed) as the error message, with the chain's
+/// status.
+pub fn verify_document<E: std::fmt::Display>(
+    document: &ResultDocument,
     recompute: impl Fn(&Review, &Calibration) -> Result<ResultDocument, E>,
 ) -> Result<String, String> {
-    let document: ResultDocument =
-        serde_json::from_str(text).map_err(|e| format!("not a result document: {e}"))?;
-    match verify(&document, recompute).map_err(|e| format!("recomputation failed: {e}"))? {
+    match verify(document, recompute).map_err(|e| format!("recomputation failed: {e}"))? {
         Verification::Reproduced => Ok(format!(
             "reproduced (digest {})\n{}",
             document.reproducibility.digest,
-            chain_line(&document)
+            chain_line(document)
         )),
         Verification::Differs {
             first_field,
@@ -69,7 +72,7 @@ pub fn verify_text<E: std::fmt::Display>(
             recomputed,
         } => Err(format!(
             "differs at {first_field}: recorded {recorded}, recomputed {recomputed}\n{}",
-            chain_line(&document)
+            chain_line(document)
         )),
     }
 }
@@ -77,6 +80,7 @@ pub fn verify_text<E: std::fmt::Display>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Failure;
 
     use scalewise_core::analysis::crossover::SweepConfig;
     use scalewise_core::analysis::projection::ProjectionConfig;
@@ -107,10 +111,7 @@ mod tests {
         review.workload.sample_events = 20_000;
         let output = scalewise_core::session::profile_with(review.clone(), calibration).unwrap();
         let options = AnalysisOptions {
-            projection: ProjectionConfig {
-                failure_runs: 100,
-                ..ProjectionConfig::default()
-            },
+            projection: ProjectionConfig { failure_runs: 100 },
             sweep: SweepConfig {
                 points: 6,
                 failure_runs: 20,
@@ -134,7 +135,8 @@ mod tests {
         let check = |edit: &dyn Fn(&mut serde_json::Value)| {
             let mut value = serde_json::to_value(&original).unwrap();
             edit(&mut value);
-            verify_text(&value.to_string(), fixed(&original))
+            let edited: ResultDocument = serde_json::from_value(value).unwrap();
+            verify_document(&edited, fixed(&original))
         };
         assert!(check(&|_| {}).unwrap().starts_with("reproduced"));
         let err = check(&|v| {
@@ -148,18 +150,26 @@ mod tests {
         );
         let err = check(&|v| v["reproducibility"]["digest"] = "0".repeat(64).into()).unwrap_err();
         assert!(err.contains("reproducibility.digest"), "{err}");
-        assert!(verify_text("{}", fixed(&original))
-            .unwrap_err()
-            .contains("not a result document"));
     }
 
     #[test]
-    fn missing_file_and_usage() {
+    fn a_missing_file_is_io_and_a_non_result_is_invalid() {
         let no =
             |_: &Review, _: &Calibration| -> Result<ResultDocument, String> { Err("x".into()) };
-        assert_eq!(run(&[], no).unwrap_err().exit_code, 2);
-        let e = run(&["/nonexistent/result.json".to_string()], no).unwrap_err();
-        assert_eq!(e.exit_code, 1);
-        assert!(e.message.contains("/nonexistent/result.json"));
+        let check = |path: &std::path::Path, failure: Failure, needle: &str| {
+            let args = VerifyArgs {
+                result: path.to_path_buf(),
+            };
+            let error = run(&args, &mut Vec::new(), no).unwrap_err();
+            assert_eq!(error.failure(), failure);
+            assert!(error.message().contains(needle), "{}", error.message());
+        };
+        let missing = std::path::Path::new("/nonexistent/result.json");
+        check(missing, Failure::Io, "cannot read /nonexistent/result.json");
+        let dir = std::env::temp_dir().join(format!("scalewise-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.json");
+        std::fs::write(&empty, "{}").unwrap();
+        check(&empty, Failure::Invalid, "not a result document");
     }
 }

@@ -1685,6 +1685,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test compares thread counts: it builds the pools it compares"
+    )]
     fn projections_do_not_depend_on_thread_count() {
         let run = |threads| {
             rayon::ThreadPoolBuilder::new()

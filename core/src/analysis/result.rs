@@ -227,19 +227,10 @@ pub struct ResultDocument {
 
 /// Settings of one analysis (the tool's documented defaults unless a test
 /// or a benchmark changes them); recorded in the document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnalysisOptions {
     pub projection: ProjectionConfig,
     pub sweep: SweepConfig,
-}
-
-impl Default for AnalysisOptions {
-    fn default() -> Self {
-        Self {
-            projection: ProjectionConfig::default(),
-            sweep: SweepConfig::default(),
-        }
-    }
 }
 
 impl AnalysisOptions {
@@ -1205,10 +1196,7 @@ pub(crate) mod tests {
 
     pub fn options() -> AnalysisOptions {
         AnalysisOptions {
-            projection: ProjectionConfig {
-                failure_runs: 200,
-                ..ProjectionConfig::default()
-            },
+            projection: ProjectionConfig { failure_runs: 200 },
             sweep: SweepConfig {
                 points: MIN_SWEEP_POINTS + 5,
                 failure_runs: 50,
@@ -1334,14 +1322,13 @@ pub(crate) mod tests {
         assert!(rec
             .monitoring_metric
             .contains(&format::volume(change.events)));
-        for text in [&rec.monitoring_metric] {
-            assert!(text.contains(&at), "{text}");
-            assert!(text.contains(&phrase), "{text}");
-            assert!(
-                text.contains("single_node_baseline until then, partitioned_cached_cluster beyond"),
-                "{text}"
-            );
-        }
+        let text = &rec.monitoring_metric;
+        assert!(text.contains(&at), "{text}");
+        assert!(text.contains(&phrase), "{text}");
+        assert!(
+            text.contains("single_node_baseline until then, partitioned_cached_cluster beyond"),
+            "{text}"
+        );
         // The numbers each item quotes are the projections at its volume.
         let here = &doc.projections[0];
         let shadow = &rec.minimum_evidence_before_pilot[0];
@@ -1674,26 +1661,5 @@ pub(crate) mod tests {
         assert_eq!(refresh(doc, &review).unwrap().memo, "Mine.");
         review.submission.memo = Some("  ".to_string());
         assert_eq!(refresh(doc, &review).unwrap().memo, doc.memo);
-    }
-
-    /// `cargo test --release -p scalewise-core analysis_timing -- --ignored --nocapture`
-    #[test]
-    #[ignore = "timing: run in release"]
-    fn analysis_timing() {
-        let review = Review::example();
-        let output = crate::session::profile_with(review.clone(), calibration()).unwrap();
-        let start = std::time::Instant::now();
-        let doc = build(
-            &review,
-            output.data_profile,
-            output.calibration,
-            &AnalysisOptions::default(),
-        )
-        .unwrap();
-        let elapsed = start.elapsed();
-        println!("projection + sweep + failure modes + scoring: {elapsed:?}");
-        println!("{}", doc.crossover.answer);
-        println!("winner {}", doc.scoring.winner);
-        assert!(elapsed.as_secs_f64() < 1.0);
     }
 }

@@ -8,10 +8,11 @@
 //! * **Fitted**: the contention σ over its bootstrap band (or the unfitted
 //!   range when nothing was fitted).
 //! * **Assumed**: every field of [`crate::assumptions::CATALOGUE`], for the
-//!   review and for each alternative's design, over its declared range.
+//!   review and for the two compared designs (the single node and the
+//!   distributed design), over its declared range.
 //!
-//! Projections here use [`SENSITIVITY_FAILURE_RUNS`] Monte Carlo runs (same
-//! seeds as everywhere) and crossings are bisected to
+//! Projections here use [`SENSITIVITY_FAILURE_RUNS`] Monte Carlo runs, or
+//! the analysis' own count when smaller (same seeds as everywhere) and crossings are bisected to
 //! [`SENSITIVITY_TOLERANCE`]: enough to rank the inputs, at a fraction of the
 //! headline's cost. The result names the input with the widest span of the
 //! binding crossing (what the answer hinges on) and every input that changes
@@ -116,7 +117,11 @@ fn measured(input: String, label: String, base: f64, apply: Apply) -> Candidate 
     }
 }
 
-fn candidates(context: &Context) -> Vec<Candidate> {
+/// `compared`: the single-node and the distributed design's indices; only
+/// their design fields move (the other alternatives' fields move neither the
+/// binding crossing nor, unless they win, the comparison, and moving them
+/// would make the analysis quadratic in alternatives).
+fn candidates(context: &Context, compared: [usize; 2]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (i, stage) in context.cost_model.stage_cost_s_per_event.iter().enumerate() {
         out.push(measured(
@@ -169,7 +174,12 @@ fn candidates(context: &Context) -> Vec<Candidate> {
     for a in CATALOGUE {
         let targets: Vec<Option<usize>> = match a.scope() {
             Scope::Review => vec![None],
-            Scope::Design => (0..review.alternatives.len()).map(Some).collect(),
+            Scope::Design => {
+                let [single, distributed] = compared;
+                let mut both = vec![Some(single), Some(distributed)];
+                both.dedup();
+                both
+            }
         };
         for alternative in targets {
             let Some(value) = a.value(review, alternative) else {
@@ -201,6 +211,11 @@ fn candidates(context: &Context) -> Vec<Candidate> {
     out
 }
 
+/// The scoring table's rule: the name of the winning alternative at the
+/// review's volume, given the projections there.
+pub type Winner =
+    dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync;
+
 /// The binding crossing and the winner for one set of inputs.
 fn evaluate(
     inputs: &Inputs,
@@ -208,7 +223,7 @@ fn evaluate(
     scaling: &ScalingModel,
     config: &ProjectionConfig,
     review_events: f64,
-    winner: &(dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync),
+    winner: &Winner,
 ) -> Result<(Option<f64>, String), AnalysisError> {
     // The base fit, not a refit: the inputs move one at a time.
     let context = Context {
@@ -239,7 +254,7 @@ fn evaluate(
             }
         })
         .collect::<Result<_, _>>()?;
-    let runs = SENSITIVITY_FAILURE_RUNS;
+    let runs = SENSITIVITY_FAILURE_RUNS.min(config.failure_runs);
     let binding = pick_pair(&projectors)
         .and_then(|(s, _)| projectors.get(s))
         .and_then(|single| {
@@ -264,7 +279,7 @@ fn evaluate(
 pub fn sensitivity(
     context: &Context,
     projectors: &[Projector],
-    winner: &(dyn Fn(&Review, &DataFacts, &[Projection]) -> Result<String, AnalysisError> + Sync),
+    winner: &Winner,
 ) -> Result<Sensitivity, AnalysisError> {
     let review_events = context.review.workload.events as f64;
     let base_inputs = Inputs {
@@ -284,7 +299,10 @@ pub fn sensitivity(
         review_events,
         winner,
     )?;
-    let candidates = candidates(context);
+    let compared = pick_pair(projectors)
+        .map(|(single, distributed)| [single, distributed])
+        .unwrap_or([0, 0]);
+    let candidates = candidates(context, compared);
     let mut inputs: Vec<InputSwing> = candidates
         .par_iter()
         .map(|c| {
@@ -327,6 +345,6 @@ pub fn sensitivity(
         inputs,
         hinges_on,
         flips_winner,
-        failure_runs: SENSITIVITY_FAILURE_RUNS,
+        failure_runs: SENSITIVITY_FAILURE_RUNS.min(config.failure_runs),
     })
 }

@@ -752,6 +752,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test compares thread counts: it builds the pools it compares"
+    )]
     fn identical_for_any_thread_count() {
         let mut p = params(50.0, Some(2.0), 6.0);
         p.runs = 2_000;

@@ -1194,6 +1194,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the test compares thread counts: it builds the pools it compares"
+    )]
     fn the_band_is_the_same_for_any_thread_count() {
         let points = passes(0.05, 0.002, &[1.0, 2.0, 3.0, 4.0], 4, 0.03);
         let run = |threads| {
