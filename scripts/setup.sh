@@ -71,6 +71,20 @@ if [[ "$purpose" == "test" ]]; then
       || python3 -m pip install --quiet --user nbformat 2>/dev/null \
       || python3 -m pip install --quiet --user --break-system-packages nbformat
   fi
+  # scripts/notebook-check.sh builds a fresh virtual environment (Debian
+  # ships venv separately) and runs the kernel in a network namespace.
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing python3-venv"
+    sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+  fi
+  if ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
+    say "installing util-linux and iproute2 (unshare, ip)"
+    sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq util-linux iproute2 >/dev/null
+  fi
   # scripts/cargo-deny.sh unpacks the advisory snapshot (.ci/advisory-db.tar.xz).
   if ! command -v xz >/dev/null; then
     say "installing xz-utils"

@@ -38,6 +38,9 @@ step "native tests (cargo test)"
 cargo test --quiet --workspace --exclude scalewise-engine
 cargo test --quiet -p scalewise-core --features schema --test schema
 
+step "the exported notebook runs offline in a fresh venv, tampered copies fail (scripts/notebook-check.sh)"
+bash scripts/notebook-check.sh
+
 step "core tests on wasm32 in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 WASM_BINDGEN_TEST_TIMEOUT=300 \

@@ -16,12 +16,12 @@ use charming::element::{
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart as ChartSpec;
 use scalewise_core::analysis::crossover::{Crossover, SweepPoint, MAX_SEARCH_EVENTS};
-use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::failure_modes::FailureMode;
 use scalewise_core::analysis::projection::{Term, TermClass};
 use scalewise_core::analysis::result::{ResultDocument, ScalingSummary};
 use scalewise_core::analysis::scoring_table::ScoringResult;
 use scalewise_core::analysis::sensitivity::{InputSwing, Sensitivity};
+use scalewise_core::format::volume as format_volume;
 use scalewise_core::models::usl::{ScalingPoint as UserPoint, UslFit};
 use scalewise_core::profiler::{Profile, ScalingPoint, Scheme, SchemeLoad, Stage};
 use scalewise_core::sample::{EventSample, Histogram};
@@ -160,8 +160,7 @@ fn bin_labels(h: &Histogram, unit: Unit) -> Vec<String> {
         .iter()
         .take(h.counts.len())
         .map(|&edge| match unit {
-            Unit::Plain => format!("{edge:.2}"),
-            Unit::Percent => format!("{:.0}%", edge * 100.0),
+            Unit::Plain => format::fixed(edge, 2),
             _ => format::short(unit, edge),
         })
         .collect()
@@ -254,8 +253,9 @@ pub fn access_risk(sample: &EventSample) -> ChartSpec {
     histogram(
         "Access risk",
         &format!(
-            "{} of accesses above the high-risk threshold {threshold:.2}",
-            format::percent(sample.summary.high_risk_share)
+            "{} of accesses above the high-risk threshold {}",
+            format::percent(sample.summary.high_risk_share),
+            format::fixed(threshold, 2)
         ),
         "risk score (sensitivity × action × role × volume)",
         &sample.access_risk,
@@ -389,7 +389,7 @@ pub fn partitions(load: &SchemeLoad) -> ChartSpec {
     let events: Vec<f64> = load.loads.iter().map(|p| p.events as f64).collect();
     let skew = load
         .skew_max_over_median
-        .map(|x| format!("skew {x:.2}× (largest / median)"))
+        .map(|x| format!("skew {} (largest / median)", format::ratio(x)))
         .unwrap_or_else(|| "skew undefined (empty median)".to_string());
     base(
         &format!("Events per partition ({})", scheme_label(load.scheme)),
@@ -458,19 +458,19 @@ pub fn scaling(points: &[ScalingPoint], summary: &ScalingSummary) -> ChartSpec {
     };
     let subtitle = match &summary.fit {
         Some(fit) => format!(
-            "σ = {:.4} · κ = {:.5} · N* = {} · R² = {:.3}",
-            fit.sigma,
-            fit.kappa,
+            "σ = {} · κ = {} · N* = {} · R² = {}",
+            format::number(fit.sigma),
+            format::number(fit.kappa),
             fit.n_peak
-                .map(|n| format!("{n:.1}"))
+                .map(format::number)
                 .unwrap_or_else(|| "none (κ = 0)".into()),
-            fit.r2
+            format::fixed(fit.r2, 3)
         ),
         None => format!(
             "{} measured thread counts; projections assume σ = {}, κ = {}",
             points.len(),
-            summary.used.sigma,
-            summary.used.kappa
+            format::number(summary.used.sigma),
+            format::number(summary.used.kappa)
         ),
     };
     let mut fit_line = Line::new()
@@ -481,7 +481,7 @@ pub fn scaling(points: &[ScalingPoint], summary: &ScalingSummary) -> ChartSpec {
         .data(curve(x_max, |n| usl(lambda, sigma, kappa, n)));
     if let Some(n) = peak.filter(|n| *n >= 1.0 && *n <= x_max) {
         fit_line = fit_line.mark_line(marker_line(
-            vec![vertical_marker(n, format!("N* = {n:.1}"))],
+            vec![vertical_marker(n, format!("N* = {}", format::number(n)))],
             WARN,
         ));
     }
@@ -520,8 +520,15 @@ pub fn user_usl(points: &[UserPoint], fit: Option<&UslFit>) -> ChartSpec {
     let max_workers = points.iter().map(|p| p.workers).fold(1.0, f64::max);
     let mut chart = base(
         "Your measurements",
-        &fit.map(|f| format!("σ = {:.4} · κ = {:.5} · R² = {:.3}", f.sigma, f.kappa, f.r2))
-            .unwrap_or_default(),
+        &fit.map(|f| {
+            format!(
+                "σ = {} · κ = {} · R² = {}",
+                format::number(f.sigma),
+                format::number(f.kappa),
+                format::fixed(f.r2, 3)
+            )
+        })
+        .unwrap_or_default(),
     )
     .tooltip(tooltip(Trigger::Item, Unit::Plain))
     .grid(grid(56))
@@ -587,12 +594,12 @@ pub fn makespan(crossover: &Crossover, review_events: f64) -> ChartSpec {
     let range = sweep_range(crossover);
     let mut markers = vec![vertical_marker(
         review_events,
-        format!("your volume {}", format_volume(review_events)),
+        format!("your volume {}", format::volume(review_events)),
     )];
     if let Some(limit) = crossover.binding.as_ref().map(|b| b.events) {
         markers.push(vertical_marker(
             limit,
-            format!("one node not enough from {}", format_volume(limit)),
+            format!("one node not enough from {}", format::volume(limit)),
         ));
     }
     let deadline = format::seconds(crossover.deadline_s);
@@ -620,17 +627,20 @@ pub fn cost(crossover: &Crossover, budget_usd: f64, review_events: f64) -> Chart
     let range = sweep_range(crossover);
     let mut markers = vec![vertical_marker(
         review_events,
-        format!("your volume {}", format_volume(review_events)),
+        format!("your volume {}", format::volume(review_events)),
     )];
     for window in &crossover.cheaper_windows {
         markers.push(vertical_marker(
             window.from_events,
-            format!("cluster cheaper from {}", format_volume(window.from_events)),
+            format!(
+                "cluster cheaper from {}",
+                format::volume(window.from_events)
+            ),
         ));
         if !window.open_ended {
             markers.push(vertical_marker(
                 window.to_events,
-                format!("cluster cheaper up to {}", format_volume(window.to_events)),
+                format!("cluster cheaper up to {}", format::volume(window.to_events)),
             ));
         }
     }
@@ -790,7 +800,7 @@ pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
     let mut chart = base(
         "Score by criterion",
         &format!(
-            "weighted sum of normalised criteria; winner: {}",
+            "weighted sum of each criterion's value on its fixed scale; winner: {}",
             scoring.winner
         ),
     )
@@ -800,7 +810,7 @@ pub fn contributions(scoring: &ScoringResult) -> ChartSpec {
     .y_axis(y_axis("score (0–1)", Unit::Plain, false));
     for row in &scoring.table {
         let data: Vec<f64> = (0..options.len())
-            .map(|a| row.weight * row.normalised.get(a).copied().unwrap_or(0.0))
+            .map(|a| row.weight * row.value.get(a).copied().unwrap_or(0.0))
             .collect();
         chart = chart.series(
             Bar::new()

@@ -11,16 +11,18 @@
 //!   verifies.
 //! * **Exports.** The charts are drawn off-screen into PNGs (so they do not
 //!   depend on the step on screen, the window or the colour scheme; see
-//!   `components::chart::render_png`), one per task; then the engine worker
-//!   builds the text files (`Export`: result JSON, CSV, Markdown, memo,
-//!   notebook with those PNGs). The UI wasm formats nothing heavy itself.
+//!   `components::chart::render_png`), one per task, for the PNG downloads;
+//!   then the engine worker builds the text files (`Export`: result JSON,
+//!   CSV, Markdown, memo, and the notebook, which draws its own charts with
+//!   matplotlib, so the page's notebook is the CLI's). The UI wasm formats
+//!   nothing heavy itself.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use scalewise_core::protocol::{EngineRequest, EngineResponse};
 use scalewise_core::review::Review;
-use scalewise_core::submission::{file_stem, ChartImage, ExportFile, ExportNames};
+use scalewise_core::submission::{file_stem, ExportFile, ExportNames};
 
 use crate::charts;
 use crate::components::chart::render_png;
@@ -292,22 +294,8 @@ impl Workbench {
         date: String,
     ) {
         let state = self.submission;
-        let images: Vec<ChartImage> = state.exports.with_untracked(|e| {
-            e.as_ref()
-                .filter(|e| e.key == key)
-                .map(|e| {
-                    e.charts
-                        .iter()
-                        .map(|c| ChartImage {
-                            title: c.title.clone(),
-                            png_base64: c.png_base64.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
         state.exports.update(|exports| {
-            if let Some(exports) = exports {
+            if let Some(exports) = exports.as_mut().filter(|e| e.key == key) {
                 let mut next = (**exports).clone();
                 next.charts_done = true;
                 *exports = Arc::new(next);
@@ -318,7 +306,6 @@ impl Workbench {
         self.send(EngineRequest::Export {
             request_id,
             result: Box::new(result.clone()),
-            charts: images,
             date,
         });
     }

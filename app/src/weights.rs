@@ -82,9 +82,9 @@ pub fn to_weights(shares: [u32; 6]) -> Weights {
     }
 }
 
-/// "25.0%".
+/// A share in ‰ as the core writes a percentage: "25.0 %".
 pub fn show(share: u32) -> String {
-    format!("{}.{}%", share / 10, share % 10)
+    crate::format::percent(f64::from(share) / f64::from(WHOLE))
 }
 
 /// Splits `total` into integers proportional to `values` (all zero: equal
@@ -131,7 +131,7 @@ mod tests {
     fn the_example_reads_as_its_percentages() {
         let shares = shares(&Review::example().weights);
         assert_eq!(shares, [250, 200, 150, 150, 150, 100]);
-        assert_eq!(show(shares[0]), "25.0%");
+        assert_eq!(show(shares[0]), "25.0 %");
         assert_eq!(to_weights(shares), Review::example().weights);
     }
 

@@ -35,7 +35,8 @@ pub const MAX_CACHE_ENTRY_BYTES: u64 = 1 << 20;
 /// seed survives any reader that holds JSON numbers as doubles (JavaScript's
 /// `JSON.parse`, spreadsheets, Python's `json` once a value passes through a
 /// float); above it, `9007199254740993` reads back as `…992` and replays a
-/// different run.
+/// different run (and the canonical JSON of [`crate::digest`] agrees with
+/// RFC 8785 on every seed).
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// "New seed" draws below this: twelve digits are easy to read back and

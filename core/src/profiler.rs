@@ -1712,8 +1712,8 @@ mod tests {
         assert_eq!(profile.bottleneck.stage, Stage::AccessPolicy);
         assert!(
             profile.bottleneck.reason.starts_with(
-                "access-policy evaluation takes 37% of pipeline stage time at 41.0 ns/event; \
-                 generating the synthetic input (500.0 ns/event) is measured apart and excluded"
+                "access-policy evaluation takes 37.3 % of pipeline stage time at 41 ns/event; \
+                 generating the synthetic input (500 ns/event) is measured apart and excluded"
             ),
             "{}",
             profile.bottleneck.reason

@@ -18,7 +18,7 @@ use crate::models::usl::{ScalingPoint, UslFit};
 use crate::profiler::Calibration;
 use crate::review::{FieldError, Review, Workload};
 use crate::sample::EventSample;
-use crate::submission::{ChartImage, ExportFile, VerifyOutcome};
+use crate::submission::{ExportFile, VerifyOutcome};
 
 /// UI → engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,12 +59,11 @@ pub enum EngineRequest {
         request_id: u64,
         result: Box<ResultDocument>,
     },
-    /// The export files of `result` with the page's chart PNGs
-    /// ([`crate::submission::export_files`]); `date` is `YYYY-MM-DD`.
+    /// The export files of `result` ([`crate::submission::export_files`]);
+    /// `date` is `YYYY-MM-DD`.
     Export {
         request_id: u64,
         result: Box<ResultDocument>,
-        charts: Vec<ChartImage>,
         date: String,
     },
     /// Check an imported result document's text: parse (at most
@@ -250,14 +249,9 @@ mod tests {
             request_id: 8,
             result: doc.clone(),
         });
-        let charts = vec![ChartImage {
-            title: "t".to_string(),
-            png_base64: "iVBORw0KGgo=".to_string(),
-        }];
         let text = round_trip_request(EngineRequest::Export {
             request_id: 9,
             result: doc.clone(),
-            charts,
             date: "2026-11-22".to_string(),
         });
         assert!(text.starts_with(r#"{"export":{"#));
@@ -282,7 +276,7 @@ mod tests {
         assert!(text.starts_with(r#"{"memo_drafted":{"#));
         round_trip_response(EngineResponse::Exported {
             request_id: 9,
-            files: Ok(export_files(&doc, &[], "2026-11-22").unwrap()),
+            files: Ok(export_files(&doc, "2026-11-22").unwrap()),
         });
         round_trip_response(EngineResponse::Exported {
             request_id: 9,

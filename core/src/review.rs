@@ -622,6 +622,7 @@ impl Review {
             );
         }
         v.name("title", &self.title);
+        v.int("seed", self.seed, 0, limits::MAX_SEED);
         self.scenario.validate(&mut v);
         self.workload.validate(&mut v, "workload");
         let count = self.alternatives.len();
@@ -676,7 +677,6 @@ impl Review {
         if sum <= 0.0 {
             v.error("weights", "must have a positive sum, got 0".to_string());
         }
-        v.int("seed", self.seed, 0, limits::MAX_SEED);
         self.submission.validate(&mut v, &self.alternatives);
         v.finish()
     }
@@ -1776,6 +1776,11 @@ mod tests {
             "must be ≤ 4096",
         );
         check(|r| r.workload.events = 0, "workload.events", "must be ≥ 1");
+        check(
+            |r| r.seed = limits::MAX_SEED + 1,
+            "seed",
+            "must be ≤ 9007199254740991",
+        );
         check(
             |r| r.workload.events = limits::MAX_PRODUCTION_EVENTS + 1,
             "workload.events",

@@ -16,7 +16,8 @@
 mod golden_case;
 
 use golden_case::Golden;
-use scalewise_core::analysis::result::{canonical_json, refresh, ResultDocument};
+use scalewise_core::analysis::result::{refresh, ResultDocument};
+use scalewise_core::digest::canonical_json;
 use scalewise_core::review::RecommendationEdit;
 use scalewise_core::session::run_with;
 use scalewise_core::submission::append_entry;

@@ -2,7 +2,7 @@
 // Every export is a real download checked by real tools: Python's `json`,
 // `nbformat`, and the native `scalewise verify` (built by scripts/test.sh).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, openWorkbench, runProfiler, gotoStep, cliPath } from './fixtures.mjs';
@@ -102,9 +102,15 @@ print("ok", doc["module"])
   expect(workspace).toContain('module = 4');
   for (const alternative of doc.alternatives) expect(workspace).toContain(JSON.stringify(alternative.option));
   expect(workspace).toContain(JSON.stringify(doc.recommendation.recommended_option));
-  const images = notebook.cells.flatMap((c) => c.outputs || []).filter((o) => o.data && o.data['image/png']);
-  expect(images.length).toBeGreaterThanOrEqual(7);
-  for (const image of images) expect(Buffer.from(image.data['image/png'], 'base64').subarray(0, 8)).toEqual(PNG_MAGIC);
+  // It draws its own charts (matplotlib, when run) and embeds the result,
+  // so the page's notebook is the one the CLI exports, byte for byte
+  // (scripts/notebook-check.sh runs the CLI's offline).
+  expect(notebook.metadata.scalewise.result_digest).toBe(doc.reproducibility.digest);
+  expect(notebook.cells.find((c) => c.id === 'charts').cell_type).toBe('code');
+  const cliOut = mkdtempSync(join(tmpdir(), 'scalewise-cli-export-'));
+  execFileSync(cliPath, ['export', result.path, '--out', cliOut, '--date', today], { encoding: 'utf8' });
+  const cliNotebook = readdirSync(cliOut).find((name) => name.endsWith('.ipynb'));
+  expect(readFileSync(join(cliOut, cliNotebook), 'utf8')).toBe(readFileSync(notebookFile.path, 'utf8'));
 
   // The memo: six headings, 900–1200 words, and the review's own numbers.
   const memoFile = await download(page, 'Download .memo.md', dir);
@@ -120,7 +126,8 @@ print("ok", doc["module"])
   const winner = doc.scoring.totals.find((t) => t.option === doc.scoring.winner);
   expect(memo).toContain(winner.value.toFixed(3));
   expect(memo).toContain(doc.scoring.winner);
-  expect(memo.trim()).toBe(doc.memo.trim());
+  // The memo file is the memo, then its result's digest in a closing comment.
+  expect(memo.trim()).toBe(`${doc.memo.trim()}\n\n<!-- scalewise-result sha256:${doc.reproducibility.digest} -->`);
 
   // The scoring table as CSV and Markdown.
   const csv = readFileSync((await download(page, 'Download .scoring.csv', dir)).path, 'utf8');
@@ -170,11 +177,11 @@ test('a weight change re-scores without a rerun, and edits reach the exports, wh
   // Keyboard: the cost slider from 20% up to 30% in 1% steps; the others
   // rescale so that the six still sum to 100%.
   const cost = page.getByRole('slider', { name: 'Cost', exact: true });
-  await expect(cost).toHaveAttribute('aria-valuetext', '20.0%');
+  await expect(cost).toHaveAttribute('aria-valuetext', '20.0 %');
   await cost.focus();
   for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
-  await expect(page.getByTestId('weight-share-cost')).toHaveText('30.0%');
-  await expect(page.getByTestId('weight-total')).toHaveText('100.0%');
+  await expect(page.getByTestId('weight-share-cost')).toHaveText('30.0 %');
+  await expect(page.getByTestId('weight-total')).toHaveText('100.0 %');
   // The others keep their proportions: deadline 25% of the 80% left
   // becomes about 25 × 70 / 80 = 21.875% (each 1% step rounds to 0.1%).
   const deadline = Number((await page.getByTestId('weight-share-deadline').textContent()).replace('%', ''));
@@ -183,8 +190,8 @@ test('a weight change re-scores without a rerun, and edits reach the exports, wh
   const box = page.getByLabel('Resilience share in percent');
   await box.fill('5');
   await box.press('Tab');
-  await expect(page.getByTestId('weight-share-resilience')).toHaveText('5.0%');
-  await expect(page.getByTestId('weight-total')).toHaveText('100.0%');
+  await expect(page.getByTestId('weight-share-resilience')).toHaveText('5.0 %');
+  await expect(page.getByTestId('weight-total')).toHaveText('100.0 %');
   const shown = {};
   for (const id of ['deadline', 'cost', 'resilience', 'data_quality_lineage', 'access_risk', 'operational_complexity']) {
     shown[id] = await page.getByTestId(`weight-share-${id}`).textContent();
@@ -219,7 +226,7 @@ test('a weight change re-scores without a rerun, and edits reach the exports, wh
   // The exported weights are the shares on screen.
   const weights = doc.reproducibility.review.weights;
   const sum = Object.values(weights).reduce((a, b) => a + b, 0);
-  for (const [id, text] of Object.entries(shown)) expect(`${((weights[id] / sum) * 100).toFixed(1)}%`).toBe(text);
+  for (const [id, text] of Object.entries(shown)) expect(`${((weights[id] / sum) * 100).toFixed(1)} %`).toBe(text);
   expect(doc.recommendation.monitoring_metric).toBe('nightly p95 makespan against the 2-hour window');
   expect(doc.recommendation.minimum_evidence_before_pilot).toContain('a replay of one real night of events');
   expect(verify(result.path)).toContain('reproduced');

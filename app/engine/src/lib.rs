@@ -169,11 +169,10 @@ impl Engine {
             EngineRequest::Export {
                 request_id,
                 result,
-                charts,
                 date,
             } => vec![encode(&EngineResponse::Exported {
                 request_id,
-                files: submission::export_files(&result, &charts, &date).map_err(|e| e.to_string()),
+                files: submission::export_files(&result, &date).map_err(|e| e.to_string()),
             })],
             EngineRequest::Verify {
                 request_id,

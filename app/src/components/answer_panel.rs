@@ -3,15 +3,16 @@
 
 use leptos::prelude::*;
 use scalewise_core::analysis::crossover::{Crossing, Crossover};
-use scalewise_core::analysis::crossover_text::{criterion_phrase, format_volume};
+use scalewise_core::analysis::crossover_text::criterion_phrase;
 
+use crate::format;
 use crate::state::Workbench;
 
 fn crossing(c: Crossing) -> String {
     match c {
         Crossing::Always => "already at one event per run".to_string(),
-        Crossing::At { events } => format!("from {} events", format_volume(events)),
-        Crossing::NotReached { events } => format!("not up to {} events", format_volume(events)),
+        Crossing::At { events } => format!("from {} events", format::volume(events)),
+        Crossing::NotReached { events } => format!("not up to {} events", format::volume(events)),
     }
 }
 
@@ -22,12 +23,12 @@ fn cheaper(crossover: &Crossover) -> String {
         .iter()
         .map(|w| {
             if w.open_ended {
-                format!("from {} events on", format_volume(w.from_events))
+                format!("from {} events on", format::volume(w.from_events))
             } else {
                 format!(
                     "from {} to {} events",
-                    format_volume(w.from_events),
-                    format_volume(w.to_events)
+                    format::volume(w.from_events),
+                    format::volume(w.to_events)
                 )
             }
         })

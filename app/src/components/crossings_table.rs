@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use scalewise_core::analysis::crossover::{CriterionCrossing, Crossing, Crossover};
-use scalewise_core::analysis::crossover_text::{criterion_phrase, format_volume};
+use scalewise_core::analysis::crossover_text::criterion_phrase;
+use scalewise_core::format::volume as format_volume;
 
 use crate::state::Workbench;
 

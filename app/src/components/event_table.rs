@@ -41,7 +41,7 @@ fn row(e: &EventRow) -> impl IntoView {
             <td>{e.role.name()}</td>
             <td>{e.sensitivity.name()}</td>
             <td>{e.action.name()}</td>
-            <td class="num">{format!("{:.2}", e.access_risk)}</td>
+            <td class="num">{format::fixed(f64::from(e.access_risk), 2)}</td>
         </tr>
     }
 }

@@ -6,6 +6,7 @@ use scalewise_core::profiler::Scheme;
 
 use crate::charts::{self, scheme_label};
 use crate::components::chart::Chart;
+use crate::format;
 use crate::state::Workbench;
 
 #[component]
@@ -55,9 +56,9 @@ pub fn PartitionPanel() -> impl IntoView {
                                 <td>{scheme_label(s.scheme)}</td>
                                 <td class="num">{s.partitions}</td>
                                 <td class="num" data-testid="max-events">{s.max_events}</td>
-                                <td class="num">{format!("{:.0}", s.median_events)}</td>
-                                <td class="num">{s.skew_max_over_median.map(|x| format!("{x:.2}×")).unwrap_or_else(|| "—".into())}</td>
-                                <td class="num">{s.bytes_skew_max_over_median.map(|x| format!("{x:.2}×")).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{format::grouped(s.median_events)}</td>
+                                <td class="num">{s.skew_max_over_median.map(format::ratio).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{s.bytes_skew_max_over_median.map(format::ratio).unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }).collect_view())}
                     </tbody>

@@ -65,12 +65,12 @@ pub fn ScalingPanel() -> impl IntoView {
                             <dl class="facts" data-testid="scaling-facts">
                                 {match fit {
                                     Some(fit) => view! {
-                                        <div><dt>"σ (contention)"</dt><dd>{format!("{:.4}", fit.sigma)}</dd></div>
-                                        <div><dt>"κ (coherency)"</dt><dd>{format!("{:.6}", fit.kappa)}</dd></div>
-                                        <div><dt>"N* (peak)"</dt><dd>{fit.n_peak.map(|n| format!("{n:.1} threads")).unwrap_or_else(|| "none: κ = 0".into())}</dd></div>
+                                        <div><dt>"σ (contention)"</dt><dd>{format::number(fit.sigma)}</dd></div>
+                                        <div><dt>"κ (coherency)"</dt><dd>{format::number(fit.kappa)}</dd></div>
+                                        <div><dt>"N* (peak)"</dt><dd>{fit.n_peak.map(|n| format!("{} threads", format::number(n))).unwrap_or_else(|| "none: κ = 0".into())}</dd></div>
                                         <div><dt>"λ (one thread)"</dt><dd>{format::events_per_s(fit.lambda_events_per_s)}</dd></div>
-                                        <div><dt>"R²"</dt><dd>{format!("{:.4}", fit.r2)}</dd></div>
-                                        <div><dt>"Amdahl serial fraction"</dt><dd>{format!("{:.4}", fit.amdahl_serial_fraction)}</dd></div>
+                                        <div><dt>"R²"</dt><dd>{format::fixed(fit.r2, 4)}</dd></div>
+                                        <div><dt>"Amdahl serial fraction"</dt><dd>{format::number(fit.amdahl_serial_fraction)}</dd></div>
                                     }.into_any(),
                                     None => view! {
                                         <div class="wide"><dt>"Scaling fit"</dt><dd>{format!(
@@ -88,7 +88,7 @@ pub fn ScalingPanel() -> impl IntoView {
                                 <tbody>
                                     {s.nodes.iter().map(|n| view! {
                                         <tr><td>{n.option.clone()}</td><td class="num">{n.cores_per_node}</td>
-                                            <td class="num">{format!("{:.2}×", n.speedup)}</td>
+                                            <td class="num">{format::ratio(n.speedup)}</td>
                                             <td class="num">{format::percent(n.efficiency)}</td></tr>
                                     }).collect_view()}
                                 </tbody>

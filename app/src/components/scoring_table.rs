@@ -1,6 +1,7 @@
 //! The scoring table, one row per criterion and alternative: the raw value
-//! with its unit, the min–max normalised score, the weight and the weighted
-//! contribution; totals per alternative below. Sortable by any column
+//! with its unit (and the share of its threshold it uses), its value on the
+//! criterion's fixed scale, the weight and the weighted contribution; totals
+//! per alternative below, with whether it meets the hard requirements. Sortable by any column
 //! (click a header; `aria-sort` says how it is sorted). The winner's rows
 //! are highlighted.
 
@@ -21,7 +22,9 @@ pub struct Row {
     pub higher_is_better: bool,
     pub weight: f64,
     pub raw: f64,
-    pub normalised: f64,
+    /// Share of the criterion's threshold used, if it has one.
+    pub utilisation: Option<f64>,
+    pub value: f64,
     pub contribution: f64,
     pub winner: bool,
 }
@@ -32,7 +35,7 @@ pub enum Column {
     Criterion,
     Alternative,
     Raw,
-    Normalised,
+    Value,
     Weight,
     Contribution,
 }
@@ -42,7 +45,7 @@ impl Column {
         Column::Criterion,
         Column::Alternative,
         Column::Raw,
-        Column::Normalised,
+        Column::Value,
         Column::Weight,
         Column::Contribution,
     ];
@@ -52,7 +55,7 @@ impl Column {
             Column::Criterion => "Criterion",
             Column::Alternative => "Alternative",
             Column::Raw => "Raw value",
-            Column::Normalised => "Normalised (1 = best)",
+            Column::Value => "Value (1 = best)",
             Column::Weight => "Weight",
             Column::Contribution => "Weighted contribution",
         }
@@ -71,7 +74,7 @@ pub fn rows(scoring: &ScoringResult) -> Vec<Row> {
     for criterion in &scoring.table {
         for (a, option) in options.iter().enumerate() {
             let raw = criterion.raw.get(a).copied().unwrap_or(f64::NAN);
-            let normalised = criterion.normalised.get(a).copied().unwrap_or(f64::NAN);
+            let value = criterion.value.get(a).copied().unwrap_or(f64::NAN);
             out.push(Row {
                 criterion: criterion.id.clone(),
                 option: option.to_string(),
@@ -79,8 +82,9 @@ pub fn rows(scoring: &ScoringResult) -> Vec<Row> {
                 higher_is_better: criterion.higher_is_better,
                 weight: criterion.weight,
                 raw,
-                normalised,
-                contribution: criterion.weight * normalised,
+                utilisation: criterion.utilisation.get(a).copied().flatten(),
+                value,
+                contribution: criterion.weight * value,
                 winner: *option == scoring.winner,
             });
         }
@@ -97,7 +101,7 @@ pub fn sort(rows: &mut [Row], column: Column, ascending: bool) {
             Column::Criterion => Ordering::Equal,
             Column::Alternative => a.option.cmp(&b.option),
             Column::Raw => a.raw.total_cmp(&b.raw),
-            Column::Normalised => a.normalised.total_cmp(&b.normalised),
+            Column::Value => a.value.total_cmp(&b.value),
             Column::Weight => a.weight.total_cmp(&b.weight),
             Column::Contribution => a.contribution.total_cmp(&b.contribution),
         }
@@ -121,38 +125,17 @@ pub fn sort(rows: &mut [Row], column: Column, ascending: bool) {
     }
 }
 
-/// A raw criterion value in its unit (small ratios and costs keep two
-/// significant digits rather than rounding to zero).
-pub fn raw_value(unit: &str, value: f64) -> String {
-    match unit {
-        "ratio" => format!("{} of the deadline", small_percent(value)),
-        "usd" if value.abs() < 0.01 && value != 0.0 => format!("${}", two_significant(value)),
-        "usd" => format::usd(value),
-        "s" => format::seconds(value),
-        "share" => format::percent(value),
-        "points" => format!("{} points", format::number(value)),
-        other => format!("{} {other}", format::number(value)),
+/// A raw criterion value in its unit, with the share of its threshold when
+/// it has one (`5.8 s (0.081 % of the threshold)`).
+pub fn raw_value(unit: &str, value: f64, utilisation: Option<f64>) -> String {
+    match utilisation {
+        Some(u) => format!(
+            "{} ({} of the threshold)",
+            format::with_unit(unit, value),
+            format::percent(u)
+        ),
+        None => format::with_unit(unit, value),
     }
-}
-
-/// `value` as a percentage; below 1 % with two significant digits.
-fn small_percent(value: f64) -> String {
-    let percent = value * 100.0;
-    if percent.abs() >= 1.0 || percent == 0.0 || !percent.is_finite() {
-        format::percent(value)
-    } else {
-        format!("{}%", two_significant(percent))
-    }
-}
-
-/// Two significant digits in plain decimal notation: 0.00081, 0.12.
-fn two_significant(value: f64) -> String {
-    if value == 0.0 || !value.is_finite() {
-        return format!("{value}");
-    }
-    let magnitude = libm::floor(libm::log10(value.abs())) as i32;
-    let decimals = (1 - magnitude).max(0) as usize;
-    format!("{value:.decimals$}")
 }
 
 #[component]
@@ -170,7 +153,15 @@ pub fn ScoringTable(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
                 .map(|s| {
                     s.totals
                         .iter()
-                        .map(|t| (t.option.clone(), t.value, t.option == s.winner))
+                        .map(|t| {
+                            let misses = s
+                                .feasibility
+                                .iter()
+                                .find(|f| f.option == t.option)
+                                .map(|f| f.misses.clone())
+                                .unwrap_or_default();
+                            (t.option.clone(), t.value, t.option == s.winner, misses)
+                        })
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -216,7 +207,7 @@ pub fn ScoringTable(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table data-testid="scoring-table" class="compact">
-                <caption>"Weighted sum of min–max normalised criteria. Click a column header to sort."</caption>
+                <caption>"Weighted sum of each criterion's value on its fixed scale; a design that misses a hard requirement ranks last. Click a column header to sort."</caption>
                 <thead><tr>{Column::ALL.map(header).to_vec()}</tr></thead>
                 <tbody>
                     {move || sorted.get().into_iter().map(|row| view! {
@@ -224,18 +215,22 @@ pub fn ScoringTable(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
                             <td>{criterion_name(&row.criterion).to_string()}
                                 <span class="hint">{if row.higher_is_better { " (higher is better)" } else { " (lower is better)" }}</span></td>
                             <td>{row.option.clone()}</td>
-                            <td class="num">{raw_value(&row.unit, row.raw)}</td>
-                            <td class="num">{format!("{:.3}", row.normalised)}</td>
+                            <td class="num">{raw_value(&row.unit, row.raw, row.utilisation)}</td>
+                            <td class="num">{format::score(row.value)}</td>
                             <td class="num">{format::percent(row.weight)}</td>
-                            <td class="num" data-testid="contribution">{format!("{:.3}", row.contribution)}</td>
+                            <td class="num" data-testid="contribution">{format::score(row.contribution)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    {move || totals.get().into_iter().map(|(option, total, winner)| view! {
+                    {move || totals.get().into_iter().map(|(option, total, winner, misses)| view! {
                         <tr class:winner=winner data-option=option.clone() data-testid="score-total">
-                            <th scope="row" colspan="5">{format!("Total — {option}{}", if winner { " (winner)" } else { "" })}</th>
-                            <td class="num" data-value=total.to_string()>{format!("{total:.3}")}</td>
+                            <th scope="row" colspan="5">{format!(
+                                "Total — {option}{}{}",
+                                if winner { " (winner)" } else { "" },
+                                if misses.is_empty() { String::new() } else { format!(" — misses {}, ranks below every design that meets the hard requirements", misses.join(", ")) }
+                            )}</th>
+                            <td class="num" data-value=total.to_string()>{format::score(total)}</td>
                         </tr>
                     }).collect_view()}
                 </tfoot>
@@ -295,12 +290,18 @@ mod tests {
 
     #[test]
     fn raw_values_carry_their_units() {
-        assert_eq!(raw_value("usd", 12.5), "$12.50");
-        assert_eq!(raw_value("share", 0.25), "25.0%");
-        assert_eq!(raw_value("s", 90.0), "90.0 s");
-        assert_eq!(raw_value("ratio", 0.5), "50.0% of the deadline");
-        assert_eq!(raw_value("ratio", 0.000_81), "0.081% of the deadline");
-        assert_eq!(raw_value("usd", 0.004_2), "$0.0042");
-        assert_eq!(raw_value("usd", 0.0), "$0.00");
+        assert_eq!(raw_value("usd", 12.5, None), "$12.50");
+        assert_eq!(raw_value("share", 0.25, None), "25.0 %");
+        assert_eq!(raw_value("s", 90.0, None), "90 s");
+        assert_eq!(
+            raw_value("s", 5.8, Some(0.000_81)),
+            "5.8 s (0.081 % of the threshold)"
+        );
+        assert_eq!(
+            raw_value("usd", 0.004_2, Some(0.5)),
+            "$0.0042 (50.0 % of the threshold)"
+        );
+        assert_eq!(raw_value("usd", 0.0, None), "$0.00");
+        assert_eq!(raw_value("points", 6.5, None), "6.5 points");
     }
 }

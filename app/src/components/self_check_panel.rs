@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 use scalewise_core::analysis::cost_metric::CostMetric;
-use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::self_check::SelfCheck;
+use scalewise_core::format::volume as format_volume;
 
 use crate::format;
 use crate::state::Workbench;

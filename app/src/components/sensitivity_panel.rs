@@ -1,6 +1,8 @@
 //! How robust the Scoring step's winner is: the share of random ±20 % weight
 //! perturbations it still wins, the one-at-a-time ±20 % changes that flip
-//! it, and whether TOPSIS (a different aggregation) picks the same option.
+//! it, the share of the scoring rule's variants it still wins, whether each
+//! design meets the hard requirements, and whether TOPSIS on the raw
+//! evidence (which knows no thresholds) picks the same option, and why not.
 
 use leptos::prelude::*;
 use scalewise_core::analysis::scoring_table::ScoringResult;
@@ -43,9 +45,23 @@ pub fn SensitivityPanel(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
         let closeness = topsis
             .closeness
             .iter()
-            .map(|c| format!("{} {:.3}", c.option, c.value))
+            .map(|c| format!("{} {}", c.option, format::score(c.value)))
             .collect::<Vec<_>>()
             .join(", ");
+        let feasibility = s
+            .feasibility
+            .iter()
+            .map(|f| {
+                if f.feasible {
+                    format!("{} meets both", f.option)
+                } else {
+                    format!("{} misses {}", f.option, f.misses.join(" and "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let rule_stable = sensitivity.rule_stable_share;
+        let (rule_robust, rule_fragile) = (rule_stable >= 0.9, rule_stable < 0.6);
         let stable = sensitivity.winner_stable_share;
         let robust = stable >= 0.9;
         let fragile = stable < 0.6;
@@ -56,10 +72,20 @@ pub fn SensitivityPanel(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
                     <dd data-testid="scoring-winner">{s.winner.clone()}</dd>
                 </div>
                 <div>
-                    <dt>{format!("Stays first under ±{:.0}% weights", sensitivity.spread * 100.0)}</dt>
+                    <dt>{format!("Stays first under ±{} weights", format::percent(sensitivity.spread))}</dt>
                     <dd data-testid="winner-stable-share" class:good=robust class:bad=fragile>
                         {format!("{} of {} perturbations", format::percent(stable), sensitivity.perturbations)}
                     </dd>
+                </div>
+                <div>
+                    <dt>"Stays first under the rule's variants"</dt>
+                    <dd data-testid="rule-stable-share" class:good=rule_robust class:bad=rule_fragile>
+                        {format!("{} of {} variants (headroom, value at the threshold, complexity half-life)", format::percent(rule_stable), sensitivity.rule_variants.len())}
+                    </dd>
+                </div>
+                <div class="wide">
+                    <dt>"Hard requirements (deadline, budget)"</dt>
+                    <dd data-testid="feasibility">{feasibility}</dd>
                 </div>
                 <div>
                     <dt>"TOPSIS agrees"</dt>
@@ -76,8 +102,12 @@ pub fn SensitivityPanel(scoring: Memo<Option<ScoringResult>>) -> impl IntoView {
                     <dd>{wins}</dd>
                 </div>
                 <div class="wide">
-                    <dt>"TOPSIS closeness (1 = ideal)"</dt>
+                    <dt>"TOPSIS closeness on the raw evidence (1 = ideal)"</dt>
                     <dd>{closeness}</dd>
+                </div>
+                <div class="wide">
+                    <dt>"What TOPSIS says"</dt>
+                    <dd data-testid="topsis-note">{topsis.note.clone()}</dd>
                 </div>
                 <div class="wide">
                     <dt>"One weight at a time, ±20 %"</dt>

@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 use scalewise_core::analysis::crossover::MAX_SEARCH_EVENTS;
-use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::sensitivity::Sensitivity;
+use scalewise_core::format::volume as format_volume;
 
 use crate::charts;
 use crate::components::chart::Chart;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::charts::{self, failure_unit};
+use crate::charts;
 use crate::components::chart::Chart;
 use crate::components::result_meta::{NoResult, ResultMeta};
 use crate::components::step_header::StepHeader;
@@ -13,10 +13,7 @@ use crate::state::Workbench;
 use crate::step::Step;
 
 fn value(unit: &str, v: f64) -> String {
-    match failure_unit(unit) {
-        format::Unit::Plain => format!("{} {unit}", format::number(v)),
-        u => format::long(u, v),
-    }
+    format::with_unit(unit, v)
 }
 
 #[component]
@@ -50,7 +47,7 @@ pub fn FailureModesStep() -> impl IntoView {
                                 {move || modes.get().into_iter().map(|m| view! {
                                     <tr>
                                         <td>{m.title.clone()}</td>
-                                        <td>{format!("{} at {}", m.option, format::events(m.events))}</td>
+                                        <td>{format!("{} at {} events", m.option, format::volume(m.events))}</td>
                                         <td>{m.metric.replace('_', " ")}</td>
                                         <td class="num bad">{value(&m.unit, m.without_mitigation)}</td>
                                         <td class="num good">{value(&m.unit, m.with_mitigation)}</td>

@@ -203,11 +203,8 @@ pub fn RecommendationStep() -> impl IntoView {
                     <p class="hint">"From the Failure modes step: the two whose mitigation reduces their impact most. Read-only — they are measured; change the design or its mitigation on the Alternatives step and run again."</p>
                     <div class="modes" data-testid="recommendation-failure-modes">
                         {move || modes.get().into_iter().map(|m| {
-                            let unit = crate::charts::failure_unit(&m.unit);
-                            let show = move |v: f64| match unit {
-                                format::Unit::Plain => format!("{} {}", format::number(v), m.unit),
-                                u => format::long(u, v),
-                            };
+                            let unit = m.unit.clone();
+                            let show = move |v: f64| format::with_unit(&unit, v);
                             view! {
                                 <article class="mode">
                                     <h4>{m.title.clone()}</h4>

@@ -4,6 +4,8 @@
 //! (`Refresh`), without a new run.
 
 use leptos::prelude::*;
+use scalewise_core::analysis::scoring_table;
+use scalewise_core::models::scoring::ValueRule;
 
 use crate::charts;
 use crate::components::chart::Chart;
@@ -27,10 +29,22 @@ pub fn ScoringStep() -> impl IntoView {
             .with(|f| f.as_ref().map(|f| f.result.scoring.clone()))
     });
     let spec = Signal::derive(move || scoring.with(|s| s.as_ref().map(charts::contributions)));
+    // The rule as the memo quotes it: the result's own parameters, or the
+    // defaults before a run.
+    let rule_text = move || {
+        scoring.with(|s| match s {
+            Some(s) => scoring_table::rule_text_of(s),
+            None => scoring_table::scoring_rule_text(
+                &ValueRule::default(),
+                scoring_table::COMPLEXITY_HALF_LIFE_POINTS,
+            ),
+        })
+    };
     view! {
         <article class="step" aria-labelledby="step-heading">
             <StepHeader step=Step::Scoring>
-                <p>"How the alternatives compare on six criteria, each min–max normalised (1 = best of the alternatives; values within 0.1 % of each other count as a tie) and weighted. Change the weights to see what the choice depends on: the evidence is re-scored at once, without a new run."</p>
+                <p data-testid="scoring-rule">{rule_text}</p>
+                <p>"Change the weights to see what the choice depends on: the evidence is re-scored at once, without a new run."</p>
             </StepHeader>
             <section class="panel" aria-labelledby="weights-slider-heading">
                 <h3 id="weights-slider-heading">"Weights"</h3>

@@ -29,7 +29,7 @@ pub fn Stepper() -> impl IntoView {
                 if step == Step::Run {
                     return match bench.run.get() {
                         RunStatus::Running { fraction, .. } => {
-                            Some(("badge info", format!("{:.0}%", fraction * 100.0)))
+                            Some(("badge info", crate::format::percent(fraction)))
                         }
                         _ => None,
                     };

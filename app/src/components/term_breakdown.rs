@@ -4,9 +4,9 @@
 //! and how far each projection extrapolates beyond the profiled sample.
 
 use leptos::prelude::*;
-use scalewise_core::analysis::crossover_text::format_volume;
 use scalewise_core::analysis::projection::{Projection, TermClass};
 use scalewise_core::analysis::result::ResultDocument;
+use scalewise_core::format::volume as format_volume;
 
 use crate::charts::{self, BreakdownBar};
 use crate::components::chart::Chart;

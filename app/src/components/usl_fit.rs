@@ -77,8 +77,8 @@ pub fn UslFitPanel() -> impl IntoView {
                             <div><dt>"κ (coherency)"</dt><dd><code data-testid="usl-kappa">{fit.kappa.to_string()}</code></dd></div>
                             <div><dt>"λ (one worker)"</dt><dd><code data-testid="usl-lambda">{fit.lambda.0.to_string()}</code>
                                 <span class="hint">{format!(" ≈ {}", format::count(fit.lambda.0))}</span></dd></div>
-                            <div><dt>"N* (peak)"</dt><dd data-testid="usl-n-peak">{fit.n_peak.map(|n| format!("{n:.2} workers")).unwrap_or_else(|| "none (κ = 0)".into())}</dd></div>
-                            <div><dt>"R²"</dt><dd data-testid="usl-r2">{format!("{:.6}", fit.r2)}</dd></div>
+                            <div><dt>"N* (peak)"</dt><dd data-testid="usl-n-peak">{fit.n_peak.map(|n| format!("{} workers", format::number(n))).unwrap_or_else(|| "none (κ = 0)".into())}</dd></div>
+                            <div><dt>"R²"</dt><dd data-testid="usl-r2">{format::fixed(fit.r2, 6)}</dd></div>
                             <div><dt>"Points"</dt><dd>{fit.points}</dd></div>
                         </dl>
                     }.into_any(),

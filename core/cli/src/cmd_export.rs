@@ -1,8 +1,8 @@
 //! `scalewise export RESULT.json [--out DIR] [--date YYYY-MM-DD]`: writes the
 //! submission files of a result document (`scalewise_core::submission::
 //! export_files`: result JSON, scoring CSV and Markdown, memo, notebook)
-//! into DIR and prints their paths. The charts are drawn by the page, so a
-//! notebook exported here has no chart cells.
+//! into DIR and prints their paths. The notebook is the page's, byte for
+//! byte: it draws its charts itself when run.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,7 +63,7 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write) -> Result<(), Error> {
     let text = read_text(&args.result, MAX_IMPORT_BYTES)?;
     let document: ResultDocument = serde_json::from_str(&text)
         .map_err(|e| Error::invalid(format!("{path}: not a result document: {e}")))?;
-    let files = export_files(&document, &[], &date).map_err(|e| Error::invalid(e.to_string()))?;
+    let files = export_files(&document, &date).map_err(|e| Error::invalid(e.to_string()))?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Error::io(format!("cannot create {}", args.out.display()), &e))?;
     let mut written = Vec::new();

@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use scalewise_core::format;
 use scalewise_core::limits::{MAX_IMPORT_BYTES, MAX_REVIEW_BYTES};
 use scalewise_core::profiler::Calibration;
 use scalewise_core::review::Review;
@@ -99,7 +100,11 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), Error> {
         match session.step(&clock)? {
             Step::Progress(progress) => {
                 if progress.stage.0 != last_stage {
-                    eprintln!("{} ({:.0}%)", progress.stage, progress.fraction * 100.0);
+                    eprintln!(
+                        "{} ({})",
+                        progress.stage,
+                        format::percent(progress.fraction)
+                    );
                     last_stage = progress.stage.0;
                 }
             }
@@ -108,8 +113,11 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), Error> {
     };
     let elapsed_s = scalewise_core::clock::Clock::now(&clock).0;
     eprintln!(
-        "{} events in {elapsed_s:.2} s; bottleneck: {}; data digest {}",
-        output.profile.events, output.timing.bottleneck.reason, output.profile.data_digest
+        "{} in {}; bottleneck: {}; data digest {}",
+        format::events(output.profile.events as f64),
+        format::seconds(elapsed_s),
+        output.timing.bottleneck.reason,
+        output.profile.data_digest
     );
     eprintln!("{}", output.answer);
     for line in output.summary_lines() {
@@ -119,9 +127,9 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), Error> {
     let pass = &output.calibration.full_pass;
     if pass.events_per_s > 0.0 {
         eprintln!(
-            "measured full pass: {} deliveries of the sample at {:.1} M events/s on {} thread(s)",
-            pass.events,
-            pass.events_per_s / 1e6,
+            "measured full pass: {} deliveries of the sample at {} on {} thread(s)",
+            format::grouped(pass.events as f64),
+            format::events_per_s(pass.events_per_s),
             pass.threads
         );
     }

@@ -137,9 +137,8 @@ pub enum Command {
     /// Writes STEM.result.json, STEM.scoring.csv, STEM.scoring.md,
     /// STEM.memo.md and STEM.ipynb into DIR (default: the current directory)
     /// and prints their paths, where STEM is the review title's slug and the
-    /// date (default: today, UTC). The charts are drawn by the page: a
-    /// notebook exported here has no chart cells (export from the page to
-    /// embed them).
+    /// date (default: today, UTC). The notebook is the page's: it embeds the
+    /// result and draws its charts with matplotlib when run.
     Export(cmd_export::ExportArgs),
     /// Fit the Universal Scalability Law to `workers,throughput` points.
     ///

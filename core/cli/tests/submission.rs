@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use scalewise_core::analysis::result::ResultDocument;
-use scalewise_core::submission::format::{events, score};
+use scalewise_core::format::{events, score};
 use scalewise_core::submission::memo::{check_memo, crossover_volume};
 
 fn scalewise(args: &[&str]) -> Output {
@@ -250,7 +250,28 @@ print("same")
         "{winner} wins with a weighted score of {}",
         score(winner_score)
     )));
-    assert_eq!(memo, document.memo);
+    // The memo file is the memo, then the digest in a closing comment.
+    let trace = format!(
+        "\n<!-- scalewise-result sha256:{} -->\n",
+        document.reproducibility.digest
+    );
+    assert_eq!(
+        memo.strip_suffix(&trace),
+        Some(format!("{}\n", document.memo.trim_end()).as_str())
+    );
+    // The Markdown table and every CSV row name the same result.
+    let md = std::fs::read_to_string(with_suffix(&paths, ".scoring.md")).unwrap();
+    assert!(md.trim_end().ends_with(&format!(
+        "`{}` · scalewise {} · result schema {}",
+        document.reproducibility.digest,
+        document.reproducibility.tool_version,
+        document.reproducibility.schema_version
+    )));
+    let csv = std::fs::read_to_string(with_suffix(&paths, ".scoring.csv")).unwrap();
+    assert!(csv
+        .lines()
+        .skip(1)
+        .all(|line| line.ends_with(&document.reproducibility.digest)));
 }
 
 #[test]
@@ -271,14 +292,17 @@ fn hostile_text_stays_data_in_csv_markdown_and_python() {
         r###"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
-assert rows[0] == ["criterion", "unit", "higher_is_better", "weight", "option", "raw", "normalised", "weighted"], rows[0]
-assert all(len(r) == 8 for r in rows)
-options = sorted({r[4] for r in rows[1:]})
+assert rows[0] == ["criterion", "unit", "higher_is_better", "scale", "threshold", "hard", "weight",
+                   "option", "raw", "utilisation", "value", "weighted", "result_digest"], rows[0]
+assert all(len(r) == 13 for r in rows)
+options = sorted({r[7] for r in rows[1:]})
 print(options[0])
 for r in rows[1:]:
-    if r[5]:
-        float(r[5])
-    float(r[7])
+    for cell in (r[4], r[8], r[9], r[10]):
+        if cell:
+            float(cell)
+    float(r[11])
+    assert len(r[12]) == 64
 "###,
         &[with_suffix(&paths, ".scoring.csv").to_str().unwrap()],
     );
@@ -300,6 +324,13 @@ exec("\n".join(lines[:-1]), scope)
 doc = json.load(open(sys.argv[2], encoding="utf-8"))
 assert scope["alternatives"] == doc["alternatives"]
 assert scope["decision"] == doc["decision"]
+# The embedded result is Python that reads back as the document, hostile
+# text and all.
+evidence = [c for c in nb.cells if c.get("id") == "evidence"][0].source
+ast.parse(evidence)
+scope = {"json": json}
+exec(evidence, scope)
+assert scope["RESULT"] == doc
 print("same")
 "###,
         &[
@@ -307,7 +338,7 @@ print("same")
             with_suffix(&paths, ".result.json").to_str().unwrap(),
         ],
     );
-    assert_eq!(same.trim(), "same");
+    assert_eq!(same.trim().lines().last(), Some("same"), "{same}");
     // The file names stay portable.
     for path in &paths {
         let name = path.file_name().unwrap().to_str().unwrap();

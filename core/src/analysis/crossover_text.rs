@@ -6,60 +6,7 @@
 
 use super::crossover::{Criterion, Crossover};
 use super::projection::Projection;
-
-/// `3.2 × 10⁸`: two significant digits and a superscript exponent.
-pub fn format_volume(value: f64) -> String {
-    if !(value.is_finite() && value > 0.0) {
-        return format!("{value}");
-    }
-    let exponent = libm::floor(libm::log10(value)) as i32;
-    let mantissa = value / libm::pow(10.0, f64::from(exponent));
-    // Rounding can give 10.0: carry into the exponent.
-    let (mantissa, exponent) = if libm::round(mantissa * 10.0) >= 100.0 {
-        (1.0, exponent + 1)
-    } else {
-        (mantissa, exponent)
-    };
-    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let mut power = String::new();
-    if exponent < 0 {
-        power.push('⁻');
-    }
-    for digit in exponent.unsigned_abs().to_string().chars() {
-        let d = digit.to_digit(10).unwrap_or(0) as usize;
-        power.push(SUPERSCRIPTS.get(d).copied().unwrap_or('?'));
-    }
-    format!("{mantissa:.1} × 10{power}")
-}
-
-/// `2 h`, `90 min`, `45 s`, `0.8 s`.
-pub fn format_duration(seconds: f64) -> String {
-    if !seconds.is_finite() {
-        return "never".to_string();
-    }
-    if seconds >= 3_600.0 {
-        let h = seconds / 3_600.0;
-        if (h - libm::round(h)).abs() < 1e-9 {
-            format!("{h:.0} h")
-        } else {
-            format!("{h:.1} h")
-        }
-    } else if seconds >= 60.0 {
-        format!("{:.0} min", seconds / 60.0)
-    } else if seconds >= 10.0 {
-        format!("{seconds:.0} s")
-    } else {
-        format!("{seconds:.1} s")
-    }
-}
-
-fn usd(value: f64) -> String {
-    if value != 0.0 && value.abs() < 0.01 {
-        format!("${value:.4}")
-    } else {
-        format!("${value:.2}")
-    }
-}
+use crate::format::{seconds as format_duration, usd, volume as format_volume};
 
 /// What a criterion's crossing means, for a sentence.
 pub fn criterion_phrase(criterion: Criterion, c: &Crossover) -> String {
@@ -69,9 +16,9 @@ pub fn criterion_phrase(criterion: Criterion, c: &Crossover) -> String {
             format_duration(c.deadline_s)
         ),
         Criterion::DeadlineTolerance => format!(
-            "its chance of missing the {} deadline exceeds the SLA's {:.0}%",
+            "its chance of missing the {} deadline exceeds the SLA's {}",
             format_duration(c.deadline_s),
-            c.miss_tolerance * 100.0
+            crate::format::percent(c.miss_tolerance)
         ),
         Criterion::Budget => format!("its cost per run exceeds the {} budget", usd(c.budget_usd)),
         Criterion::Spill => "its working set exceeds its usable memory".to_string(),
@@ -176,20 +123,4 @@ pub fn answer(c: &Crossover, at_review: &[Projection], spill_effect: Option<(f64
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert_eq!(format_volume(3.2e8), "3.2 × 10⁸");
-        assert_eq!(format_volume(9.99e4), "1.0 × 10⁵");
-        assert_eq!(format_volume(1e10), "1.0 × 10¹⁰");
-        assert_eq!(format_duration(7_200.0), "2 h");
-        assert_eq!(format_duration(5_400.0), "1.5 h");
-        assert_eq!(format_duration(900.0), "15 min");
-        assert_eq!(format_duration(0.84), "0.8 s");
-    }
 }

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::crossover::{bisect, Criterion, Crossover, MAX_SEARCH_EVENTS};
 use super::projection::{simulate_cache, Context, Projection, Projector};
 use super::AnalysisError;
+use crate::format::{percent, seconds as duration, usd, volume};
 use crate::review::{CheckpointInterval, Design, InvalidationPolicy, Partitioning, PolicyMode};
 
 const GIB: f64 = 1_073_741_824.0;
@@ -132,31 +133,6 @@ fn effects_sentence(without: &Projection, with: &Projection) -> String {
         usd(without.cost_per_run_usd),
         usd(with.cost_per_run_usd),
     )
-}
-
-fn duration(seconds: f64) -> String {
-    super::crossover_text::format_duration(seconds)
-}
-
-fn volume(events: f64) -> String {
-    super::crossover_text::format_volume(events)
-}
-
-fn percent(share: f64) -> String {
-    let pct = share * 100.0;
-    if pct != 0.0 && pct.abs() < 0.1 {
-        format!("{pct:.3}%")
-    } else {
-        format!("{pct:.1}%")
-    }
-}
-
-fn usd(value: f64) -> String {
-    if value != 0.0 && value.abs() < 0.01 {
-        format!("${value:.4}")
-    } else {
-        format!("${value:.2}")
-    }
 }
 
 /// The volumes the failure modes are evaluated at.

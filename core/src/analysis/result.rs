@@ -4,10 +4,9 @@
 //! `failure_modes`, `scoring`), its limits, and what reproduces it.
 //!
 //! **Digest.** `reproducibility.digest` is the SHA-256 (hex) of the
-//! canonical JSON of the document without the digest field: object keys
-//! sorted (by this module's own writer, so serde_json's `preserve_order`
-//! feature cannot change it), compact, UTF-8, numbers as serde_json prints
-//! them (shortest round-trip form).
+//! canonical JSON (RFC 8785, see [`crate::digest`]) of the document without
+//! the digest field. The canonical writer sorts keys itself, so serde_json's
+//! `preserve_order` feature cannot change it.
 //!
 //! **Verification.** A second reviewer recomputes the document from its
 //! recorded review and calibration ([`verify`]); the first differing field
@@ -15,28 +14,32 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::cost_metric::{cost_metric, CostMetric, MeasuredCost};
+use super::crossover::MAX_SEARCH_EVENTS;
 use super::crossover::{crossover, pick_pair, Criterion, Crossover, CrossoverInput, SweepConfig};
-use super::crossover_text::{answer, criterion_phrase, format_duration, format_volume};
+use super::crossover_text::{answer, criterion_phrase};
 use super::failure_modes::{
     failure_modes, FailureMode, FailureVolumes, CACHE_HIT_RATE_KPI, POLICY_FAILURE_RATE_KPI,
 };
 use super::projection::{Context, Projection, ProjectionConfig, ScalingModel, ScalingSource};
-use super::scoring_table::{scoring, ScoringResult};
+use super::scoring_table::{self, scoring, ScoringResult};
 use super::self_check::{self_check, SelfCheck};
 use super::sensitivity::{sensitivity, Sensitivity};
 use super::{bridge, AnalysisError, CostModel, DataFacts};
 use crate::analysis_limits::DEFAULT_DIFF_LIMIT;
 use crate::assumptions::{Scope, CATALOGUE};
+use crate::format;
 use crate::profiler::{Calibration, DataProfile, Profile};
 use crate::review::Review;
 
 /// Version of the result document layout.
 /// 2: the top-level `memo`; the review's `submission.audit`.
 /// 3: production volume and sample; classed projection terms; per-criterion
-///    crossings; COST; the self-check; sensitivity; the assumption list.
+///    crossings; COST; the self-check; sensitivity; the assumption list;
+///    scoring against thresholds (`scoring.rule`, each criterion's `scale`,
+///    `utilisation` and `value`, `feasibility`, `kpis`, the rule variants,
+///    TOPSIS on the raw values with its `note`); digests over RFC 8785 JSON.
 pub const RESULT_SCHEMA_VERSION: u32 = 3;
 
 /// Refuses a result document of another layout with a message naming its
@@ -207,6 +210,25 @@ pub struct Reproducibility {
     pub digest: String,
 }
 
+/// Where the scoring rule's winner at the review's volume stops winning:
+/// searched upward from the review's volume (tenfold steps, then bisection
+/// of the log volume), each volume scored from projections made there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WinnerChange {
+    /// The winner at the review's volume.
+    pub from_option: String,
+    /// The winner from `events` on.
+    pub to_option: String,
+    /// The first volume at which `to_option` wins (to 10⁻³ relative).
+    pub events: f64,
+    /// The criterion on which `to_option` gains most there (id).
+    pub criterion: Option<String>,
+    pub criterion_label: Option<String>,
+    /// Both designs projected at `events`.
+    pub at: Vec<Projection>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -236,6 +258,9 @@ pub struct ResultDocument {
     pub assumptions: Vec<AssumptionValue>,
     pub failure_modes: Vec<FailureMode>,
     pub scoring: ScoringResult,
+    /// Where the recommendation changes with the volume (`None`: not up to
+    /// the search limit).
+    pub winner_change: Option<WinnerChange>,
     pub proxy_data_limits: Vec<String>,
     pub evidence_still_needed: Vec<String>,
     /// The memo handed in: the review's `submission.memo` when it is set
@@ -358,6 +383,54 @@ fn winner_of(
     Ok(scoring(review, facts, projections)?.winner)
 }
 
+/// The first volume above the review's at which the scoring rule's winner
+/// changes (see [`WinnerChange`]).
+fn winner_change(
+    review: &Review,
+    facts: &DataFacts,
+    projectors: &[super::projection::Projector],
+    runs: u32,
+) -> Result<Option<WinnerChange>, AnalysisError> {
+    let at = |events: f64| -> Vec<Projection> {
+        projectors.iter().map(|p| p.project(events, runs)).collect()
+    };
+    let winner = |events: f64| scoring_table::winner_only(review, facts, &at(events));
+    let start = (review.workload.events as f64).max(1.0);
+    let from = winner(start)?;
+    let mut lo = start;
+    let mut hi = start;
+    loop {
+        if hi >= MAX_SEARCH_EVENTS {
+            return Ok(None);
+        }
+        hi = (lo * 10.0).min(MAX_SEARCH_EVENTS);
+        if winner(hi)? != from {
+            break;
+        }
+        lo = hi;
+    }
+    // Bisect the log volume to 10⁻³ relative.
+    while hi / lo > 1.001 {
+        let mid = libm::sqrt(lo * hi);
+        if winner(mid)? == from {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let projections = at(hi);
+    let to = scoring_table::winner_only(review, facts, &projections)?;
+    let leading = scoring_table::leading_criterion(review, facts, &projections, &from, &to)?;
+    Ok(Some(WinnerChange {
+        from_option: from,
+        to_option: to,
+        events: hi,
+        criterion: leading.as_ref().map(|(id, _)| id.clone()),
+        criterion_label: leading.map(|(_, label)| label),
+        at: projections,
+    }))
+}
+
 /// Runs the whole analysis for a review, its data profile and calibration.
 pub fn build(
     review: &Review,
@@ -389,6 +462,7 @@ pub fn build(
     cost_metric.measured = cost_model.engine.as_ref().map(MeasuredCost::of);
     let self_check = self_check(&cost_model, &facts, &context.scaling);
     let sensitivity = sensitivity(&context, &projectors, &winner_of)?;
+    let winner_change = winner_change(review, &facts, &projectors, runs)?;
     let fit = bridge::fit_scaling(&cost_model.scaling, review.seed);
     let single_thread = 1.0 / cost_model.cost_s_per_event();
     let scaling = ScalingSummary {
@@ -439,6 +513,7 @@ pub fn build(
             self_check,
             sensitivity,
             failure_modes,
+            winner_change,
         },
         options,
     )
@@ -500,6 +575,7 @@ struct Evidence {
     self_check: SelfCheck,
     sensitivity: Sensitivity,
     failure_modes: Vec<FailureMode>,
+    winner_change: Option<WinnerChange>,
 }
 
 /// Scoring, the course objects, the recommendation, the memo and the digest.
@@ -518,6 +594,7 @@ fn assemble(
         self_check,
         sensitivity,
         failure_modes,
+        winner_change,
     } = evidence;
     let cost_model = CostModel::from(&calibration);
     let facts = DataFacts::from(&profile);
@@ -543,6 +620,7 @@ fn assemble(
         &projections,
         &crossover,
         &scoring,
+        winner_change.as_ref(),
         &cost_model,
         &facts,
     );
@@ -573,6 +651,7 @@ fn assemble(
         assumptions: assumption_values(review, &cost_model),
         failure_modes,
         scoring,
+        winner_change,
         proxy_data_limits,
         evidence_still_needed,
         memo: String::new(),
@@ -603,36 +682,28 @@ fn evidence_sentence(p: &Projection, deadline_s: f64, node: &NodeScaling) -> Str
         .dominant_term()
         .map(|(t, share)| {
             format!(
-                "; its largest term is {} ({:.0}% of the expected makespan, {})",
+                "; its largest term is {} ({} of the expected makespan, {})",
                 t.term,
-                share * 100.0,
+                format::percent(share),
                 t.class.name()
             )
         })
         .unwrap_or_default();
     format!(
         "At {} events per run: p95 makespan {} against a {} deadline, {} per run, working set \
-         {} node memory, cache hit rate {:.1}%{dominant}. Node speed-up: {}.",
-        format_volume(p.events),
-        format_duration(p.makespan_p95_s),
-        format_duration(deadline_s),
-        usd(p.cost_per_run_usd),
+         {} node memory, cache hit rate {}{dominant}. Node speed-up: {}.",
+        format::volume(p.events),
+        format::seconds(p.makespan_p95_s),
+        format::seconds(deadline_s),
+        format::usd(p.cost_per_run_usd),
         if p.memory_fit.fits {
             "within"
         } else {
             "beyond"
         },
-        p.cache.overall_hit_rate * 100.0,
+        format::percent(p.cache.overall_hit_rate),
         node.basis,
     )
-}
-
-fn usd(value: f64) -> String {
-    if value != 0.0 && value.abs() < 0.01 {
-        format!("${value:.4}")
-    } else {
-        format!("${value:.2}")
-    }
 }
 
 fn recommend(
@@ -640,6 +711,7 @@ fn recommend(
     projections: &[Projection],
     crossover: &Crossover,
     scoring: &ScoringResult,
+    change: Option<&WinnerChange>,
     cost_model: &CostModel,
     facts: &DataFacts,
 ) -> (Recommendation, Vec<String>) {
@@ -681,17 +753,38 @@ fn recommend(
     let mut evidence = vec![format!(
         "A shadow run of {winner} on one real night of data at the review's volume ({} events) \
          with p95 makespan ≤ {} (projected {} at that volume) and cost ≤ {} per run.",
-        format_volume(events),
-        format_duration(deadline),
-        format_duration(p95),
-        usd(budget),
+        format::volume(events),
+        format::seconds(deadline),
+        format::seconds(p95),
+        format::usd(budget),
     )];
-    if let Some((criterion, at, _)) = &expiry {
+    // Both designs as projected at the expiry volume itself.
+    let at_expiry = |option: &str| {
+        expiry.as_ref().and_then(|(criterion, _, on)| {
+            let list = if *on == crossover.single_node_option {
+                &crossover.single_node
+            } else {
+                &crossover.distributed
+            };
+            list.iter()
+                .find(|c| c.criterion == *criterion)
+                .and_then(|c| c.at.iter().find(|p| p.option == option))
+        })
+    };
+    if let Some((criterion, at, on)) = &expiry {
+        let projected = at_expiry(on).map_or_else(String::new, |p| {
+            format!(
+                " (projected there: p95 makespan {}, P(miss) {}, {} per run)",
+                format::seconds(p.makespan_p95_s),
+                format::percent(p.p_miss_deadline),
+                format::usd(p.cost_per_run_usd)
+            )
+        });
         evidence.push(format!(
-            "A load test at {} events per run, where the projection says {} ({}), to confirm \
-             where the recommendation expires.",
-            format_volume(*at),
-            criterion_phrase(*criterion, crossover).replace("its ", &format!("{winner}'s ")),
+            "A load test at {} events per run, where the projection says {} ({}){projected}, \
+             to confirm where the recommendation expires.",
+            format::volume(*at),
+            criterion_phrase(*criterion, crossover).replace("its ", &format!("{on}'s ")),
             criterion.name()
         ));
     }
@@ -701,65 +794,105 @@ fn recommend(
         cost_model.environment
     ));
     evidence.push(format!(
-        "Cache hit rate > {:.0}% on production keys (projected {:.1}%).",
-        CACHE_HIT_RATE_KPI * 100.0,
-        hit * 100.0
+        "Cache hit rate > {} on production keys (projected {}).",
+        format::percent(CACHE_HIT_RATE_KPI),
+        format::percent(hit)
     ));
     evidence.push(format!(
-        "Policy-as-code suite in CI with policy check failures < {:.0}% (profiled {:.2}%).",
-        POLICY_FAILURE_RATE_KPI * 100.0,
-        policy_rate * 100.0
+        "Policy-as-code suite in CI with policy check failures < {} (profiled {}).",
+        format::percent(POLICY_FAILURE_RATE_KPI),
+        format::percent(policy_rate)
     ));
     evidence.push(format!(
         "A node killed mid-run recovers within {} (projected MTTR at the review's volume).",
-        format_duration(mttr)
+        format::seconds(mttr)
     ));
     let (monitoring_metric, rollback_trigger) = match &expiry {
         Some((Criterion::Budget, at, _)) => (
             format!(
-                "Cost per run against the {} budget and events per run against {} (where the \
-                 budget binds), with p95 makespan against the {} deadline",
-                usd(budget),
-                format_volume(*at),
-                format_duration(deadline)
+                "Events per run against {} (where the {} budget binds: {winner} until then, \
+                 {other} beyond), with the cost per run and the p95 makespan against the {} \
+                 deadline",
+                format::volume(*at),
+                format::usd(budget),
+                format::seconds(deadline)
             ),
             format!(
                 "Switch to {other} when the volume reaches {} events per run or the cost per \
                  run exceeds {} on 2 of 7 consecutive runs.",
-                format_volume(*at),
-                usd(budget)
+                format::volume(*at),
+                format::usd(budget)
             ),
         ),
-        Some((_, at, _)) => (
+        Some((criterion, at, on)) => (
             format!(
-                "p95 makespan against the {} deadline, and events per run against {} (where \
-                 the deadline binds)",
-                format_duration(deadline),
-                format_volume(*at)
+                "Events per run against {} (where {}: {winner} until then, {other} beyond), \
+                 with p95 makespan against the {} deadline",
+                format::volume(*at),
+                criterion_phrase(*criterion, crossover).replace("its ", &format!("{on}'s ")),
+                format::seconds(deadline)
             ),
             format!(
                 "Switch to {other} when the volume reaches {} events per run, or when the \
                  makespan exceeds {} on 2 of 7 consecutive runs, the cost per run exceeds {}, \
-                 the cache hit rate stays below 85% for a run, or policy check failures exceed \
-                 1%.",
-                format_volume(*at * 0.8),
-                format_duration(deadline),
-                usd(budget)
+                 the cache hit rate stays below {} for a run, or policy check failures exceed \
+                 {}.",
+                format::volume(*at * 0.8),
+                format::seconds(deadline),
+                format::usd(budget),
+                format::percent(CACHE_HIT_RATE_KPI),
+                format::percent(POLICY_FAILURE_RATE_KPI)
             ),
         ),
         None => (
             format!(
                 "p95 makespan against the {} deadline and cost per run against the {} budget",
-                format_duration(deadline),
-                usd(budget)
+                format::seconds(deadline),
+                format::usd(budget)
             ),
             format!(
                 "Roll back to {other} if the makespan exceeds {} on 2 of 7 consecutive runs or \
                  the cost per run exceeds {}.",
-                format_duration(deadline),
-                usd(budget)
+                format::seconds(deadline),
+                format::usd(budget)
             ),
         ),
+    };
+    // Where the scoring changes its choice, when that comes first.
+    let (monitoring_metric, rollback_trigger) = match change {
+        Some(c)
+            if c.from_option == winner
+                && expiry.as_ref().is_none_or(|(_, at, _)| c.events < *at) =>
+        {
+            let p95 = |option: &str| {
+                c.at.iter()
+                    .find(|p| p.option == option)
+                    .map_or_else(String::new, |p| format::seconds(p.makespan_p95_s))
+            };
+            let lead = c
+                .criterion_label
+                .as_ref()
+                .map_or_else(String::new, |l| format!(", mostly on {l}"));
+            (
+                format!(
+                    "Events per run against {} (where the scoring rule starts to prefer {}{lead}; \
+                     projected there: p95 makespan {} for {} and {} for {}). {monitoring_metric}",
+                    format::volume(c.events),
+                    c.to_option,
+                    p95(&c.from_option),
+                    c.from_option,
+                    p95(&c.to_option),
+                    c.to_option,
+                ),
+                format!(
+                    "Re-score at {} events per run, where {} overtakes {winner}. \
+                     {rollback_trigger}",
+                    format::volume(c.events),
+                    c.to_option
+                ),
+            )
+        }
+        _ => (monitoring_metric, rollback_trigger),
     };
     let generated = Recommendation {
         decision: review.scenario.decision.clone(),
@@ -870,58 +1003,13 @@ pub fn refresh(document: &ResultDocument, review: &Review) -> Result<ResultDocum
 
 // ------------------------------------------------------------ digest
 
-/// Compact JSON with object keys sorted at every level.
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
+/// Where the document records its own digest (left out of what it digests).
+pub const DIGEST_PATH: [&str; 2] = ["reproducibility", "digest"];
 
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                if let Some(v) = map.get(key) {
-                    write_canonical(v, out);
-                }
-            }
-            out.push('}');
-        }
-        // Scalars: serde_json's own (compact) spelling.
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// SHA-256 hex of the canonical JSON of `value` without
+/// SHA-256 hex of the canonical JSON ([`crate::digest`]) of `value` without
 /// `reproducibility.digest`.
 pub fn digest_of(value: &Value) -> String {
-    let mut value = value.clone();
-    if let Some(r) = value
-        .get_mut("reproducibility")
-        .and_then(Value::as_object_mut)
-    {
-        r.remove("digest");
-    }
-    let hash = Sha256::digest(canonical_json(&value).as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::digest_without(value, &DIGEST_PATH)
 }
 
 impl ResultDocument {
@@ -933,20 +1021,20 @@ impl ResultDocument {
             Some(b) => format!(
                 "binding crossing: {} stops being enough at {} events per run ({}){}",
                 c.single_node_option,
-                format_volume(b.events),
+                format::volume(b.events),
                 b.criterion.name(),
                 b.events_range
                     .map(|[lo, hi]| format!(
                         "; {} to {} over the scaling's plausible range",
-                        format_volume(lo),
-                        format_volume(hi)
+                        format::volume(lo),
+                        format::volume(hi)
                     ))
                     .unwrap_or_default()
             ),
             None => format!(
                 "binding crossing: none — {} meets every limit up to {} events per run",
                 c.single_node_option,
-                format_volume(crate::analysis::crossover::MAX_SEARCH_EVENTS)
+                format::volume(crate::analysis::crossover::MAX_SEARCH_EVENTS)
             ),
         };
         let m = &self.cost_metric;
@@ -956,8 +1044,8 @@ impl ResultDocument {
                  thread of it at {} events ({})",
                 m.distributed_option,
                 m.single_node_option,
-                format_volume(m.events),
-                format_duration(m.one_thread_s)
+                format::volume(m.events),
+                format::seconds(m.one_thread_s)
             ),
             _ => format!(
                 "COST: {} does not match one thread of {} up to {} nodes",
@@ -968,11 +1056,11 @@ impl ResultDocument {
             Some(p) => format!(
                 "self-check: the full pass of {} events on {} lanes took {}, predicted {} from \
                  {}-event calibration passes: error {:+.1}%",
-                format_volume(p.events as f64),
+                format::volume(p.events as f64),
                 p.threads,
-                format_duration(p.measured_wall_s),
-                format_duration(p.predicted_wall_s),
-                format_volume(p.calibration_events as f64),
+                format::seconds(p.measured_wall_s),
+                format::seconds(p.predicted_wall_s),
+                format::volume(p.calibration_events as f64),
                 p.error * 100.0
             ),
             None => "self-check: none (a replayed calibration has no full pass)".to_string(),
@@ -1209,6 +1297,7 @@ pub(crate) mod tests {
             "assumptions",
             "failure_modes",
             "scoring",
+            "winner_change",
             "proxy_data_limits",
             "evidence_still_needed",
             "memo",
@@ -1260,6 +1349,78 @@ pub(crate) mod tests {
         assert!(value["proxy_data_limits"].as_array().unwrap().len() >= 3);
         assert!(value["evidence_still_needed"].is_array());
         assert!(value["reproducibility"]["digest"].as_str().unwrap().len() == 64);
+    }
+
+    /// The example at `events` per run, a 20 000-event sample of it.
+    fn example_at(events: u64) -> ResultDocument {
+        let mut review = Review::example();
+        review.workload.events = events;
+        review.workload.sample_events = 20_000;
+        recompute(&review, &calibration()).unwrap()
+    }
+
+    #[test]
+    fn the_recommendation_names_the_option_and_where_it_changes() {
+        let doc = example_at(2_000_000);
+        let rec = &doc.recommendation;
+        assert_eq!(rec.recommended_option, "single_node_baseline");
+        let binding = doc.crossover.binding.as_ref().unwrap();
+        // The volume it changes at, the binding criterion and the options.
+        let at = format::volume(binding.events);
+        let phrase = criterion_phrase(binding.criterion, &doc.crossover)
+            .replace("its ", "single_node_baseline's ");
+        let change = doc.winner_change.as_ref().unwrap();
+        assert_eq!(change.from_option, "single_node_baseline");
+        assert_eq!(change.to_option, "partitioned_cached_cluster");
+        assert!(change.events > 2e6 && change.events <= binding.events);
+        assert!(rec
+            .monitoring_metric
+            .contains(&format::volume(change.events)));
+        let text = &rec.monitoring_metric;
+        assert!(text.contains(&at), "{text}");
+        assert!(text.contains(&phrase), "{text}");
+        assert!(
+            text.contains("single_node_baseline until then, partitioned_cached_cluster beyond"),
+            "{text}"
+        );
+        // The numbers each item quotes are the projections at its volume.
+        let here = &doc.projections[0];
+        let shadow = &rec.minimum_evidence_before_pilot[0];
+        assert!(shadow.contains(&format::volume(2e6)), "{shadow}");
+        assert!(
+            shadow.contains(&format::seconds(here.makespan_p95_s)),
+            "{shadow}"
+        );
+        let there = doc
+            .crossover
+            .binding_crossing()
+            .unwrap()
+            .at
+            .iter()
+            .find(|p| p.option == "single_node_baseline")
+            .unwrap();
+        assert_eq!(there.events, binding.events);
+        let load = &rec.minimum_evidence_before_pilot[1];
+        assert!(load.contains(&at), "{load}");
+        assert!(
+            load.contains(&format::seconds(there.makespan_p95_s)),
+            "{load}"
+        );
+        assert!(rec
+            .rollback_trigger
+            .contains(&format::volume(0.8 * binding.events)));
+    }
+
+    #[test]
+    fn past_the_binding_crossing_the_cluster_is_recommended() {
+        let binding = example_at(2_000_000).crossover.binding.unwrap();
+        let past = example_at(libm::ceil(binding.events * 1.2) as u64);
+        assert_eq!(
+            past.recommendation.recommended_option,
+            "partitioned_cached_cluster"
+        );
+        assert!(!past.projections[0].meets_deadline || !past.projections[0].within_tolerance);
+        assert_eq!(past.scoring.feasibility[0].misses, ["deadline"]);
     }
 
     #[test]
@@ -1433,7 +1594,7 @@ pub(crate) mod tests {
         // exports' key order in `serde_json::Value` round trips.
         let v: Value = serde_json::from_str(r#"{"b":1,"a":2}"#).unwrap();
         assert_eq!(v.to_string(), r#"{"a":2,"b":1}"#);
-        assert_eq!(canonical_json(&v), r#"{"a":2,"b":1}"#);
+        assert_eq!(crate::digest::canonical_json(&v), r#"{"a":2,"b":1}"#);
     }
 
     #[test]
@@ -1506,8 +1667,8 @@ pub(crate) mod tests {
             let refreshed = refresh(&doc, &review).unwrap();
             let recomputed = recompute(&review, &calibration()).unwrap();
             assert_eq!(
-                canonical_json(&refreshed.to_value()),
-                canonical_json(&recomputed.to_value())
+                crate::digest::canonical_json(&refreshed.to_value()),
+                crate::digest::canonical_json(&recomputed.to_value())
             );
             assert_eq!(
                 refreshed.reproducibility.digest,

@@ -16,8 +16,9 @@
 //! - [`checkpoint`]: checkpoint/restart under exponential failures — Young and
 //!   Daly intervals, Daly's closed-form makespan, a parallel Monte Carlo whose
 //!   sorted makespans give quantiles, deadline misses and billed time.
-//! - [`scoring`]: multi-criteria decisions — min–max weighted sum, weight
-//!   sensitivity, TOPSIS.
+//! - [`scoring`]: multi-criteria decisions — value functions of thresholds
+//!   and fixed scales, feasibility first, weighted sum, weight sensitivity,
+//!   TOPSIS on the raw values.
 //!
 //! All models are pure functions of their inputs. Randomness comes only from
 //! [`crate::rng::ItemRng`], indexed by run or request number, so results never
@@ -42,8 +43,8 @@ pub use checkpoint::{
     CheckpointOutcome, CheckpointParams, Makespans,
 };
 pub use scoring::{
-    score, sensitivity, topsis, Alternative, Criterion, Direction, ScoredAlternative, ScoringInput,
-    ScoringTable, Sensitivity, SensitivityConfig, Topsis,
+    score, sensitivity, topsis, Alternative, Criterion, Direction, Scale, ScoredAlternative,
+    ScoringInput, ScoringTable, Sensitivity, SensitivityConfig, Topsis, ValueRule,
 };
 pub use usl::{
     cost, fit_amdahl, fit_scaling, fit_usl, parse_points_csv, AmdahlFit, BandConfig, NoFit,

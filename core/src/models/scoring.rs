@@ -1,35 +1,77 @@
-//! Multi-criteria scoring of design alternatives.
+//! Multi-criteria scoring of design alternatives against their thresholds.
 //!
-//! **Weighted sum** ([`score`]). Each criterion's raw values are min–max
-//! normalised across alternatives into [0, 1], oriented so 1 is best:
-//! `(x − min)/(max − min)` when higher is better, `(max − x)/(max − min)`
-//! when lower is better. If every alternative has the same value, or the
-//! values differ by no more than [`TIE_TOLERANCE`] of their magnitude, the
-//! criterion cannot discriminate and everyone gets 1.0: min–max would
-//! otherwise stretch a difference of a few parts per million (the last
-//! digits of a simulated rate) into the criterion's whole weight. Weights are
-//! normalised to sum to 1; an alternative's total is `Σ_j w_j n_ij`
-//! (summed in criterion order), and each term is reported as that
-//! criterion's contribution.
+//! **Values, not ranks.** Each criterion turns an alternative's raw value
+//! into a value in [0, 1] on a [`Scale`] fixed in advance — never by
+//! comparing the alternatives with each other. (Min–max normalisation over
+//! the alternatives, which this replaces, is binary with two alternatives:
+//! 0.081 % against 0.011 % of a deadline carried the deadline's whole
+//! weight.) The scales:
 //!
-//! **Ranking and ties.** Alternatives are ranked by total, best first;
-//! exactly equal totals keep input order, so the earlier alternative wins a
-//! tie. The same rule picks the winner of every perturbation and of TOPSIS.
+//! * [`Scale::AtMost`] — a threshold "at most `limit`" (a deadline, a
+//!   budget, a failure-rate KPI). The *utilisation* `u = raw / limit`, read
+//!   to the nearest [`ValueRule::resolution`] (1 % of the threshold), goes
+//!   through the threshold value function of [`ValueRule`]:
 //!
-//! **Sensitivity** ([`sensitivity`]). Perturbation `i` multiplies every
-//! weight by its own factor uniform in `[1 − spread, 1 + spread]`, drawn in
-//! criterion order from `ItemRng::new(seed, Stream::Weights, i)`,
-//! renormalises, and recomputes the weighted-sum winner. The share of
-//! perturbations won by the unperturbed winner measures how robust the
-//! decision is to the weights.
+//!   ```text
+//!   v(u) = 1                                   u ≤ 1 − h      (ample headroom saturates)
+//!        = 1 − (1 − v₁)(u − (1 − h)) / h        1 − h < u ≤ 1  (using up the headroom)
+//!        = v₁ · max(0, 1 − (u − 1)/(z − 1))     u > 1          (failing it)
+//!   ```
 //!
-//! **TOPSIS** ([`topsis`]; C.-L. Hwang and K. Yoon, *Multiple Attribute
-//! Decision Making*, Springer 1981): vector normalisation
+//!   with `h` = [`ValueRule::headroom`] (0.5: a design that needs at most
+//!   half the threshold has room for a full rerun, or a doubling, and
+//!   scores 1), `v₁` = [`ValueRule::value_at_threshold`] (0.5) and `z` =
+//!   [`ValueRule::zero_at_utilisation`] (2: twice the threshold scores 0).
+//!   Differences inside the saturated zone, or smaller than the resolution,
+//!   do not move the value.
+//! * [`Scale::AtLeastShare`] — "a share of at least `limit`" (a cache hit
+//!   rate above 85 %): the same function of the shortfall's utilisation
+//!   `u = (1 − raw) / (1 − limit)` (a 92.5 % hit rate uses half of the 15 %
+//!   allowed misses).
+//! * [`Scale::Share`] — a share in [0, 1] that is itself the value (the
+//!   share of events usable at publish).
+//! * [`Scale::FractionOf`] — lower is better against a reference:
+//!   `v = clamp(1 − raw / reference, 0, 1)` (recovery time as a share of the
+//!   deadline).
+//! * [`Scale::HalfLife`] — a count, lower is better:
+//!   `v = 2^(−max(0, raw − best) / half_life)` (moving parts to operate).
+//!
+//! **Feasibility first.** A threshold may be *hard* (`hard: true`: the
+//! deadline, the budget). An alternative that exceeds a hard threshold
+//! (`u > 1`, before rounding) is infeasible, and every feasible alternative
+//! ranks above every infeasible one whatever the weights; within each
+//! group, by weighted total. So a design that misses the deadline cannot be
+//! recommended over one that meets it, even with all weight elsewhere.
+//! Soft thresholds (KPIs) only shape the value.
+//!
+//! **Weighted total.** Weights are normalised to sum 1; an alternative's
+//! total is `Σ_j w_j v_ij` (summed in criterion order), each term its
+//! criterion's contribution. Ranking: feasible first, then total, best
+//! first; exactly equal totals keep input order, so the earlier alternative
+//! wins a tie. The same rule picks the winner of every perturbation.
+//!
+//! **Sensitivity to the weights** ([`sensitivity`]). Perturbation `i`
+//! multiplies every weight by its own factor uniform in `[1 − spread,
+//! 1 + spread]`, drawn in criterion order from `ItemRng::new(seed,
+//! Stream::Weights, i)`, renormalises, and recomputes the winner. The share
+//! of perturbations won by the unperturbed winner measures how robust the
+//! decision is to the weights. (Sensitivity to the rule's own parameters is
+//! computed by the caller, which knows which variants are plausible:
+//! [`score`] with another [`ValueRule`] or scales.)
+//!
+//! **TOPSIS as a cross-check** ([`topsis`]; C.-L. Hwang and K. Yoon,
+//! *Multiple Attribute Decision Making*, Springer 1981). It ranks the *raw*
+//! values — not the values above — of the feasible alternatives (all of
+//! them when none is feasible): vector normalisation
 //! `r_ij = x_ij / √(Σ_i x_ij²)` (a column of zeros stays 0), weighting
-//! `v_ij = w_j r_ij`, ideal / anti-ideal per criterion by direction (best /
-//! worst `v_ij`), Euclidean distances `D⁺_i`, `D⁻_i`, closeness
-//! `C_i = D⁻_i / (D⁺_i + D⁻_i)` (1 when both are 0: all alternatives equal).
-//! TOPSIS assumes non-negative values (costs, latencies, throughputs).
+//! `v_ij = w_j r_ij`, ideal / anti-ideal per criterion by direction,
+//! Euclidean distances `D⁺_i`, `D⁻_i`, closeness `C_i = D⁻_i / (D⁺_i + D⁻_i)`
+//! (1 when both are 0). Because it sees relative differences of the raw
+//! evidence and knows no threshold, its agreement is not circular: it
+//! checks whether the choice survives dropping the thresholds. When it
+//! disagrees, the winner rests on the value functions — typically on
+//! differences they call immaterial (a design faster than another, both far
+//! inside the deadline) — and the reader should know that.
 
 use serde::{Deserialize, Serialize};
 
@@ -45,13 +87,174 @@ pub const MAX_PERTURBATIONS: usize = 1_000_000;
 /// Most matrix cells × perturbations one sensitivity analysis may evaluate.
 pub const MAX_SENSITIVITY_WORK: u64 = 1_000_000_000;
 
-/// Which way a criterion is good.
+/// Which way a raw value is good (what TOPSIS needs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {
     /// Larger raw values are better (throughput, availability).
     HigherIsBetter,
     /// Smaller raw values are better (cost, latency).
     LowerIsBetter,
+}
+
+/// The threshold value function's parameters (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ValueRule {
+    /// `h`: the share of a threshold left unused from which a design scores
+    /// 1, in (0, 1).
+    pub headroom: f64,
+    /// `v₁`: the value of using exactly the whole threshold, in (0, 1).
+    pub value_at_threshold: f64,
+    /// `z`: the utilisation at which the value reaches 0, > 1.
+    pub zero_at_utilisation: f64,
+    /// The utilisation is read to the nearest multiple of this (0.01: 1 %
+    /// of the threshold), in [0, 0.1]; 0 reads it exactly.
+    pub resolution: f64,
+}
+
+impl Default for ValueRule {
+    fn default() -> Self {
+        Self {
+            headroom: 0.5,
+            value_at_threshold: 0.5,
+            zero_at_utilisation: 2.0,
+            resolution: 0.01,
+        }
+    }
+}
+
+impl ValueRule {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let open = |name: &str, x: f64| {
+            if x.is_finite() && x > 0.0 && x < 1.0 {
+                Ok(())
+            } else {
+                Err(ModelError::out_of_range(name, x, "0 < value < 1"))
+            }
+        };
+        open("rule.headroom", self.headroom)?;
+        open("rule.value_at_threshold", self.value_at_threshold)?;
+        if !(self.zero_at_utilisation.is_finite() && self.zero_at_utilisation > 1.0) {
+            return Err(ModelError::out_of_range(
+                "rule.zero_at_utilisation",
+                self.zero_at_utilisation,
+                "finite and > 1",
+            ));
+        }
+        check_range("rule.resolution", self.resolution, 0.0, 0.1)?;
+        Ok(())
+    }
+
+    /// `u` read to the nearest multiple of the resolution (half up).
+    pub fn read(&self, utilisation: f64) -> f64 {
+        if self.resolution > 0.0 {
+            libm::floor(utilisation / self.resolution + 0.5) * self.resolution
+        } else {
+            utilisation
+        }
+    }
+
+    /// The threshold value function `v(u)` (the utilisation is read first).
+    pub fn value(&self, utilisation: f64) -> f64 {
+        let u = self.read(utilisation);
+        let (h, v1, z) = (
+            self.headroom,
+            self.value_at_threshold,
+            self.zero_at_utilisation,
+        );
+        if u <= 1.0 - h {
+            1.0
+        } else if u <= 1.0 {
+            1.0 - (1.0 - v1) * (u - (1.0 - h)) / h
+        } else {
+            v1 * (1.0 - (u - 1.0) / (z - 1.0)).max(0.0)
+        }
+    }
+}
+
+/// How one criterion's raw value becomes a value in [0, 1] (module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum Scale {
+    /// At most `limit` (> 0); `hard`: exceeding it makes a design infeasible.
+    AtMost { limit: f64, hard: bool },
+    /// A share of at least `limit` (in [0, 1)).
+    AtLeastShare { limit: f64, hard: bool },
+    /// A share in [0, 1] that is its own value.
+    Share,
+    /// `1 − raw / reference`, clamped to [0, 1] (`reference` > 0).
+    FractionOf { reference: f64 },
+    /// `2^(−max(0, raw − best) / half_life)` (`half_life` > 0).
+    HalfLife { best: f64, half_life: f64 },
+}
+
+impl Scale {
+    pub fn direction(&self) -> Direction {
+        match self {
+            Scale::AtMost { .. } | Scale::FractionOf { .. } | Scale::HalfLife { .. } => {
+                Direction::LowerIsBetter
+            }
+            Scale::AtLeastShare { .. } | Scale::Share => Direction::HigherIsBetter,
+        }
+    }
+
+    /// Whether failing the threshold makes a design infeasible.
+    pub fn is_hard(&self) -> bool {
+        matches!(
+            self,
+            Scale::AtMost { hard: true, .. } | Scale::AtLeastShare { hard: true, .. }
+        )
+    }
+
+    /// The share of the threshold `raw` uses (exact, not read to the
+    /// resolution); `None` for scales without a threshold.
+    pub fn utilisation(&self, raw: f64) -> Option<f64> {
+        match *self {
+            Scale::AtMost { limit, .. } => Some(raw / limit),
+            Scale::AtLeastShare { limit, .. } => Some((1.0 - raw) / (1.0 - limit)),
+            _ => None,
+        }
+    }
+
+    /// Whether `raw` meets the threshold (`u ≤ 1`); `None` without one.
+    pub fn meets(&self, raw: f64) -> Option<bool> {
+        self.utilisation(raw).map(|u| u <= 1.0)
+    }
+
+    /// The value of `raw` on this scale, in [0, 1].
+    pub fn value(&self, raw: f64, rule: &ValueRule) -> f64 {
+        match *self {
+            Scale::AtMost { .. } | Scale::AtLeastShare { .. } => {
+                rule.value(self.utilisation(raw).unwrap_or(f64::INFINITY))
+            }
+            Scale::Share => raw.clamp(0.0, 1.0),
+            Scale::FractionOf { reference } => (1.0 - raw / reference).clamp(0.0, 1.0),
+            Scale::HalfLife { best, half_life } => libm::exp2(-(raw - best).max(0.0) / half_life),
+        }
+    }
+
+    fn validate(&self, id: &str) -> Result<(), ModelError> {
+        let name = |field: &str| format!("criteria[{id}].scale.{field}");
+        match *self {
+            Scale::AtMost { limit, .. } => {
+                check_range(&name("limit"), limit, f64::MIN_POSITIVE, f64::MAX)?;
+            }
+            Scale::AtLeastShare { limit, .. } => {
+                check_range(&name("limit"), limit, 0.0, 1.0 - f64::EPSILON)?;
+            }
+            Scale::Share => {}
+            Scale::FractionOf { reference } => {
+                check_range(&name("reference"), reference, f64::MIN_POSITIVE, f64::MAX)?;
+            }
+            Scale::HalfLife { best, half_life } => {
+                check_range(&name("best"), best, -f64::MAX, f64::MAX)?;
+                check_range(&name("half_life"), half_life, f64::MIN_POSITIVE, f64::MAX)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One decision criterion.
@@ -62,8 +265,8 @@ pub struct Criterion {
     pub id: String,
     /// Human-readable label.
     pub label: String,
-    /// Which way is better.
-    pub direction: Direction,
+    /// How its raw value is scored.
+    pub scale: Scale,
     /// Relative importance: finite, ≥ 0 (normalised to sum 1).
     pub weight: f64,
 }
@@ -78,7 +281,7 @@ pub struct Alternative {
     pub values: Vec<f64>,
 }
 
-/// A decision matrix.
+/// A decision matrix and the rule that scores it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoringInput {
@@ -86,6 +289,8 @@ pub struct ScoringInput {
     pub criteria: Vec<Criterion>,
     /// Alternatives (rows), in display order; ties go to the earlier one.
     pub alternatives: Vec<Alternative>,
+    /// The threshold value function.
+    pub rule: ValueRule,
 }
 
 /// One alternative's scores.
@@ -95,12 +300,16 @@ pub struct ScoredAlternative {
     pub name: String,
     /// Raw values, per criterion.
     pub raw: Vec<f64>,
-    /// Min–max normalised values in [0, 1] (1 = best), per criterion.
-    pub normalised: Vec<f64>,
-    /// `weight × normalised`, per criterion.
+    /// Values in [0, 1] (1 = best), per criterion.
+    pub values: Vec<f64>,
+    /// `weight × value`, per criterion.
     pub contributions: Vec<f64>,
     /// Sum of contributions, in [0, 1].
     pub total: f64,
+    /// Meets every hard threshold.
+    pub feasible: bool,
+    /// Ids of the hard thresholds it exceeds.
+    pub misses: Vec<String>,
 }
 
 /// Result of [`score`].
@@ -112,9 +321,9 @@ pub struct ScoringTable {
     pub weights: Vec<f64>,
     /// One row per alternative, in input order.
     pub rows: Vec<ScoredAlternative>,
-    /// Index of the best alternative.
+    /// Index of the best alternative (feasible first).
     pub winner: usize,
-    /// Alternative indices, best first.
+    /// Alternative indices, best first (feasible first).
     pub ranking: Vec<usize>,
 }
 
@@ -143,7 +352,7 @@ impl Default for SensitivityConfig {
 /// Result of [`sensitivity`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
-    /// The unperturbed weighted-sum winner.
+    /// The unperturbed winner.
     pub baseline_winner: usize,
     /// Share of perturbations the baseline winner still wins, in [0, 1].
     pub winner_stable_share: f64,
@@ -156,13 +365,14 @@ pub struct Sensitivity {
 /// Result of [`topsis`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Topsis {
-    /// Relative closeness to the ideal, in [0, 1], per alternative.
-    pub closeness: Vec<f64>,
-    /// Index of the alternative closest to the ideal.
+    /// Relative closeness to the ideal, in [0, 1], per alternative; `None`
+    /// for an alternative left out as infeasible.
+    pub closeness: Vec<Option<f64>>,
+    /// Index of the ranked alternative closest to the ideal.
     pub winner: usize,
-    /// Alternative indices, best first.
+    /// Ranked alternative indices, best first.
     pub ranking: Vec<usize>,
-    /// Whether the weighted-sum method picks the same winner.
+    /// Whether the weighted sum of values picks the same winner.
     pub agrees_with_weighted_sum: bool,
 }
 
@@ -181,6 +391,7 @@ fn validate(input: &ScoringInput) -> Result<Vec<f64>, ModelError> {
             input.alternatives.len()
         )));
     }
+    input.rule.validate()?;
     let mut ids: Vec<&str> = criteria.iter().map(|c| c.id.as_str()).collect();
     ids.sort_unstable();
     if let Some(pair) = ids.windows(2).find(|pair| pair.first() == pair.last()) {
@@ -196,6 +407,7 @@ fn validate(input: &ScoringInput) -> Result<Vec<f64>, ModelError> {
             0.0,
             f64::MAX,
         )?;
+        c.scale.validate(&c.id)?;
     }
     let weight_sum: f64 = criteria.iter().map(|c| c.weight).sum();
     if !(weight_sum > 0.0 && weight_sum.is_finite()) {
@@ -225,113 +437,95 @@ fn validate(input: &ScoringInput) -> Result<Vec<f64>, ModelError> {
     Ok(criteria.iter().map(|c| c.weight / weight_sum).collect())
 }
 
-/// Values of one criterion that differ by at most this share of their
-/// magnitude count as equal (0.1 %: below what the proxy data and the
-/// projections can tell apart).
-pub const TIE_TOLERANCE: f64 = 1e-3;
-
-/// Min–max normalised matrix (rows = alternatives), 1 = best.
-fn min_max_normalise(input: &ScoringInput) -> Vec<Vec<f64>> {
-    let column = |j: usize| {
-        input
-            .alternatives
-            .iter()
-            .filter_map(move |a| a.values.get(j).copied())
-    };
-    let ranges: Vec<(f64, f64)> = (0..input.criteria.len())
-        .map(|j| {
-            column(j).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-                (lo.min(x), hi.max(x))
-            })
-        })
-        .collect();
-    input
+/// The value matrix (rows = alternatives) and each alternative's missed
+/// hard thresholds.
+fn values(input: &ScoringInput) -> (Vec<Vec<f64>>, Vec<Vec<String>>) {
+    let matrix = input
         .alternatives
         .iter()
         .map(|a| {
             a.values
                 .iter()
                 .zip(&input.criteria)
-                .zip(&ranges)
-                .map(|((&x, c), &(lo, hi))| {
-                    if hi - lo <= TIE_TOLERANCE * lo.abs().max(hi.abs()) {
-                        1.0
-                    } else {
-                        match c.direction {
-                            Direction::HigherIsBetter => (x - lo) / (hi - lo),
-                            Direction::LowerIsBetter => (hi - x) / (hi - lo),
-                        }
-                    }
-                })
+                .map(|(&x, c)| c.scale.value(x, &input.rule))
                 .collect()
         })
-        .collect()
+        .collect();
+    let misses = input
+        .alternatives
+        .iter()
+        .map(|a| {
+            a.values
+                .iter()
+                .zip(&input.criteria)
+                .filter(|(&x, c)| c.scale.is_hard() && c.scale.meets(x) == Some(false))
+                .map(|(_, c)| c.id.clone())
+                .collect()
+        })
+        .collect();
+    (matrix, misses)
 }
 
-fn weighted_total(weights: &[f64], normalised: &[f64]) -> f64 {
-    weights.iter().zip(normalised).map(|(w, n)| w * n).sum()
+fn weighted_total(weights: &[f64], values: &[f64]) -> f64 {
+    weights.iter().zip(values).map(|(w, v)| w * v).sum()
 }
 
-/// Indices sorted by score, best first; equal scores keep input order.
-fn rank(scores: &[f64]) -> Vec<usize> {
+/// Indices, best first: feasible before infeasible, then by score; equal
+/// keys keep input order.
+fn rank(feasible: &[bool], scores: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..scores.len()).collect();
+    let key = |i: usize| {
+        (
+            feasible.get(i).copied().unwrap_or(false),
+            scores.get(i).copied().unwrap_or(f64::NEG_INFINITY),
+        )
+    };
     order.sort_by(|&a, &b| {
-        let (sa, sb) = (scores.get(a).copied(), scores.get(b).copied());
-        sb.unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&sa.unwrap_or(f64::NEG_INFINITY))
+        let ((fa, sa), (fb, sb)) = (key(a), key(b));
+        fb.cmp(&fa).then(sb.total_cmp(&sa))
     });
     order
 }
 
-/// Index of the best score; the earliest wins ties.
-fn best(scores: &[f64]) -> usize {
-    scores
-        .iter()
-        .enumerate()
-        .fold((0, f64::NEG_INFINITY), |(bi, bs), (i, &s)| {
-            if s > bs {
-                (i, s)
-            } else {
-                (bi, bs)
-            }
-        })
-        .0
+/// The best index by [`rank`]'s order (the earliest wins ties).
+fn best(feasible: &[bool], scores: &[f64]) -> usize {
+    rank(feasible, scores).first().copied().unwrap_or(0)
 }
 
-/// Weighted-sum scoring with min–max normalisation.
+/// Scores every alternative: values, weighted totals, feasibility, ranking.
 pub fn score(input: &ScoringInput) -> Result<ScoringTable, ModelError> {
     let weights = validate(input)?;
-    let normalised = min_max_normalise(input);
+    let (matrix, misses) = values(input);
     let rows: Vec<ScoredAlternative> = input
         .alternatives
         .iter()
-        .zip(normalised)
-        .map(|(a, normalised)| {
-            let contributions: Vec<f64> = weights
-                .iter()
-                .zip(&normalised)
-                .map(|(w, n)| w * n)
-                .collect();
+        .zip(matrix)
+        .zip(misses)
+        .map(|((a, values), misses)| {
+            let contributions: Vec<f64> = weights.iter().zip(&values).map(|(w, v)| w * v).collect();
             ScoredAlternative {
                 name: a.name.clone(),
                 raw: a.values.clone(),
-                total: weighted_total(&weights, &normalised),
-                normalised,
+                total: weighted_total(&weights, &values),
+                values,
                 contributions,
+                feasible: misses.is_empty(),
+                misses,
             }
         })
         .collect();
     let totals: Vec<f64> = rows.iter().map(|r| r.total).collect();
+    let feasible: Vec<bool> = rows.iter().map(|r| r.feasible).collect();
     Ok(ScoringTable {
         criteria_ids: input.criteria.iter().map(|c| c.id.clone()).collect(),
         weights,
-        winner: best(&totals),
-        ranking: rank(&totals),
+        winner: best(&feasible, &totals),
+        ranking: rank(&feasible, &totals),
         rows,
     })
 }
 
-/// How often the weighted-sum winner survives random weight perturbations.
+/// How often the winner survives random weight perturbations.
 pub fn sensitivity(
     input: &ScoringInput,
     config: &SensitivityConfig,
@@ -354,13 +548,11 @@ pub fn sensitivity(
             input.criteria.len()
         )));
     }
-    let normalised = min_max_normalise(input);
+    let (matrix, misses) = values(input);
+    let feasible: Vec<bool> = misses.iter().map(Vec::is_empty).collect();
     let winner_for = |w: &[f64]| {
-        let totals: Vec<f64> = normalised
-            .iter()
-            .map(|row| weighted_total(w, row))
-            .collect();
-        best(&totals)
+        let totals: Vec<f64> = matrix.iter().map(|row| weighted_total(w, row)).collect();
+        best(&feasible, &totals)
     };
     let baseline_winner = winner_for(&weights);
     let mut wins = vec![0u64; input.alternatives.len()];
@@ -389,23 +581,34 @@ pub fn sensitivity(
     })
 }
 
-/// TOPSIS ranking, compared with the weighted-sum winner.
+/// TOPSIS on the raw values of the feasible alternatives (all when none is
+/// feasible), compared with the weighted-sum winner.
 pub fn topsis(input: &ScoringInput) -> Result<Topsis, ModelError> {
     let weights = validate(input)?;
+    let table = score(input)?;
+    let any_feasible = table.rows.iter().any(|r| r.feasible);
+    let ranked: Vec<usize> = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.feasible || !any_feasible)
+        .map(|(i, _)| i)
+        .collect();
+    let rows: Vec<&Alternative> = ranked
+        .iter()
+        .filter_map(|&i| input.alternatives.get(i))
+        .collect();
     let n_criteria = input.criteria.len();
     let norms: Vec<f64> = (0..n_criteria)
         .map(|j| {
-            input
-                .alternatives
-                .iter()
+            rows.iter()
                 .filter_map(|a| a.values.get(j))
                 .map(|x| x * x)
                 .sum::<f64>()
                 .sqrt()
         })
         .collect();
-    let weighted: Vec<Vec<f64>> = input
-        .alternatives
+    let weighted: Vec<Vec<f64>> = rows
         .iter()
         .map(|a| {
             a.values
@@ -430,12 +633,12 @@ pub fn topsis(input: &ScoringInput) -> Result<Topsis, ModelError> {
     let targets: Vec<(f64, f64)> = column_extremes
         .iter()
         .zip(&input.criteria)
-        .map(|(&(lo, hi), c)| match c.direction {
+        .map(|(&(lo, hi), c)| match c.scale.direction() {
             Direction::HigherIsBetter => (hi, lo),
             Direction::LowerIsBetter => (lo, hi),
         })
         .collect();
-    let closeness: Vec<f64> = weighted
+    let ranked_closeness: Vec<f64> = weighted
         .iter()
         .map(|row| {
             let (mut to_ideal, mut to_anti) = (0.0, 0.0);
@@ -451,13 +654,23 @@ pub fn topsis(input: &ScoringInput) -> Result<Topsis, ModelError> {
             }
         })
         .collect();
-    let winner = best(&closeness);
-    let weighted_sum_winner = score(input)?.winner;
+    let mut closeness = vec![None; input.alternatives.len()];
+    for (&i, &c) in ranked.iter().zip(&ranked_closeness) {
+        if let Some(slot) = closeness.get_mut(i) {
+            *slot = Some(c);
+        }
+    }
+    let all_true = vec![true; ranked.len()];
+    let ranking: Vec<usize> = rank(&all_true, &ranked_closeness)
+        .into_iter()
+        .filter_map(|k| ranked.get(k).copied())
+        .collect();
+    let winner = ranking.first().copied().unwrap_or(0);
     Ok(Topsis {
-        ranking: rank(&closeness),
-        agrees_with_weighted_sum: winner == weighted_sum_winner,
-        winner,
+        agrees_with_weighted_sum: winner == table.winner,
         closeness,
+        winner,
+        ranking,
     })
 }
 
@@ -465,11 +678,11 @@ pub fn topsis(input: &ScoringInput) -> Result<Topsis, ModelError> {
 mod tests {
     use super::*;
 
-    fn criterion(id: &str, direction: Direction, weight: f64) -> Criterion {
+    fn criterion(id: &str, scale: Scale, weight: f64) -> Criterion {
         Criterion {
             id: id.to_owned(),
             label: id.to_uppercase(),
-            direction,
+            scale,
             weight,
         }
     }
@@ -481,18 +694,29 @@ mod tests {
         }
     }
 
-    /// 2 alternatives × 3 criteria, weights 3 : 1 : 1.
-    fn two_by_three() -> ScoringInput {
+    const DEADLINE: Scale = Scale::AtMost {
+        limit: 100.0,
+        hard: true,
+    };
+    const COST: Scale = Scale::AtMost {
+        limit: 10.0,
+        hard: true,
+    };
+    const COMPLEXITY: Scale = Scale::HalfLife {
+        best: 1.0,
+        half_life: 4.0,
+    };
+
+    /// 2 alternatives × 3 criteria: deadline 100 s, budget $10, complexity.
+    fn input(a: &[f64], b: &[f64], weights: [f64; 3]) -> ScoringInput {
         ScoringInput {
             criteria: vec![
-                criterion("cost", Direction::LowerIsBetter, 3.0),
-                criterion("throughput", Direction::HigherIsBetter, 1.0),
-                criterion("latency", Direction::LowerIsBetter, 1.0),
+                criterion("deadline", DEADLINE, weights[0]),
+                criterion("cost", COST, weights[1]),
+                criterion("complexity", COMPLEXITY, weights[2]),
             ],
-            alternatives: vec![
-                alternative("batch", &[10.0, 300.0, 20.0]),
-                alternative("stream", &[20.0, 500.0, 10.0]),
-            ],
+            alternatives: vec![alternative("a", a), alternative("b", b)],
+            rule: ValueRule::default(),
         }
     }
 
@@ -501,153 +725,240 @@ mod tests {
     }
 
     #[test]
-    fn weighted_sum_hand_example() {
-        let table = score(&two_by_three()).unwrap();
-        assert!(table
-            .weights
-            .iter()
-            .zip([0.6, 0.2, 0.2])
-            .all(|(&w, e)| close(w, e)));
-        // batch: cheapest only → 0.6; stream: faster and lower latency → 0.4.
-        assert_eq!(table.rows[0].normalised, vec![1.0, 0.0, 0.0]);
-        assert_eq!(table.rows[1].normalised, vec![0.0, 1.0, 1.0]);
-        assert!(close(table.rows[0].total, 0.6) && close(table.rows[1].total, 0.4));
-        assert!(close(table.rows[1].contributions[2], 0.2));
+    fn the_threshold_value_function_by_hand() {
+        let rule = ValueRule::default();
+        // (utilisation, value): saturated up to half the threshold, 0.5 at
+        // it, 0 at twice it; linear between.
+        let cases = [
+            (0.0, 1.0),
+            (0.001, 1.0),
+            (0.5, 1.0),
+            (0.504, 1.0), // read as 0.50
+            (0.75, 0.75),
+            (0.9, 0.6),
+            (1.0, 0.5),
+            (1.004, 0.5), // read as 1.00
+            (1.5, 0.25),
+            (2.0, 0.0),
+            (7.0, 0.0),
+        ];
+        for (u, v) in cases {
+            assert!(
+                close(rule.value(u), v),
+                "v({u}) = {} not {v}",
+                rule.value(u)
+            );
+        }
+        let steep = ValueRule {
+            headroom: 0.25,
+            value_at_threshold: 0.2,
+            zero_at_utilisation: 3.0,
+            resolution: 0.0,
+        };
+        assert!(close(steep.value(0.75), 1.0));
+        assert!(close(steep.value(0.875), 0.6));
+        assert!(close(steep.value(2.0), 0.1));
+        // A shortfall threshold: 92.5 % hits use half of the 15 % allowed misses.
+        let hits = Scale::AtLeastShare {
+            limit: 0.85,
+            hard: false,
+        };
+        assert!(close(hits.utilisation(0.925).unwrap(), 0.5));
+        assert!(close(hits.value(0.925, &rule), 1.0));
+        assert!(close(hits.value(0.85, &rule), 0.5));
+        assert_eq!(hits.meets(0.80), Some(false));
+        assert!(close(COMPLEXITY.value(5.0, &rule), 0.5));
+        assert!(close(COMPLEXITY.value(0.5, &rule), 1.0));
+        let recovery = Scale::FractionOf { reference: 200.0 };
+        assert!(close(recovery.value(50.0, &rule), 0.75));
+        assert!(close(recovery.value(400.0, &rule), 0.0));
+        assert!(close(Scale::Share.value(0.94, &rule), 0.94));
+    }
+
+    #[test]
+    fn ample_headroom_saturates_and_immaterial_differences_score_alike() {
+        // 0.081 % vs 0.011 % of the deadline (the min–max defect): same value.
+        let both_fast = score(&input(
+            &[0.081, 1.0, 1.0],
+            &[0.011, 1.0, 1.0],
+            [1.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        assert_eq!(both_fast.rows[0].values[0], both_fast.rows[1].values[0]);
+        // 80.2 s vs 80.4 s of 100: both read as 80 %, same value, same total.
+        let near = score(&input(
+            &[80.2, 1.0, 1.0],
+            &[80.4, 1.0, 1.0],
+            [1.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        assert_eq!(near.rows[0].values, near.rows[1].values);
+        assert_eq!(near.rows[0].total, near.rows[1].total);
+        // A material difference still counts.
+        let far = score(&input(
+            &[60.0, 1.0, 1.0],
+            &[90.0, 1.0, 1.0],
+            [1.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        assert!(far.rows[0].values[0] > far.rows[1].values[0]);
+    }
+
+    #[test]
+    fn a_design_that_fails_a_hard_threshold_cannot_win() {
+        // b is simpler (all weight on complexity) but misses the deadline.
+        let table = score(&input(
+            &[90.0, 5.0, 6.5],
+            &[101.0, 5.0, 1.0],
+            [0.0, 0.0, 1.0],
+        ))
+        .unwrap();
+        assert!(table.rows[0].feasible);
+        assert!(!table.rows[1].feasible);
+        assert_eq!(table.rows[1].misses, ["deadline"]);
+        assert!(table.rows[1].total > table.rows[0].total);
         assert_eq!((table.winner, table.ranking.clone()), (0, vec![0, 1]));
-        assert_eq!(table.criteria_ids, vec!["cost", "throughput", "latency"]);
+        // Nor under any weight perturbation.
+        let config = SensitivityConfig {
+            perturbations: 500,
+            spread: 1.0,
+            seed: 3,
+        };
+        let s = sensitivity(
+            &input(&[90.0, 5.0, 6.5], &[101.0, 5.0, 1.0], [0.0, 0.1, 1.0]),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(s.wins, vec![500, 0]);
+        // Over budget is infeasible too; with nobody feasible, totals decide.
+        let none = score(&input(
+            &[101.0, 5.0, 6.5],
+            &[50.0, 11.0, 1.0],
+            [1.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        assert!(none.rows.iter().all(|r| !r.feasible));
+        assert_eq!(none.rows[1].misses, ["cost"]);
+        assert_eq!(none.winner, 1);
+        // Soft thresholds never make a design infeasible.
+        let mut soft = input(&[101.0, 5.0, 6.5], &[50.0, 5.0, 1.0], [1.0, 1.0, 1.0]);
+        soft.criteria[0].scale = Scale::AtMost {
+            limit: 100.0,
+            hard: false,
+        };
+        assert!(score(&soft).unwrap().rows.iter().all(|r| r.feasible));
     }
 
     #[test]
-    fn min_max_interior_values_and_constant_columns() {
+    fn weighted_totals_by_hand_and_ties_to_the_earlier() {
+        // a: deadline u 0.9 → 0.6, cost u 0.3 → 1, complexity 6.5 → 2^-1.375.
+        // b: deadline u 0.2 → 1, cost u 0.8 → 0.7, complexity 1 → 1.
+        let table = score(&input(
+            &[90.0, 3.0, 6.5],
+            &[20.0, 8.0, 1.0],
+            [2.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        let a = 0.5 * 0.6 + 0.25 * 1.0 + 0.25 * libm::exp2(-1.375);
+        let b = 0.5 * 1.0 + 0.25 * 0.7 + 0.25 * 1.0;
+        assert!(close(table.rows[0].total, a), "{}", table.rows[0].total);
+        assert!(close(table.rows[1].total, b));
+        assert!(close(table.rows[0].contributions[0], 0.3));
+        assert_eq!(table.winner, 1);
+        let tie = score(&input(
+            &[10.0, 1.0, 1.0],
+            &[10.0, 1.0, 1.0],
+            [1.0, 1.0, 1.0],
+        ))
+        .unwrap();
+        assert_eq!((tie.winner, tie.ranking), (0, vec![0, 1]));
+    }
+
+    #[test]
+    fn topsis_hand_example_on_raw_values() {
+        // Raw: cost 10 vs 20 (weight 0.6), latency 20 vs 10 (0.4), both
+        // within generous thresholds.
         let input = ScoringInput {
             criteria: vec![
-                criterion("latency", Direction::LowerIsBetter, 1.0),
-                criterion("same", Direction::HigherIsBetter, 1.0),
+                criterion(
+                    "cost",
+                    Scale::AtMost {
+                        limit: 1_000.0,
+                        hard: true,
+                    },
+                    3.0,
+                ),
+                criterion(
+                    "latency",
+                    Scale::AtMost {
+                        limit: 1_000.0,
+                        hard: false,
+                    },
+                    2.0,
+                ),
             ],
             alternatives: vec![
-                alternative("a", &[10.0, 5.0]),
-                alternative("b", &[40.0, 5.0]),
-                alternative("c", &[20.0, 5.0]),
+                alternative("a", &[10.0, 20.0]),
+                alternative("b", &[20.0, 10.0]),
             ],
+            rule: ValueRule::default(),
         };
-        let table = score(&input).unwrap();
-        let normalised: Vec<f64> = table.rows.iter().map(|r| r.normalised[0]).collect();
-        assert!(close(normalised[0], 1.0) && close(normalised[1], 0.0));
-        assert!(close(normalised[2], 2.0 / 3.0));
-        assert!(table.rows.iter().all(|r| r.normalised[1] == 1.0));
-        assert_eq!(table.ranking, vec![0, 2, 1]);
-    }
-
-    #[test]
-    fn values_within_the_tie_tolerance_score_alike() {
-        let input = ScoringInput {
-            criteria: vec![
-                criterion("quality", Direction::HigherIsBetter, 1.0),
-                criterion("cost", Direction::LowerIsBetter, 1.0),
-            ],
-            alternatives: vec![
-                alternative("a", &[0.945_749_94, 1.0]),
-                alternative("b", &[0.945_750_12, 1.0 + 2.0 * TIE_TOLERANCE]),
-            ],
-        };
-        let table = score(&input).unwrap();
-        // 2e-7 apart: a tie, not a full point to b.
-        assert_eq!(table.rows[0].normalised[0], 1.0);
-        assert_eq!(table.rows[1].normalised[0], 1.0);
-        // 0.2 % apart: still discriminates.
-        assert_eq!(table.rows[0].normalised[1], 1.0);
-        assert_eq!(table.rows[1].normalised[1], 0.0);
-    }
-
-    #[test]
-    fn ties_go_to_the_earlier_alternative() {
-        let mut input = two_by_three();
-        input.criteria[0].weight = 2.0; // 0.5 vs 0.25 + 0.25
-        let table = score(&input).unwrap();
-        assert!(close(table.rows[0].total, table.rows[1].total));
-        assert_eq!((table.winner, table.ranking), (0, vec![0, 1]));
-        input.alternatives.swap(0, 1);
-        assert_eq!(score(&input).unwrap().winner, 0);
-    }
-
-    #[test]
-    fn topsis_hand_example() {
-        let result = topsis(&two_by_three()).unwrap();
-        // v = w x / ‖column‖: the alternatives differ by
-        // cost 0.6·10/√500, throughput 0.2·200/√340000, latency 0.2·10/√500.
-        let cost_gap = 6.0 / 500f64.sqrt();
-        let (throughput_gap, latency_gap) = (40.0 / 340_000f64.sqrt(), 2.0 / 500f64.sqrt());
-        let other_gap = (throughput_gap * throughput_gap + latency_gap * latency_gap).sqrt();
-        // batch is ideal on cost only: D⁺ = other_gap, D⁻ = cost_gap.
-        let batch = cost_gap / (cost_gap + other_gap);
-        assert!(
-            close(result.closeness[0], batch),
-            "{:?} vs {batch}",
-            result.closeness
-        );
-        assert!(close(result.closeness[1], 1.0 - batch));
-        assert!((batch - 0.704_18).abs() < 1e-5);
-        assert_eq!((result.winner, result.agrees_with_weighted_sum), (0, true));
-        assert_eq!(result.ranking, vec![0, 1]);
-    }
-
-    #[test]
-    fn topsis_can_disagree_with_weighted_sum() {
-        // Min–max stretches each column to [0, 1]: b's lead on x counts fully
-        // (0.667 vs a's 0.5). Vector normalisation keeps x's spread small
-        // relative to its magnitude, so TOPSIS prefers the balanced a
-        // (closeness 0.624 vs 0.508).
-        let input = ScoringInput {
-            criteria: vec![
-                criterion("x", Direction::HigherIsBetter, 1.0),
-                criterion("y", Direction::HigherIsBetter, 1.0),
-            ],
-            alternatives: vec![
-                alternative("a", &[5.0, 4.0]),
-                alternative("b", &[10.0, 2.0]),
-                alternative("c", &[6.0, 1.0]),
-            ],
-        };
-        let table = score(&input).unwrap();
         let result = topsis(&input).unwrap();
-        assert_eq!(table.winner, 1, "{:?}", table.rows);
-        assert_eq!(result.winner, 0, "{:?}", result.closeness);
-        assert!(close(table.rows[0].total, 0.5) && close(table.rows[1].total, 2.0 / 3.0));
-        assert!((result.closeness[0] - 0.624_247).abs() < 1e-6);
-        assert!((result.closeness[1] - 0.507_897).abs() < 1e-6);
+        // v = w x / ‖column‖ (‖·‖ = √500): gaps 0.6·10/√500 and 0.4·10/√500.
+        let (cost_gap, latency_gap) = (6.0 / 500f64.sqrt(), 4.0 / 500f64.sqrt());
+        let a = cost_gap / (cost_gap + latency_gap);
+        assert!(close(result.closeness[0].unwrap(), a), "{result:?}");
+        assert!(close(result.closeness[1].unwrap(), 1.0 - a));
+        assert_eq!((result.winner, result.ranking.clone()), (0, vec![0, 1]));
+        // The values saturate (both far inside the thresholds): the weighted
+        // sum ties and keeps input order, so they agree here …
+        assert!(result.agrees_with_weighted_sum);
+        // … and TOPSIS, seeing the raw lead, still ranks the raw evidence
+        // when the weighted sum's tie goes the other way.
+        let mut swapped = input.clone();
+        swapped.alternatives.swap(0, 1);
+        let result = topsis(&swapped).unwrap();
+        assert_eq!(result.winner, 1);
         assert!(!result.agrees_with_weighted_sum);
-        // All alternatives identical: everyone is at the ideal.
-        let flat = ScoringInput {
-            criteria: input.criteria.clone(),
-            alternatives: vec![alternative("a", &[1.0, 2.0]), alternative("b", &[1.0, 2.0])],
-        };
-        assert_eq!(topsis(&flat).unwrap().closeness, vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn topsis_leaves_out_infeasible_designs() {
+        let table_input = input(&[101.0, 5.0, 6.5], &[90.0, 5.0, 6.5], [1.0, 1.0, 1.0]);
+        let result = topsis(&table_input).unwrap();
+        assert_eq!(result.closeness, vec![None, Some(1.0)]);
+        assert_eq!((result.winner, result.ranking), (1, vec![1]));
+        assert!(result.agrees_with_weighted_sum);
+        // All identical: everyone is at the ideal.
+        let flat = input(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]);
+        assert_eq!(topsis(&flat).unwrap().closeness, vec![Some(1.0), Some(1.0)]);
     }
 
     #[test]
     fn sensitivity_of_dominant_and_near_tie() {
-        let mut input = two_by_three();
-        input.alternatives[0].values = vec![5.0, 900.0, 1.0]; // best on everything
         let config = SensitivityConfig {
             perturbations: 2_000,
             spread: 0.2,
             seed: 1,
         };
-        let dominant = sensitivity(&input, &config).unwrap();
+        // a better on everything.
+        let dominant = sensitivity(
+            &input(&[20.0, 2.0, 1.0], &[90.0, 9.0, 6.0], [1.0, 1.0, 1.0]),
+            &config,
+        )
+        .unwrap();
         assert_eq!(dominant.winner_stable_share, 1.0);
         assert_eq!(dominant.wins, vec![2_000, 0]);
-
-        // Weights 2.02 : 1 : 1 → totals 0.5025 vs 0.4975: a near tie.
-        let mut near = two_by_three();
-        near.criteria[0].weight = 2.02;
+        // a: 0.6 on the deadline, 1 on complexity; b: 1 and 0.5. Equal
+        // weights tie exactly; slightly more on the deadline favours b.
+        let near = input(&[90.0, 1.0, 1.0], &[10.0, 1.0, 5.0], [1.02, 0.0, 0.8]);
         let result = sensitivity(&near, &config).unwrap();
-        assert_eq!(result.baseline_winner, 0);
+        assert_eq!(result.baseline_winner, score(&near).unwrap().winner);
         assert!(
-            result.winner_stable_share > 0.3 && result.winner_stable_share < 0.9,
+            result.winner_stable_share > 0.3 && result.winner_stable_share < 0.95,
             "{result:?}"
         );
         assert_eq!(result.wins.iter().sum::<u64>(), 2_000);
-        // Deterministic, and zero spread changes nothing.
         assert_eq!(result, sensitivity(&near, &config).unwrap());
         let still = sensitivity(
             &near,
@@ -662,43 +973,63 @@ mod tests {
 
     #[test]
     fn validation_names_the_culprit() {
-        let mut input = two_by_three();
-        input.criteria[1].weight = -1.0;
-        let err = score(&input).unwrap_err().to_string();
-        assert!(err.contains("criteria[throughput].weight"), "{err}");
+        let base = || input(&[10.0, 1.0, 1.0], &[20.0, 2.0, 2.0], [1.0, 1.0, 1.0]);
+        let mut bad = base();
+        bad.criteria[1].weight = -1.0;
+        let err = score(&bad).unwrap_err().to_string();
+        assert!(err.contains("criteria[cost].weight"), "{err}");
 
-        let mut input = two_by_three();
-        input.criteria.iter_mut().for_each(|c| c.weight = 0.0);
-        assert!(score(&input).unwrap_err().to_string().contains("positive"));
+        let mut bad = base();
+        bad.criteria.iter_mut().for_each(|c| c.weight = 0.0);
+        assert!(score(&bad).unwrap_err().to_string().contains("positive"));
 
-        let mut input = two_by_three();
-        input.alternatives[1].values.pop();
-        let err = topsis(&input).unwrap_err().to_string();
-        assert!(
-            err.contains("`stream`") && err.contains("expected 3"),
-            "{err}"
-        );
+        let mut bad = base();
+        bad.alternatives[1].values.pop();
+        let err = topsis(&bad).unwrap_err().to_string();
+        assert!(err.contains("`b`") && err.contains("expected 3"), "{err}");
 
-        let mut input = two_by_three();
-        input.alternatives[0].values[2] = f64::NAN;
-        let err = score(&input).unwrap_err().to_string();
-        assert!(err.contains("alternatives[batch].latency"), "{err}");
+        let mut bad = base();
+        bad.alternatives[0].values[2] = f64::NAN;
+        let err = score(&bad).unwrap_err().to_string();
+        assert!(err.contains("alternatives[a].complexity"), "{err}");
 
-        let mut input = two_by_three();
-        input.criteria[2].id = "cost".to_owned();
-        assert!(score(&input).unwrap_err().to_string().contains("`cost`"));
+        let mut bad = base();
+        bad.criteria[2].id = "cost".to_owned();
+        assert!(score(&bad).unwrap_err().to_string().contains("`cost`"));
+
+        let mut bad = base();
+        bad.criteria[0].scale = Scale::AtMost {
+            limit: 0.0,
+            hard: true,
+        };
+        let err = score(&bad).unwrap_err().to_string();
+        assert!(err.contains("criteria[deadline].scale.limit"), "{err}");
+
+        let mut bad = base();
+        bad.rule.headroom = 1.0;
+        assert!(score(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("rule.headroom"));
+        let mut bad = base();
+        bad.rule.zero_at_utilisation = 1.0;
+        assert!(score(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("rule.zero_at_utilisation"));
 
         let empty = ScoringInput {
             criteria: vec![],
             alternatives: vec![],
+            rule: ValueRule::default(),
         };
         assert!(score(&empty).is_err());
-        let bad = SensitivityConfig {
+        let spread = SensitivityConfig {
             perturbations: 10,
             spread: 1.5,
             seed: 0,
         };
-        assert!(sensitivity(&two_by_three(), &bad)
+        assert!(sensitivity(&base(), &spread)
             .unwrap_err()
             .to_string()
             .contains("spread"));
@@ -707,8 +1038,8 @@ mod tests {
             spread: 0.2,
             seed: 0,
         };
-        assert!(sensitivity(&two_by_three(), &none).is_err());
-        let json = r#"{"id":"a","label":"A","direction":"LowerIsBetter","weight":1,"unit":"s"}"#;
+        assert!(sensitivity(&base(), &none).is_err());
+        let json = r#"{"id":"a","label":"A","scale":{"kind":"share"},"weight":1,"unit":"s"}"#;
         assert!(serde_json::from_str::<Criterion>(json).is_err());
     }
 }

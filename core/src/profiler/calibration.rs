@@ -530,7 +530,7 @@ impl Profile {
         let generation = calibration.generation_s_per_event.median;
         let excluded = format!(
             "generating the synthetic input ({}/event) is measured apart and excluded",
-            per_event(generation)
+            crate::format::seconds(generation)
         );
         let top = stages
             .iter()
@@ -541,17 +541,17 @@ impl Profile {
         let bottleneck = match top {
             Some(top) if total_cost > 0.0 => {
                 let detail = if top.stage.per_byte() {
-                    format!(" ({}/byte)", per_event(per_byte))
+                    format!(" ({}/byte)", crate::format::seconds(per_byte))
                 } else {
                     String::new()
                 };
                 Bottleneck {
                     stage: top.stage,
                     reason: format!(
-                        "{} takes {:.0}% of pipeline stage time at {}/event{detail}; {excluded}",
+                        "{} takes {} of pipeline stage time at {}/event{detail}; {excluded}",
                         top.stage.label(),
-                        top.share * 100.0,
-                        per_event(cost(top.stage)),
+                        crate::format::percent(top.share),
+                        crate::format::seconds(cost(top.stage)),
                     ),
                 }
             }
@@ -582,19 +582,6 @@ impl Profile {
             best_wall_time_s,
             bottleneck,
         }
-    }
-}
-
-/// A time per event (or byte) in the unit a reader expects.
-fn per_event(seconds: f64) -> String {
-    if seconds >= 1e-3 {
-        format!("{:.2} ms", seconds * 1e3)
-    } else if seconds >= 1e-6 {
-        format!("{:.2} µs", seconds * 1e6)
-    } else if seconds >= 1e-9 {
-        format!("{:.1} ns", seconds * 1e9)
-    } else {
-        format!("{:.1} ps", seconds * 1e12)
     }
 }
 

@@ -6,7 +6,6 @@
 //! ([`MapTally`], [`ReduceTally`]) and the deterministic state probes.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{
     lag_bin_upper_s, MapTally, PartitionLayout, Pipeline, ReduceTally, Scheme, Stage,
@@ -43,7 +42,8 @@ pub struct DataProfile {
     /// Working set of each stateful stage (today: dedup) at three densities
     /// of the batch; the other stages stream in constant memory.
     pub state: Vec<StageState>,
-    /// SHA-256 (hex) of this document's canonical JSON with `data_digest` empty.
+    /// SHA-256 (hex) of this document's canonical JSON ([`crate::digest`])
+    /// without `data_digest`.
     pub data_digest: String,
 }
 
@@ -352,26 +352,11 @@ impl DataProfile {
         profile
     }
 
-    /// SHA-256 of the canonical JSON with an empty `data_digest`.
+    /// SHA-256 of the canonical JSON without `data_digest`.
     pub fn digest(&self) -> String {
-        let mut canonical = self.clone();
-        canonical.data_digest = String::new();
-        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-        hex(&Sha256::digest(&bytes))
+        let value = serde_json::to_value(self).unwrap_or_default();
+        crate::digest::digest_without(&value, &["data_digest"])
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        for nibble in [b >> 4, b & 15] {
-            out.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
 }
 
 /// What the dedup stage dropped.

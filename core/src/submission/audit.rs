@@ -2,7 +2,7 @@
 //! SHA-256 so that an edited, removed or reordered entry is detected.
 //!
 //! Each entry's `hash` is the SHA-256 (hex) of the canonical JSON
-//! ([`canonical_json`]) of the entry without its `hash`; its `prev` is the
+//! ([`crate::digest`], RFC 8785) of the entry without its `hash`; its `prev` is the
 //! previous entry's `hash`, 64 zeros for the first entry (`seq` 1). The core
 //! has no clock: `at` is the caller's RFC 3339 timestamp.
 //!
@@ -14,9 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use crate::analysis::result::canonical_json;
 pub use crate::limits::MAX_AUDIT_ENTRIES;
 
 /// `prev` of the first entry of a trail.
@@ -54,12 +52,8 @@ pub enum ChainStatus {
 impl AuditEntry {
     /// The hash this entry should carry.
     pub fn compute_hash(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Some(object) = value.as_object_mut() {
-            object.remove("hash");
-        }
-        let digest = Sha256::digest(canonical_json(&value).as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        let value = serde_json::to_value(self).unwrap_or(Value::Null);
+        crate::digest::digest_without(&value, &["hash"])
     }
 }
 

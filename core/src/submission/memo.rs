@@ -15,9 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::crossover::{Crossing, Crossover};
 use crate::analysis::result::ResultDocument;
+use crate::analysis::scoring_table::{robustness_text, rule_text_of};
 use crate::review::{CheckpointInterval, PolicyMode};
 
-use super::format::{events, grouped, percent, score, seconds, sig, usd};
+use crate::format::{
+    bytes, events, fixed, grouped, number, percent, ratio, score, seconds, usd, with_unit,
+};
 
 /// The memo's headings, in order (the course's list).
 pub const MEMO_HEADINGS: [&str; 6] = [
@@ -293,18 +296,6 @@ fn context(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     }
 }
 
-fn bytes(x: f64) -> String {
-    if x >= 1e12 {
-        format!("{:.2} TB", x / 1e12)
-    } else if x >= 1e9 {
-        format!("{:.2} GB", x / 1e9)
-    } else if x >= 1e6 {
-        format!("{:.1} MB", x / 1e6)
-    } else {
-        format!("{} bytes", grouped(x))
-    }
-}
-
 fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let review = &doc.reproducibility.review;
     let calibration = &doc.calibration;
@@ -333,10 +324,10 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let fit = match &scaling.fit {
         Some(fit) => format!(
             "A Universal Scalability Law fit of the measured lane scaling gives contention σ = \
-             {}, coherency κ = {} (R² = {:.3}); the Amdahl serial fraction is {}",
-            sig(fit.sigma),
-            sig(fit.kappa),
-            fit.r2,
+             {}, coherency κ = {} (R² = {}); the Amdahl serial fraction is {}",
+            number(fit.sigma),
+            number(fit.kappa),
+            fixed(fit.r2, 3),
             percent(fit.amdahl_serial_fraction)
         ),
         None => format!(
@@ -378,16 +369,14 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         .iter()
         .map(|r| format!("{} {}", r.id, percent(r.weight)))
         .collect();
+    b.add(1, 0, format!("Scoring: {}", rule_text_of(&doc.scoring)));
     b.add(
         1,
-        0,
+        2,
         format!(
-            "Six criteria are min–max normalised and combined with the review's weights ({}). \
-             The ranking is tested with {} random ±{:.0}% perturbations of the weights, a \
-             one-at-a-time ±20% change of each weight, and TOPSIS as a second method.",
+            "The review's weights: {}. {}",
             weights.join(", "),
-            grouped(doc.scoring.sensitivity.perturbations as f64),
-            doc.scoring.sensitivity.spread * 100.0
+            robustness_text(&doc.scoring)
         ),
     );
 }
@@ -553,24 +542,27 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         0,
         format!(
             "Scoring: {} wins with a weighted score of {} (totals: {}). It stays first in {} of \
-             the weight perturbations{}. TOPSIS {} (its winner is {}).",
+             the weight perturbations{} and in {} of the rule's variants. TOPSIS {}.",
             scoring.winner,
             score(winner_score(doc)),
             totals.join(", "),
             percent(scoring.sensitivity.winner_stable_share),
             if scoring.sensitivity.stable_one_at_a_time {
-                ", and no single ±20% weight change flips it"
+                ", no single ±20 % weight change flips it,"
             } else {
-                ", but a single ±20% weight change can flip it"
+                ", but a single ±20 % weight change can flip it,"
             },
+            percent(scoring.sensitivity.rule_stable_share),
             if scoring.topsis.agrees_with_weighted_sum {
-                "agrees"
+                "agrees".to_string()
             } else {
-                "disagrees"
-            },
-            scoring.topsis.winner
+                format!("prefers {}", scoring.topsis.winner)
+            }
         ),
     );
+    if !scoring.topsis.agrees_with_weighted_sum {
+        b.add(2, 2, scoring.topsis.note.clone());
+    }
     for node in &doc.scaling.nodes {
         b.add(
             2,
@@ -579,7 +571,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 "{} runs {} cores per node at a projected speed-up of {} ({} parallel efficiency).",
                 node.option,
                 node.cores_per_node,
-                sig(node.speedup),
+                ratio(node.speedup),
                 percent(node.efficiency)
             ),
         );
@@ -593,7 +585,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             3,
             0,
             format!(
-                "Failure mode {}: {}{}: {} {} {} unmitigated, {} {} mitigated. Mitigation: {}",
+                "Failure mode {}: {}{}: {} {} unmitigated, {} mitigated. Mitigation: {}",
                 i + 1,
                 clip(&mode.title, words_limit(20, tight)).trim_end_matches('.'),
                 if tight {
@@ -602,10 +594,8 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                     format!(" ({}, {})", mode.option, events(mode.events))
                 },
                 mode.metric,
-                sig(mode.without_mitigation),
-                mode.unit,
-                sig(mode.with_mitigation),
-                mode.unit,
+                with_unit(&mode.unit, mode.without_mitigation),
+                with_unit(&mode.unit, mode.with_mitigation),
                 sentence(&clip(&mode.mitigation, words_limit(45, tight)))
             ),
         );
@@ -617,7 +607,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                     "The playbook KPI for it is {} (healthy {} {}).",
                     clip(&kpi.label, words_limit(12, tight)),
                     kpi.healthy,
-                    sig(kpi.value)
+                    with_unit(&mode.unit, kpi.value)
                 ),
             );
         }
