@@ -265,13 +265,15 @@ fn context(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 .join(", ")
         ),
     );
+    // The decision boundary is what the review is about: always kept
+    // (clipped when the draft runs long), never dropped for detail.
     if !scenario.boundary.trim().is_empty() {
         b.add(
             0,
-            1,
+            0,
             format!(
                 "Decision boundary: {}",
-                sentence(&clip(&scenario.boundary, words_limit(110, tight)))
+                sentence(&clip(&scenario.boundary, words_limit(80, tight)))
             ),
         );
     }
@@ -430,7 +432,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             );
             if let (Some(s), Some(d)) = (single, dist) {
                 text.push_str(&format!(
-                    " At that volume {} takes {} (p95) for {} per run, while {} takes {} for {}.                      {} is cheaper per run {}.",
+                    " At that volume {} takes {} (p95) for {} per run, while {} takes {} for {}. {} is cheaper per run {}.",
                     crossover.single_node_option,
                     seconds(s.makespan_p95_s),
                     usd(s.cost_per_run_usd),
@@ -444,7 +446,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             text
         }
         _ => format!(
-            "Crossover: {} stays enough at every volume searched, up to {}: it meets the {}              deadline and the budget throughout; its working set exceeds memory {}.",
+            "Crossover: {} stays enough at every volume searched, up to {}: it meets the {} deadline and the budget throughout; its working set exceeds memory {}.",
             crossover.single_node_option,
             events(limit),
             seconds(crossover.deadline_s),
