@@ -75,7 +75,9 @@ def expected_scales(review):
     yardsticks."""
     deadline = review["sla"]["deadline_s"]
     return {
-        "deadline": {"kind": "at_most", "limit": deadline, "hard": True},
+        # The share of the deadline's threshold used (see raw_criteria): at
+        # most 1, hard.
+        "deadline": {"kind": "at_most", "limit": 1.0, "hard": True},
         "cost": {"kind": "at_most", "limit": max(review["sla"]["budget_per_run_usd"], 2.2250738585072014e-308), "hard": True},
         "resilience": {"kind": "fraction_of", "reference": deadline},
         "data_quality_lineage": {"kind": "share"},
@@ -97,7 +99,16 @@ def raw_criteria(result):
     for i, (p, alternative) in enumerate(zip(result["projections"], review["alternatives"])):
         design = alternative["design"]
         mode = design["policy_mode"]
-        raw["deadline"].append((p["makespan_p95_s"], f"projections[{i}].makespan_p95_s"))
+        # The larger of p95 / deadline and P(miss) / tolerance: above 1 the
+        # design misses the SLA's deadline.
+        tiny = 2.2250738585072014e-308
+        used = max(
+            p["makespan_p95_s"] / max(review["sla"]["deadline_s"], tiny),
+            p["p_miss_deadline"] / max(review["sla"]["miss_tolerance"], tiny),
+        )
+        raw["deadline"].append(
+            (used, f"max(projections[{i}].makespan_p95_s / sla.deadline_s, projections[{i}].p_miss_deadline / sla.miss_tolerance)")
+        )
         raw["cost"].append((p["cost_per_run_usd"], f"projections[{i}].cost_per_run_usd"))
         raw["resilience"].append((p["failures"]["mttr_s"], f"projections[{i}].failures.mttr_s"))
         quality_share = base * fresh_share(review, p["makespan_p50_s"]) * (1.0 - p["cache"]["stale_read_rate"])
