@@ -3,8 +3,8 @@
 # environment holding only the notebook's own pinned requirements (read from
 # its metadata.scalewise.requirements) plus nbclient and ipykernel, with the
 # network off. Two reviews: the example (the single node wins) and the
-# example with a 10 s deadline, which the single node misses (the cluster
-# wins). Then two tampered copies, which must fail naming what was altered:
+# example at 5·10⁹ events per run, past the single node's binding crossing
+# (it misses the deadline; the cluster wins). Then two tampered copies, which must fail naming what was altered:
 # a number the notebook re-derives (named by its field) and one it does not
 # (named by its section, through the digest).
 #
@@ -30,8 +30,8 @@ cargo build --quiet --release -p scalewise-cli
 python3 - "$work/example.json" "$work/tight.json" <<'PY'
 import json, sys
 review = json.load(open(sys.argv[1], encoding="utf-8"))
-review["title"] = "Example with a 10 s deadline"
-review["sla"]["deadline_s"] = 10.0
+review["title"] = "Example at 5e9 events per run"
+review["workload"]["events"] = 5_000_000_000
 json.dump(review, open(sys.argv[2], "w", encoding="utf-8"), indent=2)
 PY
 for name in example tight; do
