@@ -132,7 +132,7 @@ mod tests {
         };
         assert_eq!(
             full_pass_text(&check),
-            "Calibrated on 500 k events, predicted 1.10 s for the full pass over 2.00 M events at 2 lanes, measured 1.00 s: error +10.0 %."
+            "Calibrated on 500 k events, predicted 1.1 s for the full pass over 2 M events at 2 lanes, measured 1 s: error +10.0 %."
         );
         assert!(state_text(&check).starts_with("Fewer than three"));
         let none = SelfCheck {
