@@ -76,6 +76,7 @@ fn cases() -> Vec<Value> {
     let review = {
         let mut review = scalewise_core::review::Review::example();
         review.workload.events = 2_000;
+        review.workload.sample_events = 2_000;
         review
     };
     let calibration = serde_json::from_str(include_str!("fixtures/calibration.json")).unwrap();

@@ -202,6 +202,110 @@ macro_rules! design_rows {
                 limits::MAX_NETWORK_GBIT_PER_S,
                 |r, v| r.alternatives[$i].design.network_gbit_per_s = v,
             ),
+            float(
+                concat!("alternatives[", $i, "].design.failure_detection_s"),
+                0.0,
+                limits::MAX_DURATION_S,
+                |r, v| r.alternatives[$i].design.failure_detection_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.hardware.core_speed_factor"),
+                limits::MIN_CORE_SPEED_FACTOR,
+                limits::MAX_CORE_SPEED_FACTOR,
+                |r, v| r.alternatives[$i].design.hardware.core_speed_factor = v,
+            ),
+            float(
+                concat!(
+                    "alternatives[",
+                    $i,
+                    "].design.hardware.usable_memory_fraction"
+                ),
+                limits::MIN_USABLE_MEMORY_FRACTION,
+                limits::MAX_USABLE_MEMORY_FRACTION,
+                |r, v| r.alternatives[$i].design.hardware.usable_memory_fraction = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.hardware.disk_mb_per_s"),
+                limits::MIN_BANDWIDTH_MB_PER_S,
+                limits::MAX_BANDWIDTH_MB_PER_S,
+                |r, v| r.alternatives[$i].design.hardware.disk_mb_per_s = v,
+            ),
+            float(
+                concat!(
+                    "alternatives[",
+                    $i,
+                    "].design.hardware.cross_region_gbit_per_s"
+                ),
+                0.001,
+                limits::MAX_NETWORK_GBIT_PER_S,
+                |r, v| r.alternatives[$i].design.hardware.cross_region_gbit_per_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.store.input_mb_per_s"),
+                limits::MIN_BANDWIDTH_MB_PER_S,
+                limits::MAX_STORE_MB_PER_S,
+                |r, v| r.alternatives[$i].design.store.input_mb_per_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.store.lookup_mb_per_s"),
+                limits::MIN_BANDWIDTH_MB_PER_S,
+                limits::MAX_STORE_MB_PER_S,
+                |r, v| r.alternatives[$i].design.store.lookup_mb_per_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.store.lookup_latency_ms"),
+                limits::MIN_LATENCY_MS,
+                limits::MAX_LATENCY_MS,
+                |r, v| r.alternatives[$i].design.store.lookup_latency_ms = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.store.warm_latency_ms"),
+                limits::MIN_LATENCY_MS,
+                limits::MAX_LATENCY_MS,
+                |r, v| r.alternatives[$i].design.store.warm_latency_ms = v,
+            ),
+            int(
+                concat!("alternatives[", $i, "].design.store.lookup_batch_keys"),
+                1,
+                limits::MAX_LOOKUP_BATCH_KEYS as u64,
+                |r, v| r.alternatives[$i].design.store.lookup_batch_keys = u32_of(v),
+            ),
+            int(
+                concat!("alternatives[", $i, "].design.store.lookup_concurrency"),
+                1,
+                limits::MAX_LOOKUP_CONCURRENCY as u64,
+                |r, v| r.alternatives[$i].design.store.lookup_concurrency = u32_of(v),
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.exchange.cost_ns_per_byte"),
+                0.0,
+                limits::MAX_EXCHANGE_NS_PER_BYTE,
+                |r, v| r.alternatives[$i].design.exchange.cost_ns_per_byte = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.exchange.coordination_s"),
+                0.0,
+                limits::MAX_DURATION_S,
+                |r, v| r.alternatives[$i].design.exchange.coordination_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.billing.granularity_s"),
+                limits::MIN_BILLING_GRANULARITY_S,
+                limits::MAX_DURATION_S,
+                |r, v| r.alternatives[$i].design.billing.granularity_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.billing.minimum_s"),
+                0.0,
+                limits::MAX_DURATION_S,
+                |r, v| r.alternatives[$i].design.billing.minimum_s = v,
+            ),
+            float(
+                concat!("alternatives[", $i, "].design.billing.provisioning_s"),
+                0.0,
+                limits::MAX_DURATION_S,
+                |r, v| r.alternatives[$i].design.billing.provisioning_s = v,
+            ),
             // Regions must also be ≤ nodes; the nodes are raised to the
             // maximum first so that only the range is tested here.
             int(
@@ -417,6 +521,12 @@ fn numeric_fields() -> Vec<NumericField> {
             limits::MAX_BUDGET_PER_RUN_USD,
             |r, v| r.sla.budget_per_run_usd = v,
         ),
+        float(
+            "sla.miss_tolerance",
+            limits::MIN_MISS_TOLERANCE,
+            limits::MAX_MISS_TOLERANCE,
+            |r, v| r.sla.miss_tolerance = v,
+        ),
         float("weights.deadline", 0.0, limits::MAX_WEIGHT, |r, v| {
             r.weights.deadline = v
         }),
@@ -482,6 +592,8 @@ fn full_review() -> Review {
             ..design.hot_cache
         });
         design.checkpoint = CheckpointInterval::Every { interval_s: 600.0 };
+        design.checkpoint_cost_s = StateCost::Fixed { seconds: 30.0 };
+        design.restart_cost_s = StateCost::Fixed { seconds: 120.0 };
     }
     let mix = &mut review.workload.access_mix;
     for role in Role::ALL {
