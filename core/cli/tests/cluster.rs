@@ -301,7 +301,40 @@ fn local_layouts_reproduce_the_single_process_profile_and_replay() {
         "{cost}"
     );
     assert_eq!(cost["outcome"], distributed["cost"]);
+
+    // Another sample (another seed): the measured exchange belongs to other
+    // data, so the run refuses it, naming the field, and writes nothing.
+    let other = review_with_seed(&dir, &review, 8);
+    let foreign_out = dir.join("foreign.result.json");
+    let foreign = Command::new(env!("CARGO_BIN_EXE_scalewise"))
+        .args([
+            "run",
+            path(&other),
+            "--calibration",
+            path(&out),
+            "-o",
+            path(&foreign_out),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&foreign.stderr);
+    assert_eq!(foreign.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("calibration.distributed.data_digest") && stderr.contains("another sample"),
+        "{stderr}"
+    );
+    assert!(!foreign_out.exists(), "nothing written for a refused run");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A copy of the review file at `original` with another seed.
+fn review_with_seed(dir: &Path, original: &Path, seed: u64) -> PathBuf {
+    let mut value: Value =
+        serde_json::from_str(&std::fs::read_to_string(original).unwrap()).unwrap();
+    value["seed"] = seed.into();
+    let path = dir.join(format!("review-seed-{seed}.json"));
+    std::fs::write(&path, value.to_string()).unwrap();
+    path
 }
 
 #[test]

@@ -431,6 +431,37 @@ fn winner_change(
     }))
 }
 
+/// A `distributed` section measures the timely pipeline over one review's
+/// sample. Its exchange and coordination are evidence for this review only
+/// when the sample is the same data (equal data digests); otherwise the
+/// measured bytes and records belong to another workload, and using them
+/// would class a foreign number as measured.
+fn check_distributed_data(
+    calibration: &Calibration,
+    profile: &DataProfile,
+) -> Result<(), AnalysisError> {
+    match &calibration.distributed {
+        Some(distributed) if distributed.data_digest != profile.data_digest => {
+            Err(AnalysisError::invalid(
+                "calibration.distributed.data_digest",
+                format!(
+                    "measured on another sample (data digest {}…, this review's sample {}…): \
+                     run `scalewise cluster` on this review",
+                    distributed
+                        .data_digest
+                        .get(..12)
+                        .unwrap_or(&distributed.data_digest),
+                    profile
+                        .data_digest
+                        .get(..12)
+                        .unwrap_or(&profile.data_digest),
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs the whole analysis for a review, its data profile and calibration.
 pub fn build(
     review: &Review,
@@ -438,6 +469,7 @@ pub fn build(
     calibration: Calibration,
     options: &AnalysisOptions,
 ) -> Result<ResultDocument, AnalysisError> {
+    check_distributed_data(&calibration, &profile)?;
     let cost_model = CostModel::from(&calibration);
     let facts = DataFacts::from(&profile);
     let context = Context::new(review, &cost_model, &facts, options.projection.clone())?;
@@ -1024,11 +1056,14 @@ impl ResultDocument {
                 format::volume(b.events),
                 b.criterion.name(),
                 b.events_range
-                    .map(|[lo, hi]| format!(
-                        "; {} to {} over the scaling's plausible range",
-                        format::volume(lo),
-                        format::volume(hi)
-                    ))
+                    .map(|[lo, hi]| {
+                        let (lo, hi) = (format::volume(lo), format::volume(hi));
+                        if lo == hi {
+                            "; the same at both ends of the scaling's plausible range".to_string()
+                        } else {
+                            format!("; {lo} to {hi} over the scaling's plausible range")
+                        }
+                    })
                     .unwrap_or_default()
             ),
             None => format!(

@@ -9,7 +9,16 @@
 //! concerns, each proxy-data limit, …) added in priority order while the
 //! memo stays under [`MEMO_TARGET_WORDS`]. User text quoted in the memo is
 //! flattened to one line and clipped, so it cannot add headings or blow the
-//! word budget.
+//! word budget; the draft's own sentences are never clipped (a long review
+//! gets a tight draft with fewer, shorter blocks instead).
+//!
+//! How it reads: the thesis (what to run at the review's volume and the
+//! volume at which that changes) opens the Context; options are named in
+//! code font, failure modes by their end effect at the volume they were
+//! evaluated at; projected volumes have two significant digits (`1.8 ×
+//! 10⁹ events`), the review's own volume is exact. The method states the
+//! self-check error and the input the answer hinges on.
+//! `tests/memo_snapshot.rs` keeps the example's full text.
 
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +145,174 @@ fn sentence(text: &str) -> String {
     }
 }
 
+/// An option's name as the memo writes it: in code font when it is an
+/// identifier (one word without a backtick), as typed otherwise.
+fn name(option: &str) -> String {
+    let identifier =
+        !option.is_empty() && !option.contains('`') && !option.chars().any(char::is_whitespace);
+    if identifier {
+        format!("`{option}`")
+    } else {
+        option.to_string()
+    }
+}
+
+fn names<'a>(options: impl IntoIterator<Item = &'a str>) -> String {
+    options.into_iter().map(name).collect::<Vec<_>>().join(", ")
+}
+
+/// A failure mode's headline metric in words (the result keeps the id).
+fn metric_words(metric: &str) -> String {
+    match metric {
+        "makespan_mean" => "mean makespan".to_string(),
+        "makespan_p95" => "p95 makespan".to_string(),
+        "p_miss_deadline" => "chance of missing the deadline".to_string(),
+        "cost_per_run" => "cost per run".to_string(),
+        "stale_read_rate" => "stale reads".to_string(),
+        "violations_per_million_accesses" => "policy violations".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The thesis: what to run at the review's volume, and until when.
+fn thesis(doc: &ResultDocument) -> String {
+    let review = &doc.reproducibility.review;
+    let crossover = &doc.crossover;
+    let chosen = &doc.recommendation.recommended_option;
+    let at_review = doc.projections.iter().find(|p| p.option == *chosen);
+    let mut text = match at_review {
+        Some(p) => format!(
+            "At {} per run, {} is the design to run: it finishes in {} (p95) for {} per run, \
+             against a {} deadline and a {} budget.",
+            events(review.workload.events as f64),
+            name(chosen),
+            seconds(p.makespan_p95_s),
+            usd(p.cost_per_run_usd),
+            seconds(review.sla.deadline_s),
+            usd(review.sla.budget_per_run_usd)
+        ),
+        None => "No design is recommended yet.".to_string(),
+    };
+    let single = &crossover.single_node_option;
+    let phrase =
+        |criterion| crate::analysis::crossover_text::criterion_phrase(criterion, crossover);
+    match &crossover.binding {
+        Some(b) if b.events > review.workload.events as f64 => text.push_str(&format!(
+            " {} stays enough until about {} per run, where {}; past that volume the answer \
+             is {}.",
+            if single == chosen {
+                "It".to_string()
+            } else {
+                format!("One node ({})", name(single))
+            },
+            about(b.events),
+            phrase(b.criterion),
+            name(&crossover.distributed_option)
+        )),
+        Some(b) => text.push_str(&format!(
+            " One node ({}) is not enough at this volume: from {} per run {}.",
+            name(single),
+            about(b.events),
+            phrase(b.criterion)
+        )),
+        None => text.push_str(&format!(
+            " One node ({}) stays enough at every volume searched, up to {}.",
+            name(single),
+            events(crossover_volume(doc))
+        )),
+    }
+    text
+}
+
+/// A small count in words, as prose writes it.
+fn count_text(n: usize) -> String {
+    const WORDS: [&str; 9] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
+}
+
+/// The model's self-check, one sentence.
+fn self_check_text(doc: &ResultDocument) -> String {
+    let check = &doc.self_check;
+    let mut text = match &check.full_pass {
+        Some(p) => format!(
+            "Self-check: calibrated on {}, the model predicts the separately measured full \
+             pass ({}, {} lanes) as {} against {}, an error of {}{}.",
+            events(p.calibration_events as f64),
+            events(p.events as f64),
+            p.threads,
+            seconds(p.predicted_wall_s),
+            seconds(p.measured_wall_s),
+            if p.error > 0.0 { "+" } else { "" },
+            percent(p.error)
+        ),
+        None => "Self-check: none; this run replayed a recorded calibration without a full \
+                 pass to predict."
+            .to_string(),
+    };
+    if let Some(w) = &check.working_set {
+        text.push_str(&format!(
+            " The state fit predicts the largest sample's working set within {}.",
+            percent(w.error.abs())
+        ));
+    }
+    text
+}
+
+/// The input the binding crossing moves most with, one sentence.
+fn hinges_text(doc: &ResultDocument) -> String {
+    let sensitivity = &doc.sensitivity;
+    let swing = sensitivity
+        .hinges_on
+        .as_ref()
+        .and_then(|input| sensitivity.inputs.iter().find(|s| s.input == *input));
+    let Some(s) = swing else {
+        return "Sensitivity: no measured or assumed input moves the binding crossing over its \
+                plausible range."
+            .to_string();
+    };
+    let at = |v: Option<f64>| {
+        v.map_or_else(
+            || format!("beyond {}", about(crossover_volume(doc))),
+            |e| about(e),
+        )
+    };
+    let mut text = format!(
+        "Sensitivity: the answer hinges most on {} ({}, `{}`): over its plausible range {} to {} \
+         the binding crossing moves from {} to {}.",
+        s.label,
+        s.class.name(),
+        s.input,
+        number(s.low),
+        number(s.high),
+        at(s.binding_at_low),
+        at(s.binding_at_high)
+    );
+    if !sensitivity.flips_winner.is_empty() {
+        let n = sensitivity.flips_winner.len();
+        text.push_str(&format!(
+            " At the review's volume, {} {} at an end of {} range change{} the winner.",
+            count_text(n),
+            if n == 1 { "input" } else { "inputs" },
+            if n == 1 { "its" } else { "their" },
+            if n == 1 { "s" } else { "" }
+        ));
+    } else {
+        text.push_str(" No input moved over its range changes the winner at the review's volume.");
+    }
+    text
+}
+
+/// A projected volume (a crossing, a failure mode's volume): two
+/// significant digits, as precise as a projection is. The review's own
+/// volume is exact and written with [`events`].
+fn about(volume_events: f64) -> String {
+    format!("{} events", crate::format::volume(volume_events))
+}
+
 fn crossing(c: &Crossing) -> String {
     match c {
         Crossing::At { events: e } => format!("from {}", events(*e)),
@@ -153,16 +330,16 @@ fn cheaper_where(crossover: &Crossover) -> String {
         .iter()
         .map(|w| {
             if w.open_ended {
-                format!("from {} on", events(w.from_events))
+                format!("from {} on", about(w.from_events))
             } else {
-                format!("from {} to {}", events(w.from_events), events(w.to_events))
+                format!("from {} to {}", about(w.from_events), about(w.to_events))
             }
         })
         .collect();
     if windows.is_empty() {
         format!(
             "at no swept volume (up to {})",
-            events(crossover.config.max_events)
+            about(crossover.config.max_events)
         )
     } else {
         windows.join(" and ")
@@ -222,6 +399,7 @@ impl Blocks {
 fn context(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let review = &doc.reproducibility.review;
     let scenario = &review.scenario;
+    b.add(0, 0, thesis(doc));
     b.add(
         0,
         0,
@@ -229,32 +407,35 @@ fn context(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             "This memo answers the Module {} question \"{}\" for the artifact: {}",
             doc.module,
             clip(&doc.decision, words_limit(30, tight)),
-            sentence(&clip(&doc.artifact, words_limit(60, tight)))
+            sentence(&clip(&doc.artifact, words_limit(40, tight)))
         ),
     );
     b.add(
         0,
         0,
         format!(
-            "The batch under review processes {} per run, about {} rows and {} of payload, \
-             and must finish within a {} deadline at no \
-             more than {} per run. The review compares {} alternatives: {}.",
-            events(review.workload.events as f64),
+            "The profiled sample of {} holds about {} rows and {} of payload. The review \
+             compares {} alternatives{}.",
+            events(doc.profile.events as f64),
             grouped(doc.profile.total_rows as f64),
             bytes(doc.profile.total_bytes as f64),
-            seconds(review.sla.deadline_s),
-            usd(review.sla.budget_per_run_usd),
-            review.alternatives.len(),
-            review
+            count_text(review.alternatives.len()),
+            // A tight draft with many options names them under Evidence.
+            if tight && review.alternatives.len() > 2 {
+                String::new()
+            } else {
+                String::from(": ")
+            } + &review
                 .alternatives
                 .iter()
+                .take_while(|_| !(tight && review.alternatives.len() > 2))
                 .map(|a| {
                     if tight {
-                        return a.option.clone();
+                        return name(&a.option);
                     }
                     format!(
                         "{} ({} node{} × {} cores, {} GiB each)",
-                        clip(&a.option, words_limit(8, tight)),
+                        name(&a.option),
                         a.design.nodes,
                         if a.design.nodes == 1 { "" } else { "s" },
                         a.design.cores_per_node,
@@ -311,15 +492,21 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         1,
         0,
         format!(
-            "A real six-stage batch pipeline ran over {} of synthetic pipeline events (seed \
-             {}); per-stage cost was calibrated on {} from {} and throughput measured at 1 to {} \
-             parallel lanes. The calibration is recorded, so every number below can be \
-             recomputed and its SHA-256 digest compared.",
-            events(doc.profile.events as f64),
+            "A real {}-stage batch pipeline ran over a sample of {} synthetic pipeline events \
+             (seed {}); per-stage cost was calibrated on {} from {} and throughput measured at \
+             1 to {} parallel lanes.{}",
+            doc.timing.stages.len(),
+            grouped(doc.profile.events as f64),
             review.seed,
-            clip(&calibration.environment, words_limit(12, tight)),
+            clip(&calibration.environment, 20),
             events(calibration.sample_events as f64),
-            max_threads
+            max_threads,
+            if tight {
+                ""
+            } else {
+                " The result records the calibration and its SHA-256 digest: every number below \
+                 can be recomputed."
+            }
         ),
     );
     let scaling = &doc.scaling;
@@ -353,10 +540,11 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         1,
         0,
         format!(
-            "Each alternative is projected onto its cluster: measured partition skew, shuffle over \
-             its network, a two-tier LRU cache simulation, node failures with checkpoints ({} \
-             Monte Carlo runs), memory fit and cost per run. A sweep from {} to {} ({} points) \
-             finds where one node stops being enough.",
+            "Each alternative is projected to the production volume as a sum of terms, each \
+             measured, fitted or assumed: stage costs, partition skew, shuffle, a two-tier LRU \
+             cache (Che's approximation), I/O, spill, node failures and checkpoints ({} Monte \
+             Carlo runs), cost. A sweep from {} to {} ({} points) and bisections find where \
+             one node stops being enough.",
             grouped(f64::from(
                 doc.reproducibility.projection_config.failure_runs
             )),
@@ -371,6 +559,8 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         .iter()
         .map(|r| format!("{} {}", r.id, percent(r.weight)))
         .collect();
+    b.add(1, 0, self_check_text(doc));
+    b.add(1, 0, hinges_text(doc));
     b.add(1, 0, format!("Scoring: {}", rule_text_of(&doc.scoring)));
     b.add(
         1,
@@ -383,17 +573,50 @@ fn method(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     );
 }
 
+/// Every option at the review's volume in one sentence: p95 and cost, then
+/// which miss the deadline or the budget.
+fn compact_options(doc: &ResultDocument) -> String {
+    let list: Vec<String> = doc
+        .projections
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} (p95) for {}",
+                name(&p.option),
+                seconds(p.makespan_p95_s),
+                usd(p.cost_per_run_usd)
+            )
+        })
+        .collect();
+    let misses: Vec<String> = doc
+        .projections
+        .iter()
+        .filter(|p| !p.meets_deadline || !p.within_budget)
+        .map(|p| {
+            let what = match (p.meets_deadline, p.within_budget) {
+                (false, false) => "misses the deadline and the budget",
+                (false, true) => "misses the deadline",
+                _ => "is over the budget",
+            };
+            format!("{} {what}", name(&p.option))
+        })
+        .collect();
+    let verdict = if misses.is_empty() {
+        "Every option meets the deadline and the budget.".to_string()
+    } else {
+        format!("{}.", misses.join("; "))
+    };
+    format!(
+        "At the review's {}: {}. {verdict}",
+        events(doc.reproducibility.review.workload.events as f64),
+        list.join("; ")
+    )
+}
+
 fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let review = &doc.reproducibility.review;
     let timing = &doc.timing;
-    b.add(
-        2,
-        0,
-        format!(
-            "Bottleneck: {}",
-            bottleneck_text(doc, words_limit(40, tight))
-        ),
-    );
+    b.add(2, 0, format!("Bottleneck: {}", bottleneck_text(doc, 60)));
     let shares: Vec<String> = timing
         .stages
         .iter()
@@ -425,21 +648,21 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 .find(|p| p.option == crossover.distributed_option);
             let mut text = format!(
                 "Crossover: {} stops being enough at {}, where {} ({}).",
-                crossover.single_node_option,
-                events(limit),
+                name(&crossover.single_node_option),
+                about(limit),
                 crate::analysis::crossover_text::criterion_phrase(binding.criterion, crossover),
                 binding.criterion.name()
             );
             if let (Some(s), Some(d)) = (single, dist) {
                 text.push_str(&format!(
                     " At that volume {} takes {} (p95) for {} per run, while {} takes {} for {}. {} is cheaper per run {}.",
-                    crossover.single_node_option,
+                    name(&crossover.single_node_option),
                     seconds(s.makespan_p95_s),
                     usd(s.cost_per_run_usd),
-                    crossover.distributed_option,
+                    name(&crossover.distributed_option),
                     seconds(d.makespan_p95_s),
                     usd(d.cost_per_run_usd),
-                    crossover.distributed_option,
+                    name(&crossover.distributed_option),
                     cheaper_where(crossover)
                 ));
             }
@@ -447,8 +670,8 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         }
         _ => format!(
             "Crossover: {} stays enough at every volume searched, up to {}: it meets the {} deadline and the budget throughout; its working set exceeds memory {}.",
-            crossover.single_node_option,
-            events(limit),
+            name(&crossover.single_node_option),
+            about(limit),
             seconds(crossover.deadline_s),
             crossover
                 .single(crate::analysis::crossover::Criterion::Spill)
@@ -464,15 +687,24 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             sentence(&clip(&crossover.answer, words_limit(70, tight)))
         ),
     );
-    for p in &doc.projections {
+    // Many options in a tight draft: one sentence for all of them.
+    if tight && doc.projections.len() > 2 {
+        b.add(2, 0, compact_options(doc));
+    }
+    for p in doc
+        .projections
+        .iter()
+        .take_while(|_| !(tight && doc.projections.len() > 2))
+    {
         if tight {
             b.add(
                 2,
                 0,
                 format!(
-                    "Option {}: p95 {} ({} the {} deadline), {} per run ({} the {} budget), \
+                    "{} at {}: p95 {} ({} the {} deadline), {} per run ({} the {} budget), \
                      cache hit rate {}, memory {}.",
-                    p.option,
+                    name(&p.option),
+                    events(p.events),
                     seconds(p.makespan_p95_s),
                     if p.meets_deadline { "meets" } else { "misses" },
                     seconds(review.sla.deadline_s),
@@ -493,9 +725,9 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             2,
             0,
             format!(
-                "Option {} at the review's {}: p95 makespan {} against the {} deadline ({}), {} per run \
+                "{} at the review's {}: p95 makespan {} against the {} deadline ({}), {} per run \
                  against the {} budget ({}), cache hit rate {}, working set {} node memory.",
-                p.option,
+                name(&p.option),
                 events(p.events),
                 seconds(p.makespan_p95_s),
                 seconds(review.sla.deadline_s),
@@ -504,17 +736,41 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 usd(review.sla.budget_per_run_usd),
                 if p.within_budget { "within" } else { "over" },
                 percent(p.cache.overall_hit_rate),
-                if p.memory_fit.fits { "within" } else { "beyond" }
+                if p.memory_fit.fits {
+                    "within"
+                } else {
+                    "beyond"
+                }
             ),
         );
     }
     let q = &doc.profile.quality;
     let l = &doc.profile.lineage;
     let a = &doc.profile.access;
-    b.add(
-        2,
-        0,
-        format!(
+    if tight {
+        b.add(
+            2,
+            0,
+            format!(
+                "Data profile: freshness lag p95 {} ({} of events breach the {} SLA); schema \
+                 drift {}; lineage completeness {}; nulls {}, out of range {}. Access risk: \
+                 policy check failures {} under deny-overrides, {} under allow-overrides.",
+                seconds(q.freshness_p95_s),
+                percent(q.freshness_breach_rate),
+                seconds(q.freshness_sla_s),
+                percent(q.schema_drift_rate),
+                percent(l.completeness),
+                percent(q.null_rate),
+                percent(q.out_of_range_rate),
+                percent(a.deny_overrides.policy_check_failure_rate),
+                percent(a.allow_overrides.policy_check_failure_rate)
+            ),
+        );
+    } else {
+        b.add(
+            2,
+            0,
+            format!(
             "Data profile: freshness lag p50 {} and p95 {}, with {} of events breaching the {} \
              freshness SLA; schema drift in {} of events; lineage completeness {} ({} of events \
              miss a declared upstream); nulls in {} and out-of-range values in {} of events. \
@@ -532,20 +788,32 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             percent(a.deny_overrides.policy_check_failure_rate),
             percent(a.allow_overrides.policy_check_failure_rate)
         ),
-    );
+        );
+    }
     let scoring = &doc.scoring;
-    let totals: Vec<String> = scoring
-        .totals
+    // A tight draft with many options names the best three only.
+    let shown = if tight && scoring.totals.len() > 3 {
+        3
+    } else {
+        scoring.totals.len()
+    };
+    let mut ranked: Vec<_> = scoring.totals.iter().collect();
+    ranked.sort_by(|a, b| b.value.total_cmp(&a.value));
+    let mut totals: Vec<String> = ranked
         .iter()
-        .map(|t| format!("{} {}", t.option, score(t.value)))
+        .take(shown)
+        .map(|t| format!("{} {}", name(&t.option), score(t.value)))
         .collect();
+    if shown < ranked.len() {
+        totals.push(format!("{} more below", ranked.len() - shown));
+    }
     b.add(
         2,
         0,
         format!(
             "Scoring: {} wins with a weighted score of {} (totals: {}). It stays first in {} of \
              the weight perturbations{} and in {} of the rule's variants. TOPSIS {}.",
-            scoring.winner,
+            name(&scoring.winner),
             score(winner_score(doc)),
             totals.join(", "),
             percent(scoring.sensitivity.winner_stable_share),
@@ -558,7 +826,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             if scoring.topsis.agrees_with_weighted_sum {
                 "agrees".to_string()
             } else {
-                format!("prefers {}", scoring.topsis.winner)
+                format!("prefers {}", name(&scoring.topsis.winner))
             }
         ),
     );
@@ -571,7 +839,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             7,
             format!(
                 "{} runs {} cores per node at a projected speed-up of {} ({} parallel efficiency).",
-                node.option,
+                name(&node.option),
                 node.cores_per_node,
                 ratio(node.speedup),
                 percent(node.efficiency)
@@ -587,18 +855,16 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             3,
             0,
             format!(
-                "Failure mode {}: {}{}: {} {} unmitigated, {} mitigated. Mitigation: {}",
+                "Failure mode {}: {} ({} at {}): {} {} without mitigation, {} with it. \
+                 Mitigation: {}",
                 i + 1,
                 clip(&mode.title, words_limit(20, tight)).trim_end_matches('.'),
-                if tight {
-                    String::new()
-                } else {
-                    format!(" ({}, {})", mode.option, events(mode.events))
-                },
-                mode.metric,
+                name(&mode.option),
+                about(mode.events),
+                metric_words(&mode.metric),
                 with_unit(&mode.unit, mode.without_mitigation),
                 with_unit(&mode.unit, mode.with_mitigation),
-                sentence(&clip(&mode.mitigation, words_limit(45, tight)))
+                sentence(&mode.mitigation)
             ),
         );
         if let Some(kpi) = &mode.kpi_threshold {
@@ -606,7 +872,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 3,
                 4,
                 format!(
-                    "The playbook KPI for it is {} (healthy {} {}).",
+                    "Its playbook KPI is {}, healthy {} {}.",
                     clip(&kpi.label, words_limit(12, tight)),
                     kpi.healthy,
                     with_unit(&mode.unit, kpi.value)
@@ -626,7 +892,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 6,
                 format!(
                     "Known risk of {}: {}",
-                    alternative.option,
+                    name(&alternative.option),
                     sentence(&clip(&alternative.risk, words_limit(30, tight)))
                 ),
             );
@@ -639,6 +905,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         .map(|a| a.option.as_str())
         .collect();
     if !allow.is_empty() {
+        let allow = [names(allow)];
         b.add(
             3,
             1,
@@ -657,6 +924,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         .map(|a| a.option.as_str())
         .collect();
     if !unchecked.is_empty() {
+        let unchecked = [names(unchecked)];
         b.add(
             3,
             5,
@@ -685,7 +953,7 @@ fn recommendation(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         format!(
             "This departs from the scoring winner {} (weighted score {}); the recommended option \
              scores {}, so the reasons for the choice must be argued beyond the table.",
-            scoring.winner,
+            name(&scoring.winner),
             score(winner_score(doc)),
             score(chosen_score)
         )
@@ -693,19 +961,15 @@ fn recommendation(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let option = if r.recommended_option.trim().is_empty() {
         "no option yet".to_string()
     } else {
-        r.recommended_option.clone()
+        name(&r.recommended_option)
     };
     b.add(4, 0, format!("Recommended option: {option}. {agreement}"));
     if !r.minimum_evidence_before_pilot.is_empty() {
         let items: Vec<String> = r
             .minimum_evidence_before_pilot
             .iter()
-            .take(if tight { 5 } else { 8 })
-            .map(|e| {
-                clip(e, words_limit(40, tight))
-                    .trim_end_matches('.')
-                    .to_string()
-            })
+            .take(if tight { 1 } else { 6 })
+            .map(|e| e.trim_end_matches('.').to_string())
             .collect();
         b.add(
             4,
@@ -717,20 +981,14 @@ fn recommendation(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         b.add(
             4,
             0,
-            format!(
-                "Monitoring metric: {}",
-                sentence(&clip(&r.monitoring_metric, words_limit(40, tight)))
-            ),
+            format!("Monitoring metric: {}", sentence(&r.monitoring_metric)),
         );
     }
     if !r.rollback_trigger.trim().is_empty() {
         b.add(
             4,
             0,
-            format!(
-                "Rollback trigger: {}",
-                sentence(&clip(&r.rollback_trigger, words_limit(50, tight)))
-            ),
+            format!("Rollback trigger: {}", sentence(&r.rollback_trigger)),
         );
     }
 }
@@ -748,22 +1006,15 @@ fn open_questions(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         b.add(
             5,
             if i == 0 { 0 } else { 4 },
-            format!(
-                "Proxy-data limit: {}",
-                sentence(&clip(text, words_limit(55, tight)))
-            ),
+            format!("Proxy-data limit: {}", sentence(text)),
         );
     }
     if !doc.evidence_still_needed.is_empty() {
         let items: Vec<String> = doc
             .evidence_still_needed
             .iter()
-            .take(if tight { 5 } else { 8 })
-            .map(|e| {
-                clip(e, words_limit(30, tight))
-                    .trim_end_matches('.')
-                    .to_string()
-            })
+            .take(if tight { 2 } else { 6 })
+            .map(|e| e.trim_end_matches('.').to_string())
             .collect();
         b.add(
             5,
@@ -781,7 +1032,7 @@ fn open_questions(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             "Open: would the crossover near {} move with real payload sizes and growth, and how \
              soon will the real batch reach it? Would the institution's real access logs keep \
              policy check failures below 1%?",
-            events(crossover_volume(doc))
+            about(crossover_volume(doc))
         ),
     );
 }
@@ -810,7 +1061,7 @@ fn compose(doc: &ResultDocument, tight: bool) -> String {
     recommendation(doc, &mut blocks, tight);
     open_questions(doc, &mut blocks, tight);
 
-    let title = clip(&doc.reproducibility.review.title, 20);
+    let title = clip(&doc.reproducibility.review.title, words_limit(20, tight));
     let title = if title.is_empty() {
         "Design review".to_string()
     } else {
@@ -977,14 +1228,14 @@ mod tests {
             assert!(positions.windows(2).all(|w| w[0] < w[1]));
             assert!(memo.starts_with("# "));
             // Written from the document's numbers.
-            assert!(memo.contains(&events(crossover_volume(doc))), "{memo}");
+            assert!(memo.contains(&about(crossover_volume(doc))), "{memo}");
             assert!(memo.contains(doc.timing.bottleneck.stage.label()));
             assert!(memo.contains(&score(winner_score(doc))));
             assert!(memo.contains(&doc.scoring.winner));
             assert!(memo.contains(&percent(doc.scoring.sensitivity.winner_stable_share)));
             assert!(memo.contains("TOPSIS"));
             for p in &doc.projections {
-                assert!(memo.contains(&format!("Option {}", p.option)));
+                assert!(memo.contains(&name(&p.option)));
                 assert!(memo.contains(&usd(p.cost_per_run_usd)));
             }
             for (i, mode) in doc.failure_modes.iter().enumerate() {
@@ -1010,7 +1261,7 @@ mod tests {
                 .filter(|w| !w.open_ended)
             {
                 window_cases += 1;
-                let first = events(window.from_events);
+                let first = about(window.from_events);
                 assert!(memo.contains(&format!("from {first} to")), "{memo}");
             }
             // Deterministic.
