@@ -4,9 +4,11 @@
 # its metadata.scalewise.requirements) plus nbclient and ipykernel, with the
 # network off. Two reviews: the example (the single node wins) and the
 # example at 5·10⁹ events per run, past the single node's binding crossing
-# (it misses the deadline; the cluster wins). Then two tampered copies, which must fail naming what was altered:
-# a number the notebook re-derives (named by its field) and one it does not
-# (named by its section, through the digest).
+# (it misses the deadline; the cluster wins). Then tampered copies, which must
+# fail naming what was altered: a number the scoring re-derives and a
+# projection term (each named by its field), a stage cost of the calibration
+# (named as the input of the term it sets), and a number the notebook does
+# not re-derive (named by its section, through the digest).
 #
 # Called by scripts/test.sh after the native tests; `make test` runs it.
 # Needs python3 ≥ 3.10 with venv, a package index reachable by pip (for the
@@ -99,6 +101,10 @@ start, end = text.index("r'''") + 4, text.rindex("'''")
 doc = json.loads(text[start:end])
 if what == "derived":
     doc["projections"][1]["cost_per_run_usd"] *= 1.5
+elif what == "term":
+    next(t for t in doc["projections"][1]["terms"] if t["term"] == "compute.payload")["seconds"] *= 1.01
+elif what == "calibration":
+    doc["calibration"]["stage_cost_s_per_event"]["decode"]["median"] *= 1.01
 else:
     doc["profile"]["quality"]["nulls"] += 1
 embedded = "\n" + json.dumps(doc, indent=2, ensure_ascii=False).replace("'", "\\u0027") + "\n"
@@ -114,13 +120,21 @@ expect_failure() {
     exit 1
   fi
   echo "$output"
-  if ! grep -qF -- "$2" <<< "$output"; then
-    echo "notebook-check: its failure does not name $2" >&2
-    exit 1
-  fi
+  local name
+  for name in "${@:2}"; do
+    if ! grep -qF -- "$name" <<< "$output"; then
+      echo "notebook-check: its failure does not name $name" >&2
+      exit 1
+    fi
+  done
 }
 tamper derived "$work/tampered-derived.ipynb"
 expect_failure "$work/tampered-derived.ipynb" "projections[1].cost_per_run_usd"
+tamper term "$work/tampered-term.ipynb"
+expect_failure "$work/tampered-term.ipynb" "projections[1].terms[compute.payload].seconds"
+tamper calibration "$work/tampered-calibration.ipynb"
+expect_failure "$work/tampered-calibration.ipynb" \
+  "projections[0].terms[compute.decode].seconds: the result records" "from calibration.stage_cost_s_per_event.decode"
 tamper other "$work/tampered-other.ipynb"
 expect_failure "$work/tampered-other.ipynb" "changed since export: profile"
-phase "both tampered copies fail, naming what changed"
+phase "the tampered copies fail, naming what changed"

@@ -3,8 +3,9 @@
 //! evidence into pandas DataFrames, draws its charts with matplotlib and
 //! re-derives and checks the result's deterministic numbers in plain Python
 //! a student can follow — the scoring table and totals, the robustness
-//! checks, TOPSIS, and the digest with the standard library — so that an
-//! altered number makes a check cell fail, naming the field.
+//! checks, TOPSIS, every projection, the crossing volumes and the sweep, and
+//! the digest with the standard library — so that an altered number makes a
+//! check cell fail, naming the field.
 //!
 //! **Runs offline with pinned packages.** The first code cell installs
 //! [`REQUIREMENTS`] with `%pip` (the same list is in
@@ -19,15 +20,22 @@
 //! recommendation) keeps the template's shape, with its output as the
 //! template shows it. The Python of the check cells lives in
 //! `notebook_cells/*.py`, one file per cell; the only generated code is the
-//! embedded result (`RESULT`, JSON text in a raw string), the two constants
-//! of the scoring rule the checks need, and the section digests. Python
-//! literals of user text are written by [`python_str`]; the notebook never
-//! embeds user text as code any other way.
+//! embedded result (`RESULT`, JSON text in a raw string), the core's
+//! constants the checks need (the scoring rule's, the projection's, the
+//! crossing search's) and the section digests. Python literals of user text
+//! are written by [`python_str`]; the notebook never embeds user text as
+//! code any other way.
 //!
-//! **Where the projection will be checked.** `rederive_projection_terms` and
-//! `rederive_crossings` are placeholders for the result schema that records
-//! each projection term's inputs: they report that nothing is re-derived for
-//! this schema and fail for a later one until they are written.
+//! **The projection checks.** `rederive-projection` recomputes every term
+//! of every recorded projection (each alternative at the review's volume,
+//! both designs at each crossing) from the review's design, the
+//! calibration and the profile, checkpoints and failures in Daly's closed
+//! form, and p50, p95, P(miss) and the billed cost by replaying the core's
+//! Monte Carlo runs (the same generator and seed); only the cache hit rates
+//! and the fitted σ and κ are read as recorded. `rederive-crossings` finds
+//! every crossing volume again, as the core does (tenfold bracket, then
+//! bisection of the log volume), on that Python projection, solves the
+//! spill crossing in closed form too, and recomputes every sweep point.
 
 use serde_json::{json, Value};
 
@@ -334,6 +342,40 @@ fn scoring_source() -> String {
     )
 }
 
+/// The projection cell: the core's constants its formulas use, then the
+/// Python.
+fn projection_source() -> String {
+    use crate::analysis::projection::MAX_REPORTED_S;
+    use crate::analysis::{HASH_PARTITIONS, HOT_DOMAIN_FACTOR};
+    use crate::events::RECORD_BYTES;
+    use crate::limits::MIN_CHECKPOINT_INTERVAL_S;
+    use crate::models::checkpoint::{MAX_SLOWDOWN, MAX_TOTAL_FAILURES, MAX_WORK_S};
+    format!(
+        "# The core's constants the projection needs (from the code that exported this notebook).\n\
+         RECORD_BYTES = {RECORD_BYTES}  # an event's metadata record, shuffled with its payload\n\
+         MIN_CHECKPOINT_INTERVAL_S = {MIN_CHECKPOINT_INTERVAL_S:?}\n\
+         MAX_REPORTED_S = {MAX_REPORTED_S:?}  # makespans are capped here\n\
+         HASH_PARTITIONS = {HASH_PARTITIONS}\n\
+         HOT_DOMAIN_FACTOR = {HOT_DOMAIN_FACTOR:?}\n\
+         # The Monte Carlo's guards against runs that never finish.\n\
+         MAX_WORK_S = {MAX_WORK_S:?}\n\
+         MAX_SLOWDOWN = {MAX_SLOWDOWN:?}\n\
+         MAX_TOTAL_FAILURES = {MAX_TOTAL_FAILURES:?}\n\n\n{PROJECTION}"
+    )
+}
+
+/// The crossings cell: the core's search settings, then the Python.
+fn crossings_source() -> String {
+    use crate::analysis::crossover::MAX_SEARCH_EVENTS;
+    use crate::analysis_limits::{CROSSING_BISECTION_STEPS, CROSSING_RELATIVE_TOLERANCE};
+    format!(
+        "# The core's crossing search settings (from the code that exported this notebook).\n\
+         CROSSING_RELATIVE_TOLERANCE = {CROSSING_RELATIVE_TOLERANCE:?}\n\
+         CROSSING_BISECTION_STEPS = {CROSSING_BISECTION_STEPS}\n\
+         MAX_SEARCH_EVENTS = {MAX_SEARCH_EVENTS:?}\n\n\n{CROSSINGS}"
+    )
+}
+
 fn canonical_json_source() -> String {
     format!(
         "# RFC 8785 canonical JSON in the standard library (core/src/digest.rs documents\n\
@@ -464,14 +506,15 @@ pub fn notebook(doc: &ResultDocument) -> Value {
             "checks-intro",
             "## Checks\n\nEach cell re-derives part of the result from the evidence and \
              stops with an `AssertionError` naming the first field that disagrees: the scoring \
-             table and totals, the robustness checks, TOPSIS, then the digest over the whole \
-             document.\n",
+             table and totals, the robustness checks, TOPSIS, every projection (its terms and \
+             its Monte Carlo runs), the crossing volumes and the sweep, then the digest over the \
+             whole document.\n",
         ),
         code("rederive-scoring", &scoring_source()),
         code("rederive-sensitivity", SENSITIVITY),
         code("rederive-topsis", TOPSIS),
-        code("rederive-projection", PROJECTION),
-        code("rederive-crossings", CROSSINGS),
+        code("rederive-projection", &projection_source()),
+        code("rederive-crossings", &crossings_source()),
         code("check-digest", &digest_source(doc)),
         markdown("charts-intro", "## Charts\n"),
         code("charts", CHARTS),
@@ -648,6 +691,22 @@ mod tests {
         assert!(scoring.starts_with("# The core's constants"));
         assert!(scoring.contains("POLICY_FAILURE_RATE_KPI = 0.01\n"));
         assert!(scoring.contains("COMPLEXITY_HALF_LIFE_POINTS = 4.0\n"));
+        let projection = text(&nb["cells"][13]);
+        assert!(projection.starts_with("# The core's constants the projection needs"));
+        assert!(projection.contains("RECORD_BYTES = 64  #"));
+        assert!(projection.contains("MIN_CHECKPOINT_INTERVAL_S = 1.0\n"));
+        assert!(projection.contains("MAX_REPORTED_S = 1000000000000.0  #"));
+        assert!(projection.contains("HASH_PARTITIONS = 200\n"));
+        assert!(projection.contains("HOT_DOMAIN_FACTOR = 2.0\n"));
+        assert!(projection.contains("MAX_WORK_S = 1000000000000.0\n"));
+        assert!(projection.contains("MAX_SLOWDOWN = 1000000.0\n"));
+        assert!(projection.contains("MAX_TOTAL_FAILURES = 100000000.0\n"));
+        assert!(projection.contains("\ndef failure_free(model, cache, events):\n"));
+        let crossings = text(&nb["cells"][14]);
+        assert!(crossings.contains("CROSSING_RELATIVE_TOLERANCE = 1e-6\n"));
+        assert!(crossings.contains("CROSSING_BISECTION_STEPS = 40\n"));
+        assert!(crossings.contains("MAX_SEARCH_EVENTS = 1000000000000000.0\n"));
+        assert!(crossings.contains("\ndef find_crossing(start_events, fails):\n"));
         let digest = text(&nb["cells"][15]);
         for (key, value) in section_digests(document()) {
             assert!(

@@ -2,6 +2,7 @@
 # Charts are drawn off-screen (the Agg backend) and shown as PNG images, so
 # the notebook runs headless, e.g. under nbclient.
 import hashlib
+import heapq
 import io
 import json
 import math
