@@ -123,8 +123,24 @@ print("ok", doc["module"])
   const words = countWords(memo.replace(/\n<!-- scalewise-result sha256:[0-9a-f]+ -->\n?$/, ''));
   expect(words).toBeGreaterThanOrEqual(900);
   expect(words).toBeLessThanOrEqual(1200);
-  const crossover = doc.crossover.single_node_limit_events ?? doc.crossover.config.max_events;
-  expect(memo).toContain(`${Math.round(crossover).toLocaleString('en-US')} events`);
+  // The page and the memo write the same numbers the same way (one
+  // formatter, core/src/format.rs): the binding crossing's volume as the
+  // Crossover step shows it, and each option's cost per run at the review's
+  // volume as its table shows it.
+  await gotoStep(page, 'crossover');
+  const bindingVolume = (await page.locator('[data-testid="crossings-table"] tr.binding [data-testid="crossing-volume"]').innerText()).trim();
+  expect(bindingVolume).toMatch(/^\d\.\d × 10[⁰¹²³⁴⁵⁶⁷⁸⁹]+ events$/);
+  expect(memo).toContain(`stops being enough at ${bindingVolume}`);
+  expect(memo).toContain(`until about ${bindingVolume} per run`);
+  for (const projection of doc.projections) {
+    const costCell = page.locator(`[data-testid="projection-table"] tr[data-option="${projection.option}"] td`).nth(4);
+    const cost = (await costCell.innerText()).trim();
+    expect(cost).toMatch(/^\$\d/);
+    expect(memo).toContain(`${cost} per run`);
+  }
+  const reviewVolume = `${doc.reproducibility.review.workload.events.toLocaleString('en-US')} events`;
+  expect(memo).toContain(`At ${reviewVolume} per run`);
+  await openExports(page);
   // "Bottleneck: the <label> stage, because …" or "Bottleneck: <label> takes …".
   expect(memo).toMatch(new RegExp(`^Bottleneck: (the )?${STAGE_LABELS[doc.timing.bottleneck.stage].replace(/[()]/g, '\\$&')}`, 'm'));
   const winner = doc.scoring.totals.find((t) => t.option === doc.scoring.winner);

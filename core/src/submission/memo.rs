@@ -275,10 +275,7 @@ fn hinges_text(doc: &ResultDocument) -> String {
             .to_string();
     };
     let at = |v: Option<f64>| {
-        v.map_or_else(
-            || format!("beyond {}", about(crossover_volume(doc))),
-            |e| about(e),
-        )
+        v.map_or_else(|| format!("beyond {}", about(crossover_volume(doc))), about)
     };
     let mut text = format!(
         "Sensitivity: the answer hinges most on {} ({}, `{}`): over its plausible range {} to {} \
