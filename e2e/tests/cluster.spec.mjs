@@ -123,7 +123,10 @@ test('a CLUSTER.json from scalewise cluster makes exchange and coordination meas
   await gotoStep(page, 'profile');
   await expect(page.getByTestId('cluster-status')).toHaveAttribute('data-state', 'used');
   await expect(page.getByTestId('cluster-browser-scaling').locator('tbody tr')).toHaveCount(saved.result.calibration.scaling.length);
-  await checkPoints(page, d);
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await checkPoints(page, d);
+  }
 
   // The breakdown: the distributed design's exchange and coordination are
   // measured, named by where they were measured.
@@ -144,13 +147,15 @@ test('a CLUSTER.json from scalewise cluster makes exchange and coordination meas
   await importText(page, 'run.result.json', resultText);
   await expect(verdict(page)).toHaveText('Reproduced — digest matches', { timeout: 90_000 });
   await expect(page.getByTestId('import-digest')).toHaveText(saved.result.reproducibility.digest);
+  const imported = await savedResult(page, saved.run_id);
+  expect(imported.result.calibration.distributed).toEqual(d);
 
   // Removed: the next run assumes the exchange and coordination again.
   await gotoStep(page, 'profile');
   await page.getByTestId('cluster-remove').click();
   await expect(page.getByTestId('cluster-remove')).toHaveCount(0);
   await runProfiler(page);
-  const after = await savedResult(page, saved.run_id);
+  const after = await savedResult(page, imported.run_id);
   expect(after.result.calibration.distributed).toBeUndefined();
   await gotoStep(page, 'profile');
   await expect(page.getByTestId('cluster-none')).toBeVisible();
@@ -160,7 +165,7 @@ test('a CLUSTER.json from scalewise cluster makes exchange and coordination meas
 });
 
 test('a CLUSTER.json of another review is refused with the digest named, and changes nothing', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(180_000);
   await openWorkbench(page);
   const review = JSON.parse(await downloadReview(page));
   // Another review: another seed and a smaller sample.
@@ -170,6 +175,7 @@ test('a CLUSTER.json of another review is refused with the digest named, and cha
   const ours = await page.getByTestId('cluster-review-digest').textContent();
   expect(d.review_digest).not.toBe(ours);
 
+  await gotoStep(page, 'scenario');
   const title = await page.getByLabel('Review title').inputValue();
   await importText(page, 'CLUSTER.json', text);
   await expect(verdict(page)).toContainText('was measured for a different review');

@@ -412,7 +412,7 @@ impl DistributedCalibration {
             Err(FieldError {
                 path: "calibration.distributed.review_digest".to_string(),
                 message: format!(
-                    "was measured for another review: its digest is {}, this review's is {}",
+                    "is {}, but this review's digest is {}: measured for another review",
                     self.review_digest, expected
                 ),
             })
