@@ -1,6 +1,8 @@
 //! Importing a file: a result document (`*.result.json`), which the engine
-//! worker recomputes with its recorded calibration and compares, or a plain
-//! review (`*.review.json`), read here (at most `MAX_REVIEW_BYTES`).
+//! worker recomputes with its recorded calibration and compares, a plain
+//! review (`*.review.json`), read here (at most `MAX_REVIEW_BYTES`), or a
+//! CLUSTER.json from `scalewise cluster` (`crate::cluster`), checked against
+//! the current review and kept beside it.
 //!
 //! The size is checked from `File.size` before a byte is read; a result's
 //! text goes to the worker unparsed (the main thread never parses a
@@ -15,6 +17,7 @@ use scalewise_core::analysis::result::ResultDocument;
 use scalewise_core::review::{Review, MAX_REVIEW_BYTES};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::cluster;
 use crate::engine_client::describe;
 use crate::format;
 use crate::state::Workbench;
@@ -61,6 +64,12 @@ pub enum ImportState {
     ReviewLoaded {
         name: String,
     },
+    /// A CLUSTER.json's distributed section was imported (the review is
+    /// unchanged); `summary` says what it holds.
+    ClusterLoaded {
+        name: String,
+        summary: String,
+    },
     /// The file cannot be used; nothing changed.
     Invalid {
         name: String,
@@ -73,10 +82,13 @@ pub enum ImportState {
 pub enum Kind {
     Result,
     Review,
+    /// A calibration document with a distributed section (CLUSTER.json).
+    Cluster,
 }
 
 /// By the file name first (`.result.json`, `.review.json`), else by whether
-/// the text has a result document's `reproducibility` block.
+/// the text has a result document's `reproducibility` block, else by
+/// whether it is a CLUSTER.json ([`cluster::looks_like_cluster`]).
 pub fn kind_of(name: &str, text: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".result.json") {
@@ -85,6 +97,8 @@ pub fn kind_of(name: &str, text: &str) -> Kind {
         Kind::Review
     } else if text.contains("\"reproducibility\"") {
         Kind::Result
+    } else if cluster::looks_like_cluster(name, text) {
+        Kind::Cluster
     } else {
         Kind::Review
     }
@@ -181,6 +195,24 @@ pub async fn import_file(bench: Workbench, file: web_sys::File) {
                 name,
             }),
         },
+        Kind::Cluster => {
+            let review = bench.review.get_untracked();
+            match cluster::read_cluster(&name, &text, &review) {
+                Ok(imported) => {
+                    let summary = imported.summary();
+                    bench.import_cluster(imported);
+                    bench
+                        .import
+                        .set(ImportState::ClusterLoaded { name, summary });
+                }
+                Err(reason) => bench.import.set(ImportState::Invalid {
+                    message: format!(
+                        "“{name}” was not imported: {reason}. Your work is unchanged."
+                    ),
+                    name,
+                }),
+            }
+        }
         Kind::Result => {
             bench.import.set(ImportState::Working {
                 name: name.clone(),
@@ -205,6 +237,19 @@ mod tests {
         );
         assert_eq!(kind_of("x.json", r#"{"reproducibility":{}}"#), Kind::Result);
         assert_eq!(kind_of("x.json", r#"{"title":"t"}"#), Kind::Review);
+        assert_eq!(kind_of("CLUSTER.json", "{}"), Kind::Cluster);
+        assert_eq!(
+            kind_of("x.json", r#"{"scaling":[],"distributed":{}}"#),
+            Kind::Cluster
+        );
+        // A result that records a distributed section is still a result.
+        assert_eq!(
+            kind_of(
+                "x.json",
+                r#"{"calibration":{"distributed":{}},"reproducibility":{}}"#
+            ),
+            Kind::Result
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod app;
 mod audit;
 mod bind;
 mod charts;
+mod cluster;
 mod components;
 mod download;
 mod engine_client;

@@ -18,6 +18,7 @@ use scalewise_core::submission::VerifyOutcome;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::cluster::ImportedCluster;
 use crate::engine_client::EngineClient;
 use crate::history::{History, Recorded};
 use crate::import::{self, Difference, ImportState};
@@ -157,6 +158,14 @@ pub struct Workbench {
     pub import: RwSignal<ImportState>,
     /// The `Verify` request in flight and its file name.
     verify_request: StoredValue<Option<(u64, String)>>,
+    /// The imported CLUSTER.json (`cluster.rs`). Kept beside the review, not
+    /// in it, and outside the undo history: it is a measurement of a
+    /// machine, like the in-browser calibration each run makes, not an input
+    /// the user edits. The review (and so its undo steps, audit trail and
+    /// digest) stays exactly what `scalewise cluster` measured it as; each
+    /// run carries the section while it applies to the review, and the
+    /// result records it. Importing replaces it; Remove drops it.
+    pub cluster: RwSignal<Option<ImportedCluster>>,
 }
 
 impl Workbench {
@@ -233,6 +242,7 @@ impl Workbench {
             confirm_reset: RwSignal::new(false),
             import: RwSignal::new(ImportState::Idle),
             verify_request: StoredValue::new(None),
+            cluster: RwSignal::new(None),
         };
         bench.keep_autosave();
         bench.start_engine();
@@ -363,6 +373,19 @@ impl Workbench {
                 finished_at: format!("imported from {name}"),
             }));
         }
+    }
+
+    /// Keeps an imported CLUSTER.json for the next runs (replacing any
+    /// earlier one); the review is not touched.
+    pub fn import_cluster(self, imported: ImportedCluster) {
+        self.cluster.set(Some(imported));
+    }
+
+    /// Drops the imported CLUSTER.json: later runs use the designs'
+    /// assumed exchange and coordination again. A result already computed
+    /// with it keeps recording it.
+    pub fn remove_cluster(self) {
+        self.cluster.set(None);
     }
 
     /// Has the engine worker recompute a result document's text and compare
@@ -953,10 +976,15 @@ impl Workbench {
             fraction: 0.0,
             started_ms: now_ms(),
         });
+        let distributed = self
+            .cluster
+            .with_untracked(|c| c.as_ref().and_then(|c| c.for_run(&review)))
+            .map(Box::new);
         self.send(EngineRequest::Run {
             run_id,
             review: Box::new(review),
             calibration: None,
+            distributed,
         });
     }
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::result::ResultDocument;
 use crate::bench::BenchOutcome;
 use crate::models::usl::{ScalingPoint, UslFit};
-use crate::profiler::Calibration;
+use crate::profiler::{Calibration, DistributedCalibration};
 use crate::review::{FieldError, Review, Workload};
 use crate::sample::EventSample;
 use crate::submission::{ExportFile, VerifyOutcome};
@@ -25,11 +25,16 @@ use crate::submission::{ExportFile, VerifyOutcome};
 #[serde(rename_all = "snake_case")]
 pub enum EngineRequest {
     /// Run the review. With a calibration the run replays it (no timing);
-    /// without, the engine measures one.
+    /// without, the engine measures one. `distributed` (an imported
+    /// CLUSTER.json's section, checked by the page against the review) is
+    /// recorded in the run's calibration and used by the analysis
+    /// ([`crate::session::Session::carry_distributed`]).
     Run {
         run_id: u64,
         review: Box<Review>,
         calibration: Option<Box<Calibration>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        distributed: Option<Box<DistributedCalibration>>,
     },
     /// Stop run `run_id` at its next step boundary. Unknown ids are ignored.
     Cancel { run_id: u64 },
@@ -205,6 +210,28 @@ mod tests {
         });
         assert!(text.starts_with(r#"{"fit_usl":{"#), "{text}");
         round_trip_request(EngineRequest::Cancel { run_id: 9 });
+        // A run without a distributed section does not mention it; with one,
+        // the section travels whole.
+        let text = round_trip_request(EngineRequest::Run {
+            run_id: 5,
+            review: Box::new(review.clone()),
+            calibration: None,
+            distributed: None,
+        });
+        assert!(!text.contains(r#""distributed""#), "{text}");
+        let section = crate::profiler::calibration::distributed::tests::example()
+            .distributed
+            .map(Box::new);
+        let text = round_trip_request(EngineRequest::Run {
+            run_id: 6,
+            review: Box::new(review.clone()),
+            calibration: None,
+            distributed: section,
+        });
+        assert!(
+            text.contains(r#""distributed":{"schema_version":1"#),
+            "{text}"
+        );
         let text = round_trip_request(EngineRequest::Bench {
             request_id: 7,
             events: 2_000_000,

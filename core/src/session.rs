@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{self, result::AnalysisOptions, result::ResultDocument};
 use crate::clock::{Clock, FrozenClock};
 use crate::error::CoreError;
+use crate::profiler::DistributedCalibration;
 use crate::profiler::{
     Calibration, DataProfile, Lane, MapTally, Measured, Pass, PassTiming, PassWall,
     PayloadCalibration, Pipeline, Profile, ReduceTally, ScalingPoint, Stage, StatePoint,
@@ -246,6 +247,9 @@ pub struct Session {
     measuring: Option<Measuring>,
     /// The recorded calibration when replaying.
     replayed: Option<Calibration>,
+    /// A distributed section to record in the run's calibration
+    /// ([`Session::carry_distributed`]).
+    carried: Option<DistributedCalibration>,
     /// The full pass's tallies, and the probes done so far.
     tallies: Option<(MapTally, ReduceTally)>,
     probes: Vec<StatePoint>,
@@ -321,6 +325,7 @@ impl Session {
             phase,
             measuring,
             replayed,
+            carried: None,
             tallies: None,
             probes: Vec::new(),
             work_done: 0.0,
@@ -328,6 +333,22 @@ impl Session {
         };
         session.start_phase();
         Ok(session)
+    }
+
+    /// Records `distributed` (validated) in the run's calibration in place
+    /// of any it had: a run that measures this machine can carry what
+    /// `scalewise cluster` measured elsewhere (the page's imported
+    /// CLUSTER.json), so the analysis uses the measured exchange and
+    /// coordination and the result records the section (a recomputation
+    /// replays it with the rest). Whether the section belongs to this review
+    /// is the caller's rule ([`DistributedCalibration::check_review`]).
+    pub fn carry_distributed(
+        &mut self,
+        distributed: DistributedCalibration,
+    ) -> Result<(), ValidationErrors> {
+        distributed.validate()?;
+        self.carried = Some(distributed);
+        Ok(())
     }
 
     pub fn review(&self) -> &Review {
@@ -493,6 +514,13 @@ impl Session {
             (None, Some(calibration)) => calibration,
             (None, None) => return Err(CoreError::Finished),
         };
+        let calibration = match self.carried.take() {
+            Some(distributed) => Calibration {
+                distributed: Some(distributed),
+                ..calibration
+            },
+            None => calibration,
+        };
         Ok(RunOutput {
             schema_version: RUN_OUTPUT_SCHEMA_VERSION,
             profile: Profile::new(&data_profile, &calibration),
@@ -617,6 +645,47 @@ mod tests {
                 serde_json::to_string(&measured).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn a_measuring_run_carries_a_distributed_section_and_replays_with_it() {
+        let review = small_review(2 * CHUNK_EVENTS as u64);
+        let distributed = crate::profiler::calibration::distributed::tests::example()
+            .distributed
+            .unwrap();
+        let clock = SteppingClock::new(Seconds(1e-6));
+        let mut session = Session::new(review.clone(), calibrate(1)).unwrap();
+        let mut bad = distributed.clone();
+        bad.points.clear();
+        let errors = session.carry_distributed(bad).unwrap_err();
+        assert!(errors
+            .0
+            .iter()
+            .any(|e| e.path == "calibration.distributed.points"));
+        session.carry_distributed(distributed.clone()).unwrap();
+        let document = on_pool(1, || loop {
+            if let Step::Done(document) = session.step(&clock).unwrap() {
+                return *document;
+            }
+        });
+        assert_eq!(document.calibration.distributed, Some(distributed));
+        // The distributed design's exchange and coordination are measured.
+        let measured: Vec<&str> = document
+            .projections
+            .iter()
+            .flat_map(|p| &p.terms)
+            .filter(|t| t.class == crate::analysis::projection::TermClass::Measured)
+            .map(|t| t.term.as_str())
+            .collect();
+        assert!(measured.contains(&"exchange_cpu"), "{measured:?}");
+        assert!(measured.contains(&"coordination"), "{measured:?}");
+        assert!(document.cost_metric.measured.is_some());
+        // What verify does: replay the recorded calibration.
+        let again = on_pool(1, || run_with(review, document.calibration.clone())).unwrap();
+        assert_eq!(
+            again.reproducibility.digest,
+            document.reproducibility.digest
+        );
     }
 
     #[test]

@@ -85,6 +85,7 @@ impl Engine {
                 run_id,
                 review,
                 calibration,
+                distributed,
             } => {
                 let mut replies = Vec::new();
                 if let Some(old) = self.job.take() {
@@ -97,7 +98,13 @@ impl Engine {
                         max_lanes: rayon::current_num_threads(),
                     }),
                 };
-                match Session::new(*review, plan) {
+                let session = Session::new(*review, plan).and_then(|mut session| {
+                    if let Some(section) = distributed {
+                        session.carry_distributed(*section)?;
+                    }
+                    Ok(session)
+                });
+                match session {
                     Ok(session) => {
                         self.job = Some(Job {
                             run_id,
@@ -107,7 +114,8 @@ impl Engine {
                     }
                     Err(errors) => replies.push(encode(&EngineResponse::Failed {
                         run_id: Some(run_id),
-                        message: "the review is not valid".to_string(),
+                        message: "the review (or the imported distributed section) is not valid"
+                            .to_string(),
                         field_errors: errors.0,
                     })),
                 }

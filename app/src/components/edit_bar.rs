@@ -67,7 +67,7 @@ pub fn EditBar() -> impl IntoView {
         }
     };
     let import_title = format!(
-        "Import a result (*.result.json: recomputed and checked) or a review (*.review.json); at most {}. You can also drop a file on the page.",
+        "Import a result (*.result.json: recomputed and checked), a review (*.review.json) or a CLUSTER.json from scalewise cluster (checked against this review); at most {}. You can also drop a file on the page.",
         format::bytes(MAX_IMPORT_BYTES as f64)
     );
     view! {

@@ -1,7 +1,7 @@
 //! The outcome of a file import, above the current step: reading and
 //! recomputing, "Reproduced — digest matches" with the digest, the fields
 //! that differ (recorded against recomputed; the review is loaded only if
-//! asked), or why the file was refused. Also the page-wide drop target:
+//! asked), what an imported CLUSTER.json holds, or why the file was refused. Also the page-wide drop target:
 //! dragging a file over the page shows an overlay; dropping imports it.
 
 use leptos::ev;
@@ -69,8 +69,9 @@ pub fn DropOverlay() -> impl IntoView {
         <Show when=move || dragging.get()>
             <div class="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
                 <p>
-                    "Drop a "<code>"*.result.json"</code>" to recompute and check it, or a "
-                    <code>"*.review.json"</code>" to load it (at most "
+                    "Drop a "<code>"*.result.json"</code>" to recompute and check it, a "
+                    <code>"*.review.json"</code>" to load it, or a "<code>"CLUSTER.json"</code>
+                    " from scalewise cluster to carry its measurements into your runs (at most "
                     {format::bytes(MAX_IMPORT_BYTES as f64)}")."
                 </p>
             </div>
@@ -140,6 +141,13 @@ pub fn ImportPanel() -> impl IntoView {
             ImportState::ReviewLoaded { name } => view! {
                 <h2>{format!("Loaded the review in “{name}”")}</h2>
                 <p data-testid="import-verdict">"Its inputs are loaded; run the profiler for its evidence (Undo takes them back)."</p>
+            }
+            .into_any(),
+            ImportState::ClusterLoaded { name, summary } => view! {
+                <h2>{format!("Imported the distributed measurements in “{name}”")}</h2>
+                <p class="verdict ok" data-testid="import-verdict">"Measured for this review — its digest matches."</p>
+                <p data-testid="import-cluster-summary">{summary}</p>
+                <p>"Your review is unchanged. The Profile step shows the measurements; Remove there drops them."</p>
             }
             .into_any(),
             ImportState::Invalid { name, message } => view! {

@@ -5,6 +5,7 @@ pub mod answer_panel;
 pub mod assumption_fields;
 pub mod audit_panel;
 pub mod chart;
+pub mod cluster_panel;
 pub mod confirm_dialog;
 pub mod crossings_table;
 pub mod edit_bar;

@@ -98,7 +98,7 @@ pub fn SelfCheckPanel() -> impl IntoView {
                             <dd data-testid="state-check">{state_text(&check)}</dd>
                         </div>
                         <div class="wide">
-                            <dt>"COST (McSherry, Isard, Murray 2015): cores of the distributed design to match one thread of the baseline"</dt>
+                            <dt>"Projected COST (McSherry, Isard, Murray 2015): cores of the distributed design to match one thread of the baseline, from this calibration and the design's assumptions"</dt>
                             <dd data-testid="cost-metric"
                                 data-cores=cost.cores.map(|c| c.to_string()).unwrap_or_default()
                                 data-nodes=cost.nodes.map(|n| n.to_string()).unwrap_or_default()>

@@ -1,9 +1,12 @@
 //! Step 5: the profile — what the pipeline saw, where the time goes (the
 //! bottleneck), per-partition load and skew, thread scaling with the USL
-//! fit, the self-check and COST, and a box to fit your own measurements.
+//! fit, the distributed engine's measurements from an imported CLUSTER.json
+//! (and how to make one), the self-check and COST, and a box to fit your own
+//! measurements.
 
 use leptos::prelude::*;
 
+use crate::components::cluster_panel::ClusterPanel;
 use crate::components::partition_panel::PartitionPanel;
 use crate::components::pipeline_panel::PipelinePanel;
 use crate::components::result_meta::{NoResult, ResultMeta};
@@ -31,6 +34,11 @@ pub fn ProfileStep() -> impl IntoView {
                 <StagePanel />
                 <PartitionPanel />
                 <ScalingPanel />
+            </Show>
+            // Without a result too: it says how to make CLUSTER.json, and an
+            // imported one shows before the first run.
+            <ClusterPanel />
+            <Show when=has_result>
                 <SelfCheckPanel />
             </Show>
             <UslFitPanel />

@@ -73,6 +73,17 @@ pub fn term_rows(columns: &[Column]) -> Vec<(String, TermClass, Vec<Option<f64>>
         .collect()
 }
 
+/// Where a measured term's value comes from when it is not this browser's
+/// profiler (`timely 0.32.0, 2 × 1, on 127.0.0.1`): the first column's
+/// source for that (term, class).
+pub fn term_source(columns: &[Column], term: &str, class: TermClass) -> Option<String> {
+    columns
+        .iter()
+        .flat_map(|c| &c.projection.terms)
+        .find(|t| t.term == term && t.class == class && t.source.is_some())
+        .and_then(|t| t.source.clone())
+}
+
 /// "×1000 beyond the profiled 2.0·10⁶ events" for projections past the
 /// sample, one sentence per column.
 pub fn extrapolation_notes(columns: &[Column], sample_events: f64) -> Vec<String> {
@@ -123,11 +134,17 @@ pub fn TermBreakdown() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="breakdown-heading">
             <h3 id="breakdown-heading">"What the makespan is made of"</h3>
-            <p class="hint">"Measured terms come from the profiler (with their spread), fitted ones from the scaling fit, assumed ones from the design's target and the workload — each editable on the Alternatives and Data steps."</p>
+            <p class="hint">"Measured terms come from the profiler (with their spread) or, named beside them, from an imported CLUSTER.json (the exchange and coordination measured on timely), fitted ones from the scaling fit, assumed ones from the design's target and the workload — each editable on the Alternatives and Data steps."</p>
             <Chart id="breakdown-chart" label="Makespan by term and class, per alternative at your volume and at the binding crossing" spec=spec height=520 />
             {move || data.get().map(|(cols, sample)| {
                 let notes = extrapolation_notes(&cols, sample);
-                let rows = term_rows(&cols);
+                let rows: Vec<_> = term_rows(&cols)
+                    .into_iter()
+                    .map(|(term, class, cells)| {
+                        let source = term_source(&cols, &term, class);
+                        (term, class, cells, source)
+                    })
+                    .collect();
                 let shares = cols.iter().map(|c| {
                     let s = &c.projection.class_shares;
                     (s.measured_s, s.fitted_s, s.assumed_s)
@@ -146,17 +163,18 @@ pub fn TermBreakdown() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {rows.into_iter().map(|(term, class, cells)| view! {
-                                    <tr data-term=term.clone() data-class=class.name()>
+                                {rows.into_iter().map(|(term, class, cells, source)| { let source_attr = source.clone().unwrap_or_default(); view! {
+                                    <tr data-term=term.clone() data-class=class.name() data-source=source_attr>
                                         <td>{term.clone()}</td>
-                                        <td><span class=format!("term-class {}", class.name())>{class.name()}</span></td>
+                                        <td><span class=format!("term-class {}", class.name())>{class.name()}</span>
+                                            {source.map(|s| view! { <span class="term-source">{s}</span> })}</td>
                                         {cells.into_iter().map(|c| view! {
                                             <td class="num" data-seconds=c.map(|s| s.to_string()).unwrap_or_default()>
                                                 {c.map(format::seconds).unwrap_or_else(|| "—".to_string())}
                                             </td>
                                         }).collect_view()}
                                     </tr>
-                                }).collect_view()}
+                                }}).collect_view()}
                             </tbody>
                             <tfoot>
                                 {[(TermClass::Measured, 0usize), (TermClass::Fitted, 1), (TermClass::Assumed, 2)].into_iter().map(|(class, k)| view! {

@@ -339,9 +339,10 @@ pub enum NativeError {
     Nondeterministic,
 }
 
-/// SHA-256 of the review's canonical JSON (what the processes compare).
+/// SHA-256 of the review's canonical JSON (what the processes compare; the
+/// core's rule, so the page's import checks CLUSTER.json by the same one).
 pub fn review_digest(review: &Review) -> String {
-    scalewise_core::analysis::result::digest_of(&serde_json::to_value(review).unwrap_or_default())
+    scalewise_core::profiler::calibration::distributed::review_digest(review)
 }
 
 /// The alternative whose partitioning keys the shuffle: the one named, or

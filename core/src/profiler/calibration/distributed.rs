@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::limits;
 use crate::profiler::{Scheme, Stage};
-use crate::review::{FieldError, ValidationErrors};
+use crate::review::{FieldError, Review, ValidationErrors};
 
 /// Version of [`DistributedCalibration`].
 pub const DISTRIBUTED_SCHEMA_VERSION: u32 = 1;
@@ -392,7 +392,33 @@ impl Check {
     }
 }
 
+/// SHA-256 (hex) of the review's canonical JSON: what the processes of
+/// `scalewise cluster` compare before the first pass and record as
+/// [`DistributedCalibration::review_digest`].
+pub fn review_digest(review: &Review) -> String {
+    crate::digest::digest(&serde_json::to_value(review).unwrap_or_default())
+}
+
 impl DistributedCalibration {
+    /// Whether the section was measured for `review`: its `review_digest`
+    /// equals [`review_digest`] of `review` (the rule the processes apply to
+    /// each other). A digest cannot say which fields differ, so the error
+    /// gives both digests.
+    pub fn check_review(&self, review: &Review) -> Result<(), FieldError> {
+        let expected = review_digest(review);
+        if self.review_digest == expected {
+            Ok(())
+        } else {
+            Err(FieldError {
+                path: "calibration.distributed.review_digest".to_string(),
+                message: format!(
+                    "is {}, but this review's digest is {}: measured for another review",
+                    self.review_digest, expected
+                ),
+            })
+        }
+    }
+
     /// Checks every field (paths under `calibration.distributed`).
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         const ROOT: &str = "calibration.distributed";
@@ -856,6 +882,24 @@ pub(crate) mod tests {
             &format!("{p}.cost"),
             "does not follow",
         );
+    }
+
+    #[test]
+    fn the_section_names_the_review_it_was_measured_for() {
+        let review = Review::example();
+        let mut d = distributed();
+        d.review_digest = review_digest(&review);
+        assert_eq!(d.review_digest.len(), 64);
+        assert_eq!(d.check_review(&review), Ok(()));
+        let mut other = review.clone();
+        other.seed += 1;
+        let error = d.check_review(&other).unwrap_err();
+        assert_eq!(error.path, "calibration.distributed.review_digest");
+        assert!(error.message.contains(&d.review_digest), "{error}");
+        assert!(error.message.contains(&review_digest(&other)), "{error}");
+        // The digest of the canonical JSON: key order does not matter.
+        let value = serde_json::to_value(&review).unwrap();
+        assert_eq!(review_digest(&review), crate::digest::digest(&value));
     }
 
     #[test]
