@@ -650,10 +650,13 @@ mod tests {
     #[test]
     fn a_measuring_run_carries_a_distributed_section_and_replays_with_it() {
         let review = small_review(2 * CHUNK_EVENTS as u64);
-        let distributed = crate::profiler::calibration::distributed::tests::example()
+        let mut distributed = crate::profiler::calibration::distributed::tests::example()
             .distributed
             .unwrap();
         let clock = SteppingClock::new(Seconds(1e-6));
+        // A section applies to the sample it measured: this review's.
+        let plain = on_pool(1, || run_to_end(review.clone(), calibrate(1), &clock)).unwrap();
+        distributed.data_digest = plain.profile.data_digest.clone();
         let mut session = Session::new(review.clone(), calibrate(1)).unwrap();
         let mut bad = distributed.clone();
         bad.points.clear();
