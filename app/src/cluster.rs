@@ -48,21 +48,9 @@ pub fn read_cluster(name: &str, text: &str, review: &Review) -> Result<ImportedC
     let calibration = Calibration::from_json(text)
         .map_err(|e| format!("it is not a calibration document: {e}"))?;
     calibration.validate().map_err(|errors| {
-        let shown: Vec<String> = errors
-            .0
-            .iter()
-            .take(SHOWN_ERRORS)
-            .map(ToString::to_string)
-            .collect();
-        let more = errors.0.len().saturating_sub(shown.len());
         format!(
-            "the calibration in it is not valid: {}{}",
-            shown.join("; "),
-            if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            }
+            "the calibration in it is not valid: {}",
+            errors.first(SHOWN_ERRORS)
         )
     })?;
     let Some(section) = calibration.distributed else {

@@ -126,19 +126,9 @@ pub fn read_review(text: &str) -> Result<Review, String> {
     }
     let review = Review::from_json(text)
         .map_err(|e| format!("it is neither a result document nor a review: {e}"))?;
-    review.validate().map_err(|errors| {
-        let shown: Vec<String> = errors.0.iter().take(5).map(ToString::to_string).collect();
-        let more = errors.0.len().saturating_sub(shown.len());
-        format!(
-            "the review in it is not valid: {}{}",
-            shown.join("; "),
-            if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            }
-        )
-    })?;
+    review
+        .validate()
+        .map_err(|errors| format!("the review in it is not valid: {}", errors.first(5)))?;
     Ok(review)
 }
 

@@ -573,6 +573,21 @@ impl fmt::Display for ValidationErrors {
     }
 }
 
+impl ValidationErrors {
+    /// The first `shown` problems on one line, `; `-separated, then
+    /// "(and N more)" when some were left out: for a message that must stay
+    /// short.
+    pub fn first(&self, shown: usize) -> String {
+        let listed: Vec<String> = self.0.iter().take(shown).map(ToString::to_string).collect();
+        let more = self.0.len().saturating_sub(listed.len());
+        if more > 0 {
+            format!("{} (and {more} more)", listed.join("; "))
+        } else {
+            listed.join("; ")
+        }
+    }
+}
+
 impl Review {
     /// Parses a review document (no validation: call [`Review::validate`]).
     /// A version 1 document is migrated to the current version first

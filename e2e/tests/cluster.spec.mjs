@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect, openWorkbench, runProfiler, gotoStep, cliExample, cliPath } from './fixtures.mjs';
+import { test, expect, openWorkbench, runProfiler, gotoStep, cliExample, cliPath, savedResult } from './fixtures.mjs';
 
 const fileInput = (page) => page.getByLabel('Import a result or review file');
 const verdict = (page) => page.getByTestId('import-verdict');
@@ -36,16 +36,6 @@ async function downloadReview(page) {
 
 async function importText(page, name, text) {
   await fileInput(page).setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
-}
-
-/** The result document of the last finished run, as the page saved it. */
-async function savedResult(page, previousRunId = 0) {
-  let saved = null;
-  await expect.poll(async () => {
-    saved = await page.evaluate(() => JSON.parse(localStorage.getItem('scalewise.autosave.result') ?? 'null'));
-    return saved?.run_id ?? 0;
-  }, { message: 'the finished run is autosaved' }).toBeGreaterThan(previousRunId);
-  return saved;
 }
 
 /** The term table's rows for `term`, by class. */

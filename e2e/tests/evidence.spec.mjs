@@ -3,18 +3,8 @@
 // design's assumptions as editable fields. Every number is checked against
 // the run's own result (the autosaved result document), in light and dark.
 import {
-  test, expect, openWorkbench, runProfiler, gotoStep, expectPainted,
+  test, expect, openWorkbench, runProfiler, gotoStep, expectPainted, savedResult,
 } from './fixtures.mjs';
-
-/** The result document of the last finished run, as the page saved it. */
-async function savedResult(page, previousRunId = 0) {
-  let saved = null;
-  await expect.poll(async () => {
-    saved = await page.evaluate(() => JSON.parse(localStorage.getItem('scalewise.autosave.result') ?? 'null'));
-    return saved?.run_id ?? 0;
-  }, { message: 'the finished run is autosaved' }).toBeGreaterThan(previousRunId);
-  return saved;
-}
 
 /** WCAG contrast ratio of an element's text against its nearest opaque background. */
 async function contrast(locator) {

@@ -75,6 +75,17 @@ export async function gotoStep(page, slug) {
   await expect(link).toHaveAttribute('aria-current', 'step');
 }
 
+/** The result document of the last finished run, as the page autosaved it
+ * (after the run `previousRunId`, if given). */
+export async function savedResult(page, previousRunId = 0) {
+  let saved = null;
+  await expect.poll(async () => {
+    saved = await page.evaluate(() => JSON.parse(localStorage.getItem('scalewise.autosave.result') ?? 'null'));
+    return saved?.run_id ?? 0;
+  }, { message: 'the finished run is autosaved' }).toBeGreaterThan(previousRunId);
+  return saved;
+}
+
 /** Opaque pixels on the first canvas inside `selector` (0 if none). */
 export async function paintedPixels(page, selector) {
   return page.locator(`${selector} canvas`).first().evaluate((canvas) => {
