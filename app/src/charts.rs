@@ -989,7 +989,7 @@ pub fn tornado(sensitivity: &Sensitivity, limit: usize) -> ChartSpec {
         .unwrap_or_else(|| "no input moves it".to_string());
     let base_text = sensitivity.base_binding.map_or_else(
         || format!("not reached up to {}", format_volume(MAX_SEARCH_EVENTS)),
-        |b| format!("{} events", format_volume(b)),
+        scalewise_core::format::volume_events,
     );
     base(
         "Sensitivity of the binding crossing",

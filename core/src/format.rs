@@ -9,6 +9,7 @@
 //! | [`grouped`] | an exact count | rounded to an integer, thousands grouped with `,` | `20,129,845` |
 //! | [`events`] | one volume a reader may check | [`grouped`] + ` events` | `2,000,000 events` |
 //! | [`volume`] | a volume on a log scale | two significant digits × a power of ten from 10⁴ up; [`grouped`] below | `2.0 × 10⁷`, `5,000` |
+//! | [`volume_events`] | a projected volume (a crossing) | [`volume`] + ` events` | `1.8 × 10⁹ events` |
 //! | [`count`] | a compact count (axes, dense panels) | three significant digits, metric suffix | `950`, `12.3 k`, `4.56 M`, `7.8 G`, `1 T` |
 //! | [`seconds`] | a duration | three significant digits in the unit that reads best: ns, µs, ms, s (< 2 min), min (< 2 h), h (< 48 h), d (< 2 y), y | `340 ms`, `5.8 s`, `14 min`, `2 h`, `2.01 h`, `3.2 d` |
 //! | [`bytes`] | data sizes | decimal units (as networks and bills count), three significant digits | `4.1 GB`, `980 kB` |
@@ -120,6 +121,13 @@ pub fn volume(events: f64) -> String {
     }
     let (mantissa, exponent) = mantissa_exponent(events, 2);
     format!("{mantissa:.1} × 10{}", superscript(exponent))
+}
+
+/// A projected volume of events: [`volume`] then "events" (`1.8 × 10⁹
+/// events`). The page and the memo both quote crossings with it, so they
+/// read the same.
+pub fn volume_events(events: f64) -> String {
+    format!("{} events", volume(events))
 }
 
 /// A compact count with a metric suffix, three significant digits:
@@ -459,6 +467,13 @@ mod tests {
             ],
         );
         check(volume, &NON_FINITE);
+        check(
+            volume_events,
+            &[
+                (1_845_967_211.0, "1.8 × 10⁹ events"),
+                (5_000.0, "5,000 events"),
+            ],
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct Row {
 pub fn crossing_text(c: Crossing) -> String {
     match c {
         Crossing::Always => "already at one event per run".to_string(),
-        Crossing::At { events } => format!("{} events", format_volume(events)),
+        Crossing::At { events } => scalewise_core::format::volume_events(events),
         Crossing::NotReached { events } => {
             format!("not reached up to {} events", format_volume(events))
         }

@@ -27,8 +27,12 @@ use crate::analysis::result::ResultDocument;
 use crate::analysis::scoring_table::{robustness_text, rule_text_of};
 use crate::review::{CheckpointInterval, PolicyMode};
 
+// Projected volumes (a crossing, a failure mode's volume) are written with
+// `volume_events`, two significant digits, as precise as a projection is; the
+// review's own volume is exact, with `events`.
 use crate::format::{
-    bytes, events, fixed, grouped, number, percent, ratio, score, seconds, usd, with_unit,
+    bytes, events, fixed, grouped, number, percent, ratio, score, seconds, usd, volume_events,
+    with_unit,
 };
 
 /// The memo's headings, in order (the course's list).
@@ -205,14 +209,14 @@ fn thesis(doc: &ResultDocument) -> String {
             } else {
                 format!("One node ({})", name(single))
             },
-            about(b.events),
+            volume_events(b.events),
             phrase(b.criterion),
             name(&crossover.distributed_option)
         )),
         Some(b) => text.push_str(&format!(
             " One node ({}) is not enough at this volume: from {} per run {}.",
             name(single),
-            about(b.events),
+            volume_events(b.events),
             phrase(b.criterion)
         )),
         None => text.push_str(&format!(
@@ -275,7 +279,10 @@ fn hinges_text(doc: &ResultDocument) -> String {
             .to_string();
     };
     let at = |v: Option<f64>| {
-        v.map_or_else(|| format!("beyond {}", about(crossover_volume(doc))), about)
+        v.map_or_else(
+            || format!("beyond {}", volume_events(crossover_volume(doc))),
+            volume_events,
+        )
     };
     let mut text = format!(
         "Sensitivity: the answer hinges most on {} ({}, `{}`): over its plausible range {} to {} \
@@ -303,13 +310,6 @@ fn hinges_text(doc: &ResultDocument) -> String {
     text
 }
 
-/// A projected volume (a crossing, a failure mode's volume): two
-/// significant digits, as precise as a projection is. The review's own
-/// volume is exact and written with [`events`].
-fn about(volume_events: f64) -> String {
-    format!("{} events", crate::format::volume(volume_events))
-}
-
 fn crossing(c: &Crossing) -> String {
     match c {
         Crossing::At { events: e } => format!("from {}", events(*e)),
@@ -327,16 +327,20 @@ fn cheaper_where(crossover: &Crossover) -> String {
         .iter()
         .map(|w| {
             if w.open_ended {
-                format!("from {} on", about(w.from_events))
+                format!("from {} on", volume_events(w.from_events))
             } else {
-                format!("from {} to {}", about(w.from_events), about(w.to_events))
+                format!(
+                    "from {} to {}",
+                    volume_events(w.from_events),
+                    volume_events(w.to_events)
+                )
             }
         })
         .collect();
     if windows.is_empty() {
         format!(
             "at no swept volume (up to {})",
-            about(crossover.config.max_events)
+            volume_events(crossover.config.max_events)
         )
     } else {
         windows.join(" and ")
@@ -646,7 +650,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             let mut text = format!(
                 "Crossover: {} stops being enough at {}, where {} ({}).",
                 name(&crossover.single_node_option),
-                about(limit),
+                volume_events(limit),
                 crate::analysis::crossover_text::criterion_phrase(binding.criterion, crossover),
                 binding.criterion.name()
             );
@@ -668,7 +672,7 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
         _ => format!(
             "Crossover: {} stays enough at every volume searched, up to {}: it meets the {} deadline and the budget throughout; its working set exceeds memory {}.",
             name(&crossover.single_node_option),
-            about(limit),
+            volume_events(limit),
             seconds(crossover.deadline_s),
             crossover
                 .single(crate::analysis::crossover::Criterion::Spill)
@@ -744,30 +748,23 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
     let q = &doc.profile.quality;
     let l = &doc.profile.lineage;
     let a = &doc.profile.access;
-    if tight {
-        b.add(
-            2,
-            0,
-            format!(
-                "Data profile: freshness lag p95 {} ({} of events breach the {} SLA); schema \
-                 drift {}; lineage completeness {}; nulls {}, out of range {}. Access risk: \
-                 policy check failures {} under deny-overrides, {} under allow-overrides.",
-                seconds(q.freshness_p95_s),
-                percent(q.freshness_breach_rate),
-                seconds(q.freshness_sla_s),
-                percent(q.schema_drift_rate),
-                percent(l.completeness),
-                percent(q.null_rate),
-                percent(q.out_of_range_rate),
-                percent(a.deny_overrides.policy_check_failure_rate),
-                percent(a.allow_overrides.policy_check_failure_rate)
-            ),
-        );
+    let data_profile = if tight {
+        format!(
+            "Data profile: freshness lag p95 {} ({} of events breach the {} SLA); schema \
+             drift {}; lineage completeness {}; nulls {}, out of range {}. Access risk: \
+             policy check failures {} under deny-overrides, {} under allow-overrides.",
+            seconds(q.freshness_p95_s),
+            percent(q.freshness_breach_rate),
+            seconds(q.freshness_sla_s),
+            percent(q.schema_drift_rate),
+            percent(l.completeness),
+            percent(q.null_rate),
+            percent(q.out_of_range_rate),
+            percent(a.deny_overrides.policy_check_failure_rate),
+            percent(a.allow_overrides.policy_check_failure_rate)
+        )
     } else {
-        b.add(
-            2,
-            0,
-            format!(
+        format!(
             "Data profile: freshness lag p50 {} and p95 {}, with {} of events breaching the {} \
              freshness SLA; schema drift in {} of events; lineage completeness {} ({} of events \
              miss a declared upstream); nulls in {} and out-of-range values in {} of events. \
@@ -784,9 +781,9 @@ fn evidence(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             percent(q.out_of_range_rate),
             percent(a.deny_overrides.policy_check_failure_rate),
             percent(a.allow_overrides.policy_check_failure_rate)
-        ),
-        );
-    }
+        )
+    };
+    b.add(2, 0, data_profile);
     let scoring = &doc.scoring;
     // A tight draft with many options names the best three only.
     let shown = if tight && scoring.totals.len() > 3 {
@@ -857,7 +854,7 @@ fn risks(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
                 i + 1,
                 clip(&mode.title, words_limit(20, tight)).trim_end_matches('.'),
                 name(&mode.option),
-                about(mode.events),
+                volume_events(mode.events),
                 metric_words(&mode.metric),
                 with_unit(&mode.unit, mode.without_mitigation),
                 with_unit(&mode.unit, mode.with_mitigation),
@@ -1029,7 +1026,7 @@ fn open_questions(doc: &ResultDocument, b: &mut Blocks, tight: bool) {
             "Open: would the crossover near {} move with real payload sizes and growth, and how \
              soon will the real batch reach it? Would the institution's real access logs keep \
              policy check failures below 1%?",
-            about(crossover_volume(doc))
+            volume_events(crossover_volume(doc))
         ),
     );
 }
@@ -1225,7 +1222,10 @@ mod tests {
             assert!(positions.windows(2).all(|w| w[0] < w[1]));
             assert!(memo.starts_with("# "));
             // Written from the document's numbers.
-            assert!(memo.contains(&about(crossover_volume(doc))), "{memo}");
+            assert!(
+                memo.contains(&volume_events(crossover_volume(doc))),
+                "{memo}"
+            );
             assert!(memo.contains(doc.timing.bottleneck.stage.label()));
             assert!(memo.contains(&score(winner_score(doc))));
             assert!(memo.contains(&doc.scoring.winner));
@@ -1258,7 +1258,7 @@ mod tests {
                 .filter(|w| !w.open_ended)
             {
                 window_cases += 1;
-                let first = about(window.from_events);
+                let first = volume_events(window.from_events);
                 assert!(memo.contains(&format!("from {first} to")), "{memo}");
             }
             // Deterministic.
